@@ -1,0 +1,28 @@
+/* fapilog-batch-private.h
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include "fapilog-batch.h"
+
+G_BEGIN_DECLS
+
+struct _FapilogBatch {
+  gint           ref_count;
+  guint          n_entries;
+  FapilogEntry **entries;      /* owned references */
+  GBytes        *bytes;        /* all lines, contiguous */
+  const guint8  *data;         /* g_bytes_get_data (bytes) */
+  gsize          len;
+  gsize         *offsets;      /* n_entries + 1 offsets into data */
+  guint64        first_seq;
+  guint64        last_seq;
+};
+
+/* Serializes @entries (message ids must be assigned) and takes ownership of
+ * the array and of the references in it. */
+FapilogBatch *_fapilog_batch_new_take (FapilogEntry **entries,
+                                       guint          n_entries);
+
+G_END_DECLS

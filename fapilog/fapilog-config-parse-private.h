@@ -1,0 +1,57 @@
+/* fapilog-config-parse-private.h: parsers for configuration values
+ *
+ * Every parser takes the name of the variable (for the error message) and
+ * sets a FAPILOG_CONFIG_ERROR_INVALID_VALUE error naming the variable, the
+ * value and the accepted forms when the value is bad.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "fapilog-enums.h"
+
+G_BEGIN_DECLS
+
+/* "10485760", "10 MB", "10MiB", "1.5 KB", "512b": binary multiples
+ * (KB = KiB = 1024), case-insensitive, optional space, no negatives. */
+gboolean _fapilog_parse_size       (const char  *variable,
+                                    const char  *value,
+                                    guint64     *out,
+                                    GError     **error);
+/* "5", "0.25", "250ms", "30s", "5m", "1h", "2d", "1w"; with
+ * @allow_keywords also "hourly", "daily", "weekly". Result in seconds. */
+gboolean _fapilog_parse_duration   (const char  *variable,
+                                    const char  *value,
+                                    gboolean     allow_keywords,
+                                    double      *out_seconds,
+                                    GError     **error);
+/* true/false/1/0/yes/no/on/off, case-insensitive. */
+gboolean _fapilog_parse_boolean    (const char  *variable,
+                                    const char  *value,
+                                    gboolean    *out,
+                                    GError     **error);
+/* A decimal integer within [min, max]. */
+gboolean _fapilog_parse_int        (const char  *variable,
+                                    const char  *value,
+                                    gint64       min,
+                                    gint64       max,
+                                    gint64      *out,
+                                    GError     **error);
+/* DEBUG, INFO, WARNING (WARN), ERROR, CRITICAL (FATAL), AUDIT, SECURITY,
+ * case-insensitive. */
+gboolean _fapilog_parse_level      (const char  *variable,
+                                    const char  *value,
+                                    FapilogLevel *out,
+                                    GError     **error);
+/* A JSON list of strings or a comma-separated list; items trimmed, empty
+ * items skipped. Returns a new strv. */
+gboolean _fapilog_parse_string_list (const char  *variable,
+                                     const char  *value,
+                                     char      ***out,
+                                     GError     **error);
+/* Lower-cases and turns '-' into '_': "Stdout-JSON" -> "stdout_json". */
+char    *_fapilog_normalize_name   (const char  *name);
+
+G_END_DECLS

@@ -1,0 +1,72 @@
+/* fapilog-entry-private.h: the entry's layout, shared by capture and serialization
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include "fapilog-entry.h"
+#include "fapilog-fields-private.h"
+
+G_BEGIN_DECLS
+
+typedef struct _FapilogEnvelopeStatics FapilogEnvelopeStatics;
+typedef struct _FapilogContextSnapshot FapilogContextSnapshot;
+
+/* What a logger contributes to each of its entries; immutable and shared. */
+typedef struct {
+  gint                    ref_count;
+  char                   *name;       /* GRefString */
+  gsize                   name_len;
+  FapilogFieldSet        *bound;      /* nullable */
+  FapilogEnvelopeStatics *statics;    /* service, env, version, host, pid */
+} FapilogLoggerCore;
+
+FapilogLoggerCore *_fapilog_logger_core_new   (const char             *name,
+                                               FapilogFieldSet        *bound,
+                                               FapilogEnvelopeStatics *statics);
+FapilogLoggerCore *_fapilog_logger_core_ref   (FapilogLoggerCore *self);
+void               _fapilog_logger_core_unref (FapilogLoggerCore *self);
+
+/* One allocation: this header, then fields[n_fields], then the arena with the
+ * message, the code location, the error message and every key and string. */
+struct _FapilogEntry {
+  gint                    ref_count;
+  FapilogLevel            level;
+  gint64                  timestamp_us;      /* g_get_real_time() at the call */
+  guint64                 seq;               /* queue sequence number, 0 if never queued */
+  FapilogLoggerCore      *core;
+  FapilogContextSnapshot *context;           /* nullable */
+  const char             *message;
+  gsize                   message_len;
+  const char             *code_file;         /* nullable */
+  const char             *code_func;         /* nullable */
+  gint                    code_line;
+  gboolean                has_error;
+  GQuark                  error_domain;
+  gint                    error_code;
+  const char             *error_message;     /* when has_error */
+  char                    message_id[37];    /* "" until assigned on the worker */
+  guint                   n_fields;
+  FapilogField            fields[];
+};
+
+/* Builds an entry on the caller thread. Takes ownership of nothing; copies
+ * message, location, error message and the collector's fields. */
+FapilogEntry *_fapilog_entry_new_captured (FapilogLoggerCore      *core,
+                                           FapilogContextSnapshot *context,
+                                           FapilogLevel            level,
+                                           gint64                  timestamp_us,
+                                           const char             *message,
+                                           const char             *code_file,
+                                           int                     code_line,
+                                           const char             *code_func,
+                                           const GError           *error,
+                                           FapilogFieldCollector  *fields);
+
+/* Assigns a random UUID v4 message id if none yet. Called on the worker
+ * (each worker passes its own generator state) or on first access for
+ * entries that were never queued. */
+void          _fapilog_entry_assign_message_id (FapilogEntry *self,
+                                                guint64       rng_state[2]);
+
+G_END_DECLS

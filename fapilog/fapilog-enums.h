@@ -1,0 +1,60 @@
+/* fapilog-enums.h: levels and policies
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#if !defined(FAPILOG_INSIDE) && !defined(FAPILOG_COMPILATION)
+# error "Only <fapilog/fapilog.h> can be included directly."
+#endif
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/**
+ * FapilogLevel:
+ * @FAPILOG_LEVEL_DEBUG: diagnostic detail for developers
+ * @FAPILOG_LEVEL_INFO: normal operation
+ * @FAPILOG_LEVEL_WARNING: something unexpected that the program handled
+ * @FAPILOG_LEVEL_ERROR: an operation failed
+ * @FAPILOG_LEVEL_CRITICAL: the program cannot go on as intended
+ * @FAPILOG_LEVEL_AUDIT: an audit record (protected from eviction by default)
+ * @FAPILOG_LEVEL_SECURITY: a security event (protected from eviction by default)
+ *
+ * The severity of an entry. The numeric values follow the original fapilog so
+ * that levels compare as integers.
+ *
+ * Since: 1.0
+ */
+typedef enum {
+  FAPILOG_LEVEL_DEBUG = 10,
+  FAPILOG_LEVEL_INFO = 20,
+  FAPILOG_LEVEL_WARNING = 30,
+  FAPILOG_LEVEL_ERROR = 40,
+  FAPILOG_LEVEL_CRITICAL = 50,
+  FAPILOG_LEVEL_AUDIT = 60,
+  FAPILOG_LEVEL_SECURITY = 70,
+} FapilogLevel;
+
+/**
+ * FapilogOverflowPolicy:
+ * @FAPILOG_OVERFLOW_DROP_NEWEST: a full queue refuses the new entry at once
+ *   (the first entries, which usually hold the root cause, survive)
+ * @FAPILOG_OVERFLOW_BLOCK: the caller waits for room up to
+ *   [property@Fapilog.Settings:backpressure-wait-ms], then the entry is dropped;
+ *   a wait of -1 never drops (lossless)
+ * @FAPILOG_OVERFLOW_DROP_OLDEST: the oldest unprotected queued entry is evicted
+ *   to make room (the latest entries survive)
+ *
+ * What happens when an entry arrives and the queue is full.
+ *
+ * Since: 1.0
+ */
+typedef enum {
+  FAPILOG_OVERFLOW_DROP_NEWEST,
+  FAPILOG_OVERFLOW_BLOCK,
+  FAPILOG_OVERFLOW_DROP_OLDEST,
+} FapilogOverflowPolicy;
+
+G_END_DECLS

@@ -1,0 +1,46 @@
+/* fapilog-envelope-private.h: an entry rendered as the JSON envelope
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include "fapilog-entry-private.h"
+#include "fapilog-json-writer-private.h"
+
+G_BEGIN_DECLS
+
+/* Per-pipeline constants of "diagnostics": rendered once, copied per entry. */
+struct _FapilogEnvelopeStatics {
+  gint   ref_count;
+  char  *service;
+  char  *env;
+  char  *version;        /* nullable: omitted from the envelope */
+  char  *host;
+  gint64 pid;
+  char  *diag_prefix;    /* "\"diagnostics\":{\"service\":...,\"pid\":N" without closing brace */
+  gsize  diag_prefix_len;
+};
+
+FapilogEnvelopeStatics *_fapilog_envelope_statics_new     (const char *service,
+                                                           const char *env,
+                                                           const char *version);
+/* From FAPILOG_SERVICE, FAPILOG_ENV (then ENV), FAPILOG_VERSION of the
+ * process environment; created once and shared. */
+FapilogEnvelopeStatics *_fapilog_envelope_statics_default (void);
+FapilogEnvelopeStatics *_fapilog_envelope_statics_ref     (FapilogEnvelopeStatics *self);
+void                    _fapilog_envelope_statics_unref   (FapilogEnvelopeStatics *self);
+
+/* Appends the entry as one JSON object (no trailing newline):
+ * {"timestamp","level","message","logger","context":{...},
+ *  "diagnostics":{...},"data":{...}} in exactly that order.
+ * Requires the message id to be assigned. */
+void _fapilog_envelope_write (FapilogJsonBuf *buf,
+                              FapilogEntry   *entry,
+                              guint           flags);
+
+/* "2026-11-24T10:30:00.123Z" (24 characters plus NUL) from microseconds
+ * since the epoch. Caches the formatted second per thread. */
+void _fapilog_format_timestamp (gint64 timestamp_us,
+                                char   out[25]);
+
+G_END_DECLS

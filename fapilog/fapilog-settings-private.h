@@ -1,0 +1,43 @@
+/* fapilog-settings-private.h: direct access to settings for the core
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include "fapilog-settings.h"
+
+G_BEGIN_DECLS
+
+/* Bit for a level in protected_levels_mask. */
+#define FAPILOG_LEVEL_BIT(level) (1u << ((guint) (level) / 10u))
+
+struct _FapilogSettings {
+  GObject               parent_instance;
+
+  FapilogLevel          log_level;                    /* INFO */
+  guint                 max_queue_size;               /* 10000 */
+  guint                 protected_queue_size;         /* 0 = max(100, max_queue_size / 10) */
+  guint                 protected_levels_mask;        /* ERROR|CRITICAL|AUDIT|SECURITY */
+  guint                 batch_max_size;               /* 256 */
+  double                batch_timeout_seconds;        /* 0.25, > 0 */
+  FapilogOverflowPolicy overflow_policy;              /* DROP_NEWEST */
+  gint                  backpressure_wait_ms;         /* 50; -1 = wait forever */
+  char                **sinks;                        /* normalized names; NULL = default selection */
+  gboolean              serialize_in_flush;           /* TRUE */
+  double                sink_write_timeout_seconds;   /* 30 */
+  guint                 sink_backlog_size;            /* 0 = max_queue_size */
+  gboolean              internal_logging_enabled;     /* TRUE */
+  double                shutdown_timeout_seconds;     /* 3 */
+  gboolean              atexit_drain_enabled;         /* TRUE */
+  double                atexit_drain_timeout_seconds; /* 2 */
+  char                 *service;                      /* "fapilog" */
+  char                 *env;                          /* "dev" */
+  char                 *version;                      /* NULL */
+  char                 *file_directory;               /* NULL; selects rotating_file by default */
+  char                 *http_endpoint;                /* NULL; selects http by default */
+};
+
+guint _fapilog_settings_get_protected_queue_size (FapilogSettings *self);
+guint _fapilog_settings_get_sink_backlog_size    (FapilogSettings *self);
+
+G_END_DECLS

@@ -1,0 +1,26 @@
+/* fapilog.h: structured, asynchronous logging for GLib programs
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#define FAPILOG_INSIDE
+
+#include "fapilog-version.h"
+#include "fapilog-version-macros.h"
+#include "fapilog-enums.h"
+#include "fapilog-enum-types.h"
+#include "fapilog-error.h"
+#include "fapilog-entry.h"
+#include "fapilog-batch.h"
+#include "fapilog-sink.h"
+#include "fapilog-stats.h"
+#include "fapilog-settings.h"
+#include "fapilog-sink-registry.h"
+#include "fapilog-logger.h"
+#include "fapilog-context.h"
+#include "fapilog-pipeline.h"
+#include "fapilog-stdout-sink.h"
+#include "fapilog-stdout-pretty-sink.h"
+
+#undef FAPILOG_INSIDE
