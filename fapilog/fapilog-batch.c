@@ -1,1 +1,405 @@
-/* placeholder: being written */
+/* fapilog-batch.c: entries handed to sinks together, with their serialized bytes
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include "fapilog-batch-private.h"
+#include "fapilog-entry-private.h"
+#include "fapilog-envelope-private.h"
+
+/* A view is just a position in a batch: the bytes stay in the batch's one
+ * buffer, so handing a line to a sink never copies it. */
+struct _FapilogSerializedView {
+  gint          ref_count;
+  FapilogBatch *batch;
+  guint         index;
+};
+
+G_DEFINE_BOXED_TYPE (FapilogBatch, fapilog_batch,
+                     fapilog_batch_ref, fapilog_batch_unref)
+G_DEFINE_BOXED_TYPE (FapilogSerializedView, fapilog_serialized_view,
+                     fapilog_serialized_view_ref, fapilog_serialized_view_unref)
+
+/* A typical envelope line is 250-400 bytes; reserving this per entry up
+ * front usually avoids every regrowth of the batch buffer. */
+#define BYTES_PER_ENTRY_GUESS 384
+
+FapilogBatch *
+_fapilog_batch_new_take (FapilogEntry **entries,
+                         guint          n_entries)
+{
+  FapilogBatch *self = g_new0 (FapilogBatch, 1);
+  FapilogJsonBuf buf;
+  gboolean rng_seeded = FALSE;
+  guint64 rng[2] = { 0, 0 };
+  char *data;
+  guint i;
+
+  self->ref_count = 1;
+  self->n_entries = n_entries;
+  self->entries = entries;
+  self->offsets = g_new (gsize, (gsize) n_entries + 1);
+
+  _fapilog_json_buf_init (&buf, (gsize) n_entries * BYTES_PER_ENTRY_GUESS + 1);
+
+  for (i = 0; i < n_entries; i++)
+    {
+      FapilogEntry *entry = entries[i];
+
+      /* The worker assigns ids before this, but a missing one must not
+       * produce an envelope without it. */
+      if (G_UNLIKELY (entry->message_id[0] == '\0'))
+        {
+          if (!rng_seeded)
+            {
+              rng[0] = ((guint64) g_random_int () << 32) | g_random_int ();
+              rng[1] = ((guint64) g_random_int () << 32) | g_random_int ();
+              rng_seeded = TRUE;
+            }
+          _fapilog_entry_assign_message_id (entry, rng);
+        }
+
+      self->offsets[i] = buf.len;
+      _fapilog_envelope_write (&buf, entry, FAPILOG_JSON_NONE);
+      _fapilog_json_buf_append_c (&buf, '\n');
+    }
+  self->offsets[n_entries] = buf.len;
+
+  if (n_entries > 0)
+    {
+      self->first_seq = entries[0]->seq;
+      self->last_seq = entries[n_entries - 1]->seq;
+    }
+
+  data = _fapilog_json_buf_steal (&buf, &self->len);
+  self->bytes = g_bytes_new_take (data, self->len);
+  self->data = g_bytes_get_data (self->bytes, NULL);
+
+  return self;
+}
+
+/**
+ * fapilog_batch_new:
+ * @entries: (array length=n_entries): the entries, in order
+ * @n_entries: the number of entries
+ *
+ * Makes a batch of @entries and serializes each of them once. Entries that
+ * have no message id yet get one. The pipeline makes batches itself; this is
+ * for tests and for code that drives a sink directly.
+ *
+ * Returns: (transfer full): a new #FapilogBatch
+ *
+ * Since: 1.0
+ */
+FapilogBatch *
+fapilog_batch_new (FapilogEntry **entries,
+                   guint          n_entries)
+{
+  FapilogEntry **copy;
+  guint i;
+
+  g_return_val_if_fail (entries != NULL || n_entries == 0, NULL);
+  for (i = 0; i < n_entries; i++)
+    g_return_val_if_fail (entries[i] != NULL, NULL);
+
+  copy = g_new (FapilogEntry *, MAX (n_entries, 1));
+  for (i = 0; i < n_entries; i++)
+    {
+      copy[i] = fapilog_entry_ref (entries[i]);
+      /* Assigns the id (under the entry module's lock) if missing: these
+       * entries may be shared with other threads. */
+      fapilog_entry_get_message_id (copy[i]);
+    }
+
+  return _fapilog_batch_new_take (copy, n_entries);
+}
+
+/**
+ * fapilog_batch_ref:
+ * @self: a #FapilogBatch
+ *
+ * Acquires a reference on @self.
+ *
+ * Returns: (transfer full): @self
+ *
+ * Since: 1.0
+ */
+FapilogBatch *
+fapilog_batch_ref (FapilogBatch *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_atomic_int_inc (&self->ref_count);
+  return self;
+}
+
+/**
+ * fapilog_batch_unref:
+ * @self: (transfer full): a #FapilogBatch
+ *
+ * Releases a reference on @self; the last one frees the batch, its bytes
+ * (unless still referenced through [method@Fapilog.Batch.get_bytes]) and its
+ * references on the entries.
+ *
+ * Since: 1.0
+ */
+void
+fapilog_batch_unref (FapilogBatch *self)
+{
+  guint i;
+
+  g_return_if_fail (self != NULL);
+
+  if (!g_atomic_int_dec_and_test (&self->ref_count))
+    return;
+
+  for (i = 0; i < self->n_entries; i++)
+    fapilog_entry_unref (self->entries[i]);
+  g_free (self->entries);
+  g_free (self->offsets);
+  g_bytes_unref (self->bytes);
+  g_free (self);
+}
+
+/**
+ * fapilog_batch_get_n_entries:
+ * @self: a #FapilogBatch
+ *
+ * Returns: the number of entries in @self
+ *
+ * Since: 1.0
+ */
+guint
+fapilog_batch_get_n_entries (FapilogBatch *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->n_entries;
+}
+
+/**
+ * fapilog_batch_get_entry:
+ * @self: a #FapilogBatch
+ * @index_: a position, less than [method@Fapilog.Batch.get_n_entries]
+ *
+ * Returns: (transfer none): the entry at @index_, owned by @self
+ *
+ * Since: 1.0
+ */
+FapilogEntry *
+fapilog_batch_get_entry (FapilogBatch *self,
+                         guint         index_)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (index_ < self->n_entries, NULL);
+
+  return self->entries[index_];
+}
+
+/**
+ * fapilog_batch_get_data:
+ * @self: a #FapilogBatch
+ * @length: (out): the number of bytes
+ *
+ * Returns the JSON lines of every entry, in order, contiguous, each ending in
+ * `\n`: exactly what a byte-oriented sink writes, in one call.
+ *
+ * Returns: (transfer none) (array length=length): the bytes, owned by @self
+ *
+ * Since: 1.0
+ */
+const guint8 *
+fapilog_batch_get_data (FapilogBatch *self,
+                        gsize        *length)
+{
+  if (length != NULL)
+    *length = 0;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (length != NULL)
+    *length = self->len;
+  return self->data;
+}
+
+/**
+ * fapilog_batch_get_bytes:
+ * @self: a #FapilogBatch
+ *
+ * Returns the same bytes as [method@Fapilog.Batch.get_data] as a #GBytes,
+ * which may outlive the batch.
+ *
+ * Returns: (transfer full): a new reference to the bytes of @self
+ *
+ * Since: 1.0
+ */
+GBytes *
+fapilog_batch_get_bytes (FapilogBatch *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return g_bytes_ref (self->bytes);
+}
+
+/**
+ * fapilog_batch_get_entry_data:
+ * @self: a #FapilogBatch
+ * @index_: a position, less than [method@Fapilog.Batch.get_n_entries]
+ * @length: (out): the number of bytes, the final `\n` included
+ *
+ * Returns the JSON line of one entry, within the data of the batch.
+ *
+ * Returns: (transfer none) (array length=length): the bytes, owned by @self
+ *
+ * Since: 1.0
+ */
+const guint8 *
+fapilog_batch_get_entry_data (FapilogBatch *self,
+                              guint         index_,
+                              gsize        *length)
+{
+  if (length != NULL)
+    *length = 0;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (index_ < self->n_entries, NULL);
+
+  if (length != NULL)
+    *length = self->offsets[index_ + 1] - self->offsets[index_];
+  return self->data + self->offsets[index_];
+}
+
+/**
+ * fapilog_batch_get_view:
+ * @self: a #FapilogBatch
+ * @index_: a position, less than [method@Fapilog.Batch.get_n_entries]
+ *
+ * Returns the entry at @index_ together with its JSON line, as handed to
+ * sinks that implement `write_serialized`. The view keeps @self alive; no
+ * bytes are copied.
+ *
+ * Returns: (transfer full): a new #FapilogSerializedView
+ *
+ * Since: 1.0
+ */
+FapilogSerializedView *
+fapilog_batch_get_view (FapilogBatch *self,
+                        guint         index_)
+{
+  FapilogSerializedView *view;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (index_ < self->n_entries, NULL);
+
+  view = g_new (FapilogSerializedView, 1);
+  view->ref_count = 1;
+  view->batch = fapilog_batch_ref (self);
+  view->index = index_;
+
+  return view;
+}
+
+/**
+ * fapilog_serialized_view_ref:
+ * @self: a #FapilogSerializedView
+ *
+ * Acquires a reference on @self.
+ *
+ * Returns: (transfer full): @self
+ *
+ * Since: 1.0
+ */
+FapilogSerializedView *
+fapilog_serialized_view_ref (FapilogSerializedView *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_atomic_int_inc (&self->ref_count);
+  return self;
+}
+
+/**
+ * fapilog_serialized_view_unref:
+ * @self: (transfer full): a #FapilogSerializedView
+ *
+ * Releases a reference on @self, and with the last one its reference on the
+ * batch it belongs to.
+ *
+ * Since: 1.0
+ */
+void
+fapilog_serialized_view_unref (FapilogSerializedView *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (!g_atomic_int_dec_and_test (&self->ref_count))
+    return;
+
+  fapilog_batch_unref (self->batch);
+  g_free (self);
+}
+
+/**
+ * fapilog_serialized_view_get_data:
+ * @self: a #FapilogSerializedView
+ * @length: (out): the number of bytes, the final `\n` included
+ *
+ * Returns: (transfer none) (array length=length): the JSON line of the
+ *   entry, owned by @self
+ *
+ * Since: 1.0
+ */
+const guint8 *
+fapilog_serialized_view_get_data (FapilogSerializedView *self,
+                                  gsize                 *length)
+{
+  if (length != NULL)
+    *length = 0;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return fapilog_batch_get_entry_data (self->batch, self->index, length);
+}
+
+/**
+ * fapilog_serialized_view_get_bytes:
+ * @self: a #FapilogSerializedView
+ *
+ * Returns the same bytes as [method@Fapilog.SerializedView.get_data] as a
+ * #GBytes (a slice of the batch's bytes, not a copy).
+ *
+ * Returns: (transfer full): a new #GBytes
+ *
+ * Since: 1.0
+ */
+GBytes *
+fapilog_serialized_view_get_bytes (FapilogSerializedView *self)
+{
+  FapilogBatch *batch;
+  gsize start;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  batch = self->batch;
+  start = batch->offsets[self->index];
+
+  return g_bytes_new_from_bytes (batch->bytes, start,
+                                 batch->offsets[self->index + 1] - start);
+}
+
+/**
+ * fapilog_serialized_view_get_entry:
+ * @self: a #FapilogSerializedView
+ *
+ * Returns: (transfer none): the entry whose line this is, owned by @self
+ *
+ * Since: 1.0
+ */
+FapilogEntry *
+fapilog_serialized_view_get_entry (FapilogSerializedView *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->batch->entries[self->index];
+}

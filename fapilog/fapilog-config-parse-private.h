@@ -54,4 +54,24 @@ gboolean _fapilog_parse_string_list (const char  *variable,
 /* Lower-cases and turns '-' into '_': "Stdout-JSON" -> "stdout_json". */
 char    *_fapilog_normalize_name   (const char  *name);
 
+/* Added with the settings: */
+
+/* One of @choices (a %NULL-terminated list of lower-case names with '_'),
+ * compared after _fapilog_normalize_name(), so "Drop-Newest" matches
+ * "drop_newest". Stores the index of the match in @out_index. */
+gboolean _fapilog_parse_choice     (const char         *variable,
+                                    const char         *value,
+                                    const char * const *choices,
+                                    guint              *out_index,
+                                    GError            **error);
+/* Sets the FAPILOG_CONFIG_ERROR_INVALID_VALUE error every parser uses:
+ * `VARIABLE: invalid value "VALUE": EXPECTED`, with the value escaped
+ * (control characters, quotes, invalid UTF-8) and cut at 200 bytes.
+ * For checks made outside this file, such as a range. */
+void     _fapilog_config_error_invalid (GError     **error,
+                                        const char  *variable,
+                                        const char  *value,
+                                        const char  *expected_format,
+                                        ...) G_GNUC_PRINTF (4, 5);
+
 G_END_DECLS

@@ -1,1 +1,654 @@
-/* placeholder: being written */
+/* fapilog-config-parse.c: parsers for configuration values
+ *
+ * The parsers are strict on purpose: a value we cannot read exactly is an
+ * error naming the variable, the value and the accepted forms, never a
+ * silent default (the original library's lenient alias parser ignored bad
+ * values, which hid typos in production).
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "fapilog-config-parse-private.h"
+#include "fapilog-error.h"
+
+/* Values longer than this are cut in error messages: an environment value
+ * can be arbitrarily long and the message goes to logs and terminals. */
+#define MAX_QUOTED_BYTES 200
+
+#define EXPECTED_SIZE \
+  "expected a size such as 10485760, 10 MB, 10MiB or 1.5 KB " \
+  "(a number of bytes, or a number with B, KB, MB, GB or TB; binary multiples)"
+#define EXPECTED_DURATION \
+  "expected a duration such as 5, 0.25, 250ms, 30s, 1h"
+#define EXPECTED_DURATION_KEYWORDS \
+  EXPECTED_DURATION ", or hourly, daily, weekly"
+#define EXPECTED_BOOLEAN \
+  "expected a boolean: true, false, 1, 0, yes, no, on or off"
+#define EXPECTED_LEVEL \
+  "expected a level: DEBUG, INFO, WARNING, ERROR, CRITICAL, AUDIT or SECURITY"
+#define EXPECTED_LIST \
+  "expected a JSON list of strings such as [\"a\",\"b\"] or a comma-separated list such as a,b"
+
+/* Escapes @value for an error message: the message must stay valid UTF-8
+ * and on one line whatever bytes the environment held. */
+static char *
+quote_value (const char *value)
+{
+  GString *out = g_string_new (NULL);
+  const char *p = value;
+  const char *end = value + strlen (value);
+
+  while (p < end && out->len < MAX_QUOTED_BYTES)
+    {
+      gunichar c = g_utf8_get_char_validated (p, end - p);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          g_string_append_printf (out, "\\x%02x", (guchar) *p);
+          p++;
+          continue;
+        }
+
+      if (c == '"' || c == '\\')
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, (char) c);
+        }
+      else if (c == '\n')
+        g_string_append (out, "\\n");
+      else if (c == '\t')
+        g_string_append (out, "\\t");
+      else if (c == '\r')
+        g_string_append (out, "\\r");
+      else if (c < 0x20 || c == 0x7f)
+        g_string_append_printf (out, "\\x%02x", c);
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+
+      p = g_utf8_next_char (p);
+    }
+
+  if (p < end)
+    g_string_append (out, "...");
+
+  return g_string_free (out, FALSE);
+}
+
+void
+_fapilog_config_error_invalid (GError     **error,
+                               const char  *variable,
+                               const char  *value,
+                               const char  *expected_format,
+                               ...)
+{
+  g_autofree char *expected = NULL;
+  g_autofree char *quoted = NULL;
+  va_list args;
+
+  if (error == NULL)
+    return;
+
+  va_start (args, expected_format);
+  expected = g_strdup_vprintf (expected_format, args);
+  va_end (args);
+
+  quoted = quote_value (value != NULL ? value : "");
+  g_set_error (error, FAPILOG_CONFIG_ERROR, FAPILOG_CONFIG_ERROR_INVALID_VALUE,
+               "%s: invalid value \"%s\": %s",
+               variable != NULL ? variable : "value", quoted, expected);
+}
+
+/* A copy of @value without surrounding whitespace and without one pair of
+ * surrounding quotes: shells and .env files often keep the quotes of
+ * FOO="10 MB", and upstream strips them for sizes. */
+static char *
+strip_value (const char *value)
+{
+  char *copy = g_strstrip (g_strdup (value));
+  gsize len = strlen (copy);
+
+  if (len >= 2 &&
+      (copy[0] == '"' || copy[0] == '\'') &&
+      copy[len - 1] == copy[0])
+    {
+      copy[len - 1] = '\0';
+      memmove (copy, copy + 1, len - 1);
+      g_strstrip (copy);
+    }
+
+  return copy;
+}
+
+/* Accepts "12", "12.", "12.5" and ".5"; no sign, no exponent, no
+ * "nan"/"inf" (g_ascii_strtod alone would take all of those). Returns the
+ * end of the number, or NULL when @s does not start with one. */
+static const char *
+scan_decimal (const char *s)
+{
+  const char *p = s;
+  gboolean digits = FALSE;
+
+  while (g_ascii_isdigit (*p))
+    {
+      p++;
+      digits = TRUE;
+    }
+
+  if (*p == '.')
+    {
+      p++;
+      while (g_ascii_isdigit (*p))
+        {
+          p++;
+          digits = TRUE;
+        }
+    }
+
+  return digits ? p : NULL;
+}
+
+static const char *
+skip_spaces (const char *p)
+{
+  while (g_ascii_isspace (*p))
+    p++;
+  return p;
+}
+
+static const struct {
+  const char *unit;
+  guint64     multiplier;
+} size_units[] = {
+  { "",    1 },
+  { "b",   1 },
+  { "kb",  G_GUINT64_CONSTANT (1) << 10 },
+  { "kib", G_GUINT64_CONSTANT (1) << 10 },
+  { "mb",  G_GUINT64_CONSTANT (1) << 20 },
+  { "mib", G_GUINT64_CONSTANT (1) << 20 },
+  { "gb",  G_GUINT64_CONSTANT (1) << 30 },
+  { "gib", G_GUINT64_CONSTANT (1) << 30 },
+  { "tb",  G_GUINT64_CONSTANT (1) << 40 },
+  { "tib", G_GUINT64_CONSTANT (1) << 40 },
+};
+
+gboolean
+_fapilog_parse_size (const char  *variable,
+                     const char  *value,
+                     guint64     *out,
+                     GError     **error)
+{
+  g_autofree char *text = NULL;
+  const char *number_end;
+  const char *unit;
+  const char *p;
+  guint64 multiplier = 0;
+  guint64 whole = 0;
+  guint64 result;
+  double fraction = 0.0;
+  double fraction_scale = 1.0;
+
+  g_return_val_if_fail (value != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  text = strip_value (value);
+  number_end = scan_decimal (text);
+  if (number_end == NULL)
+    goto invalid;
+
+  unit = skip_spaces (number_end);
+  for (gsize i = 0; i < G_N_ELEMENTS (size_units); i++)
+    {
+      if (g_ascii_strcasecmp (unit, size_units[i].unit) == 0)
+        {
+          multiplier = size_units[i].multiplier;
+          break;
+        }
+    }
+  if (multiplier == 0)
+    goto invalid;
+
+  /* The whole part in integer arithmetic, so that exact byte counts such as
+   * 18446744073709551615 survive (a double would round them). */
+  for (p = text; g_ascii_isdigit (*p); p++)
+    {
+      guint digit = (guint) (*p - '0');
+
+      if (whole > (G_MAXUINT64 - digit) / 10)
+        goto invalid;
+      whole = whole * 10 + digit;
+    }
+
+  /* The fraction is below one unit (at most 2^40 bytes), well inside a
+   * double's exact range; further digits past 18 cannot change the result
+   * by a whole byte that matters and are only checked to be digits. */
+  if (*p == '.')
+    {
+      guint n = 0;
+
+      for (p++; g_ascii_isdigit (*p); p++, n++)
+        {
+          if (n < 18)
+            {
+              fraction = fraction * 10 + (*p - '0');
+              fraction_scale *= 10;
+            }
+        }
+    }
+
+  if (whole > G_MAXUINT64 / multiplier)
+    goto invalid;
+  result = whole * multiplier;
+
+  if (fraction > 0)
+    {
+      /* Fractional bytes are rounded down: "1.5" is 1 byte. */
+      guint64 extra = (guint64) floor (fraction / fraction_scale * (double) multiplier);
+
+      if (result > G_MAXUINT64 - extra)
+        goto invalid;
+      result += extra;
+    }
+
+  *out = result;
+  return TRUE;
+
+invalid:
+  _fapilog_config_error_invalid (error, variable, value, EXPECTED_SIZE);
+  return FALSE;
+}
+
+static const struct {
+  const char *unit;
+  double      seconds;
+} duration_units[] = {
+  { "",   1.0 },
+  { "ms", 0.001 },
+  { "s",  1.0 },
+  { "m",  60.0 },
+  { "h",  3600.0 },
+  { "d",  86400.0 },
+  { "w",  604800.0 },
+};
+
+static const struct {
+  const char *keyword;
+  double      seconds;
+} duration_keywords[] = {
+  { "hourly", 3600.0 },
+  { "daily",  86400.0 },
+  { "weekly", 604800.0 },
+};
+
+gboolean
+_fapilog_parse_duration (const char  *variable,
+                         const char  *value,
+                         gboolean     allow_keywords,
+                         double      *out_seconds,
+                         GError     **error)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *number = NULL;
+  const char *number_end;
+  const char *unit;
+  double factor = -1.0;
+  double seconds;
+
+  g_return_val_if_fail (value != NULL, FALSE);
+  g_return_val_if_fail (out_seconds != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  text = strip_value (value);
+
+  if (allow_keywords)
+    {
+      for (gsize i = 0; i < G_N_ELEMENTS (duration_keywords); i++)
+        {
+          if (g_ascii_strcasecmp (text, duration_keywords[i].keyword) == 0)
+            {
+              *out_seconds = duration_keywords[i].seconds;
+              return TRUE;
+            }
+        }
+    }
+
+  number_end = scan_decimal (text);
+  if (number_end == NULL)
+    goto invalid;
+
+  unit = skip_spaces (number_end);
+  for (gsize i = 0; i < G_N_ELEMENTS (duration_units); i++)
+    {
+      if (g_ascii_strcasecmp (unit, duration_units[i].unit) == 0)
+        {
+          factor = duration_units[i].seconds;
+          break;
+        }
+    }
+  if (factor < 0)
+    goto invalid;
+
+  /* scan_decimal() already restricted the text to digits and one dot, so
+   * g_ascii_strtod (locale-independent) reads exactly that number. */
+  number = g_strndup (text, number_end - text);
+  seconds = g_ascii_strtod (number, NULL) * factor;
+  if (!isfinite (seconds))
+    goto invalid;
+
+  *out_seconds = seconds;
+  return TRUE;
+
+invalid:
+  _fapilog_config_error_invalid (error, variable, value, "%s",
+                                 allow_keywords ? EXPECTED_DURATION_KEYWORDS
+                                                : EXPECTED_DURATION);
+  return FALSE;
+}
+
+gboolean
+_fapilog_parse_boolean (const char  *variable,
+                        const char  *value,
+                        gboolean    *out,
+                        GError     **error)
+{
+  static const char * const true_words[] = { "true", "1", "yes", "on" };
+  static const char * const false_words[] = { "false", "0", "no", "off" };
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (value != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  text = strip_value (value);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (true_words); i++)
+    {
+      if (g_ascii_strcasecmp (text, true_words[i]) == 0)
+        {
+          *out = TRUE;
+          return TRUE;
+        }
+      if (g_ascii_strcasecmp (text, false_words[i]) == 0)
+        {
+          *out = FALSE;
+          return TRUE;
+        }
+    }
+
+  _fapilog_config_error_invalid (error, variable, value, EXPECTED_BOOLEAN);
+  return FALSE;
+}
+
+static void
+set_int_range_error (GError     **error,
+                     const char  *variable,
+                     const char  *value,
+                     gint64       min,
+                     gint64       max)
+{
+  if (max == G_MAXINT64)
+    _fapilog_config_error_invalid (error, variable, value,
+                                   "expected a whole number of at least %" G_GINT64_FORMAT,
+                                   min);
+  else
+    _fapilog_config_error_invalid (error, variable, value,
+                                   "expected a whole number from %" G_GINT64_FORMAT
+                                   " to %" G_GINT64_FORMAT,
+                                   min, max);
+}
+
+gboolean
+_fapilog_parse_int (const char  *variable,
+                    const char  *value,
+                    gint64       min,
+                    gint64       max,
+                    gint64      *out,
+                    GError     **error)
+{
+  g_autofree char *text = NULL;
+  const char *p;
+  gboolean negative = FALSE;
+  guint64 magnitude = 0;
+  /* |G_MININT64| does not fit in a gint64, so the magnitude is collected
+   * unsigned and bounded by the larger of the two limits. */
+  const guint64 limit = (guint64) G_MAXINT64 + 1;
+  gint64 result;
+
+  g_return_val_if_fail (value != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (min <= max, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  text = strip_value (value);
+  p = text;
+
+  if (*p == '-' || *p == '+')
+    {
+      negative = (*p == '-');
+      p++;
+    }
+
+  if (!g_ascii_isdigit (*p))
+    goto invalid;
+
+  for (; g_ascii_isdigit (*p); p++)
+    {
+      guint digit = (guint) (*p - '0');
+
+      if (magnitude > (limit - digit) / 10)
+        goto invalid;
+      magnitude = magnitude * 10 + digit;
+    }
+
+  if (*p != '\0')
+    goto invalid;
+
+  if (negative)
+    result = magnitude == limit ? G_MININT64 : -(gint64) magnitude;
+  else if (magnitude == limit)
+    goto invalid;
+  else
+    result = (gint64) magnitude;
+
+  if (result < min || result > max)
+    goto invalid;
+
+  *out = result;
+  return TRUE;
+
+invalid:
+  set_int_range_error (error, variable, value, min, max);
+  return FALSE;
+}
+
+static const struct {
+  const char  *name;
+  FapilogLevel level;
+} level_names[] = {
+  { "DEBUG",    FAPILOG_LEVEL_DEBUG },
+  { "INFO",     FAPILOG_LEVEL_INFO },
+  { "WARNING",  FAPILOG_LEVEL_WARNING },
+  { "WARN",     FAPILOG_LEVEL_WARNING },
+  { "ERROR",    FAPILOG_LEVEL_ERROR },
+  { "CRITICAL", FAPILOG_LEVEL_CRITICAL },
+  { "FATAL",    FAPILOG_LEVEL_CRITICAL },
+  { "AUDIT",    FAPILOG_LEVEL_AUDIT },
+  { "SECURITY", FAPILOG_LEVEL_SECURITY },
+};
+
+gboolean
+_fapilog_parse_level (const char    *variable,
+                      const char    *value,
+                      FapilogLevel  *out,
+                      GError       **error)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (value != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  text = strip_value (value);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (level_names); i++)
+    {
+      if (g_ascii_strcasecmp (text, level_names[i].name) == 0)
+        {
+          *out = level_names[i].level;
+          return TRUE;
+        }
+    }
+
+  _fapilog_config_error_invalid (error, variable, value, EXPECTED_LEVEL);
+  return FALSE;
+}
+
+static gboolean
+parse_json_list (const char  *variable,
+                 const char  *value,
+                 const char  *json,
+                 GPtrArray   *items,
+                 GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) json_error = NULL;
+  JsonNode *root;
+  JsonArray *array;
+  guint n;
+
+  if (!json_parser_load_from_data (parser, json, -1, &json_error))
+    {
+      _fapilog_config_error_invalid (error, variable, value,
+                                     EXPECTED_LIST " (not valid JSON: %s)",
+                                     json_error->message);
+      return FALSE;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
+    {
+      _fapilog_config_error_invalid (error, variable, value,
+                                     EXPECTED_LIST " (the JSON is not a list)");
+      return FALSE;
+    }
+
+  array = json_node_get_array (root);
+  n = json_array_get_length (array);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      char *item;
+
+      if (!JSON_NODE_HOLDS_VALUE (node) ||
+          json_node_get_value_type (node) != G_TYPE_STRING)
+        {
+          _fapilog_config_error_invalid (error, variable, value,
+                                         EXPECTED_LIST " (item %u is not a string)",
+                                         i);
+          return FALSE;
+        }
+
+      item = g_strstrip (g_strdup (json_node_get_string (node)));
+      if (*item == '\0')
+        g_free (item);
+      else
+        g_ptr_array_add (items, item);
+    }
+
+  return TRUE;
+}
+
+gboolean
+_fapilog_parse_string_list (const char   *variable,
+                            const char   *value,
+                            char       ***out,
+                            GError      **error)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (value != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  items = g_ptr_array_new_with_free_func (g_free);
+  text = g_strstrip (g_strdup (value));
+
+  /* A leading '[' means JSON: "[a,b]" is then an error rather than the
+   * items "[a" and "b]", which no configuration means. */
+  if (text[0] == '[')
+    {
+      if (!parse_json_list (variable, value, text, items, error))
+        return FALSE;
+    }
+  else
+    {
+      g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+
+      for (guint i = 0; parts[i] != NULL; i++)
+        {
+          char *item = strip_value (parts[i]);
+
+          if (*item == '\0')
+            g_free (item);
+          else
+            g_ptr_array_add (items, item);
+        }
+    }
+
+  g_ptr_array_add (items, NULL);
+  *out = (char **) g_ptr_array_free (g_steal_pointer (&items), FALSE);
+  return TRUE;
+}
+
+char *
+_fapilog_normalize_name (const char *name)
+{
+  char *normalized;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  normalized = g_ascii_strdown (name, -1);
+  g_strdelimit (normalized, "-", '_');
+  return normalized;
+}
+
+gboolean
+_fapilog_parse_choice (const char         *variable,
+                       const char         *value,
+                       const char * const *choices,
+                       guint              *out_index,
+                       GError            **error)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *normalized = NULL;
+  g_autofree char *listed = NULL;
+
+  g_return_val_if_fail (value != NULL, FALSE);
+  g_return_val_if_fail (choices != NULL && choices[0] != NULL, FALSE);
+  g_return_val_if_fail (out_index != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  text = strip_value (value);
+  normalized = _fapilog_normalize_name (text);
+
+  for (guint i = 0; choices[i] != NULL; i++)
+    {
+      if (strcmp (normalized, choices[i]) == 0)
+        {
+          *out_index = i;
+          return TRUE;
+        }
+    }
+
+  listed = g_strjoinv (", ", (char **) choices);
+  _fapilog_config_error_invalid (error, variable, value,
+                                 "expected one of %s", listed);
+  return FALSE;
+}

@@ -9,6 +9,8 @@
 
 G_BEGIN_DECLS
 
+typedef struct _FapilogContextSnapshot FapilogContextSnapshot;
+
 struct _FapilogContextSnapshot {
   gint             ref_count;
   char            *correlation_id;   /* nullable */

@@ -21,7 +21,6 @@ gboolean _fapilog_diagnostics_get_enabled (void);
  * Fields: key, GVariant format, value(s)..., NULL (like fapilog_logger_log). */
 void     _fapilog_diag_warn (const char *component,
                              const char *message,
-                             const char *first_key,
                              ...) G_GNUC_NULL_TERMINATED;
 
 /* For tests: write diagnostics to @fd instead of 2 (-1 restores stderr). */

@@ -1,1 +1,506 @@
-/* placeholder: being written */
+/* fapilog-entry.c: capture of one log event and its accessors
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "fapilog-context-private.h"
+#include "fapilog-entry-private.h"
+#include "fapilog-envelope-private.h"
+
+G_DEFINE_BOXED_TYPE (FapilogEntry, fapilog_entry, fapilog_entry_ref, fapilog_entry_unref)
+
+/* ---- logger core ------------------------------------------------------ */
+
+FapilogLoggerCore *
+_fapilog_logger_core_new (const char             *name,
+                          FapilogFieldSet        *bound,
+                          FapilogEnvelopeStatics *statics)
+{
+  FapilogLoggerCore *self = g_new0 (FapilogLoggerCore, 1);
+
+  self->ref_count = 1;
+  self->name = g_ref_string_new (name != NULL ? name : "root");
+  self->name_len = strlen (self->name);
+  self->bound = bound != NULL ? _fapilog_field_set_ref (bound) : NULL;
+  self->statics = _fapilog_envelope_statics_ref (statics);
+  return self;
+}
+
+FapilogLoggerCore *
+_fapilog_logger_core_ref (FapilogLoggerCore *self)
+{
+  g_atomic_int_inc (&self->ref_count);
+  return self;
+}
+
+void
+_fapilog_logger_core_unref (FapilogLoggerCore *self)
+{
+  if (self != NULL && g_atomic_int_dec_and_test (&self->ref_count))
+    {
+      g_ref_string_release (self->name);
+      _fapilog_field_set_unref (self->bound);
+      _fapilog_envelope_statics_unref (self->statics);
+      g_free (self);
+    }
+}
+
+/* ---- levels ----------------------------------------------------------- */
+
+/**
+ * fapilog_level_to_string:
+ * @level: a level
+ *
+ * Returns the upper-case name of @level as it appears in the envelope
+ * (`"INFO"`), or `"UNKNOWN"` for a value that is not a level.
+ *
+ * Returns: (transfer none): a static string
+ *
+ * Since: 1.0
+ */
+const char *
+fapilog_level_to_string (FapilogLevel level)
+{
+  switch (level)
+    {
+    case FAPILOG_LEVEL_DEBUG: return "DEBUG";
+    case FAPILOG_LEVEL_INFO: return "INFO";
+    case FAPILOG_LEVEL_WARNING: return "WARNING";
+    case FAPILOG_LEVEL_ERROR: return "ERROR";
+    case FAPILOG_LEVEL_CRITICAL: return "CRITICAL";
+    case FAPILOG_LEVEL_AUDIT: return "AUDIT";
+    case FAPILOG_LEVEL_SECURITY: return "SECURITY";
+    default: return "UNKNOWN";
+    }
+}
+
+/**
+ * fapilog_level_from_string:
+ * @name: a level name such as `"info"`
+ * @level: (out): return location for the level
+ *
+ * Parses a level name, case-insensitively. `WARN` and `FATAL` are accepted
+ * as aliases of `WARNING` and `CRITICAL`.
+ *
+ * Returns: %TRUE if @name is a level
+ *
+ * Since: 1.0
+ */
+gboolean
+fapilog_level_from_string (const char   *name,
+                           FapilogLevel *level)
+{
+  static const struct { const char *name; FapilogLevel level; } names[] = {
+    { "DEBUG", FAPILOG_LEVEL_DEBUG },
+    { "INFO", FAPILOG_LEVEL_INFO },
+    { "WARNING", FAPILOG_LEVEL_WARNING },
+    { "WARN", FAPILOG_LEVEL_WARNING },
+    { "ERROR", FAPILOG_LEVEL_ERROR },
+    { "CRITICAL", FAPILOG_LEVEL_CRITICAL },
+    { "FATAL", FAPILOG_LEVEL_CRITICAL },
+    { "AUDIT", FAPILOG_LEVEL_AUDIT },
+    { "SECURITY", FAPILOG_LEVEL_SECURITY },
+  };
+
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      if (g_ascii_strcasecmp (name, names[i].name) == 0)
+        {
+          if (level != NULL)
+            *level = names[i].level;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* ---- capture ---------------------------------------------------------- */
+
+static gsize
+opt_len (const char *s)
+{
+  return s != NULL ? strlen (s) + 1 : 0;
+}
+
+static const char *
+copy_into (char       **arena,
+           const char  *src,
+           gsize        len_with_nul)
+{
+  char *dest = *arena;
+
+  memcpy (dest, src, len_with_nul - 1);
+  dest[len_with_nul - 1] = '\0';
+  *arena += len_with_nul;
+  return dest;
+}
+
+FapilogEntry *
+_fapilog_entry_new_captured (FapilogLoggerCore      *core,
+                             FapilogContextSnapshot *context,
+                             FapilogLevel            level,
+                             gint64                  timestamp_us,
+                             const char             *message,
+                             const char             *code_file,
+                             int                     code_line,
+                             const char             *code_func,
+                             const GError           *error,
+                             FapilogFieldCollector  *fields)
+{
+  FapilogEntry *self;
+  gsize message_len, file_len, func_len, error_len, arena_size;
+  guint n_fields = fields != NULL ? fields->n_fields : 0;
+  char *arena;
+
+  if (message == NULL)
+    message = "";
+  message_len = strlen (message);
+  file_len = opt_len (code_file);
+  func_len = opt_len (code_func);
+  error_len = error != NULL ? opt_len (error->message != NULL ? error->message : "") : 0;
+  arena_size = message_len + 1 + file_len + func_len + error_len +
+               (fields != NULL ? _fapilog_field_collector_arena_size (fields) : 0);
+
+  /* One allocation for the header, the fields and every byte they refer to. */
+  self = g_malloc (sizeof (FapilogEntry) + sizeof (FapilogField) * n_fields + arena_size);
+  arena = (char *) (self->fields + n_fields);
+
+  self->ref_count = 1;
+  self->level = level;
+  self->timestamp_us = timestamp_us;
+  self->seq = 0;
+  self->core = _fapilog_logger_core_ref (core);
+  self->context = context != NULL ? _fapilog_context_snapshot_ref (context) : NULL;
+  self->message = copy_into (&arena, message, message_len + 1);
+  self->message_len = message_len;
+  self->code_file = file_len != 0 ? copy_into (&arena, code_file, file_len) : NULL;
+  self->code_func = func_len != 0 ? copy_into (&arena, code_func, func_len) : NULL;
+  self->code_line = code_line;
+  if (error != NULL)
+    {
+      self->has_error = TRUE;
+      self->error_domain = error->domain;
+      self->error_code = error->code;
+      self->error_message = copy_into (&arena, error->message != NULL ? error->message : "",
+                                       error_len);
+    }
+  else
+    {
+      self->has_error = FALSE;
+      self->error_domain = 0;
+      self->error_code = 0;
+      self->error_message = NULL;
+    }
+  self->message_id[0] = '\0';
+  self->n_fields = n_fields;
+  if (n_fields > 0)
+    _fapilog_field_collector_emit (fields, self->fields, arena);
+
+  return self;
+}
+
+/* xorshift128+: message ids need uniqueness, not secrecy, and must cost a
+ * few nanoseconds on the worker. Each worker seeds its own state. */
+static inline guint64
+next_random (guint64 state[2])
+{
+  guint64 s1 = state[0];
+  const guint64 s0 = state[1];
+
+  state[0] = s0;
+  s1 ^= s1 << 23;
+  state[1] = s1 ^ s0 ^ (s1 >> 17) ^ (s0 >> 26);
+  return state[1] + s0;
+}
+
+void
+_fapilog_entry_assign_message_id (FapilogEntry *self,
+                                  guint64       rng_state[2])
+{
+  static const char hex[] = "0123456789abcdef";
+  guint8 bytes[16];
+  guint64 a, b;
+  char *out = self->message_id;
+
+  if (self->message_id[0] != '\0')
+    return;
+
+  if (rng_state[0] == 0 && rng_state[1] == 0)
+    rng_state[1] = 0x9e3779b97f4a7c15ull;
+  a = next_random (rng_state);
+  b = next_random (rng_state);
+  for (guint i = 0; i < 8; i++)
+    {
+      bytes[i] = (guint8) (a >> (i * 8));
+      bytes[8 + i] = (guint8) (b >> (i * 8));
+    }
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;   /* version 4 */
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;   /* RFC 4122 variant */
+
+  for (guint i = 0; i < 16; i++)
+    {
+      if (i == 4 || i == 6 || i == 8 || i == 10)
+        *out++ = '-';
+      *out++ = hex[bytes[i] >> 4];
+      *out++ = hex[bytes[i] & 0x0f];
+    }
+  *out = '\0';
+}
+
+static void
+seed_random (guint64 state[2])
+{
+  state[0] = ((guint64) g_random_int () << 32) | g_random_int ();
+  state[1] = ((guint64) g_random_int () << 32) | g_random_int ();
+}
+
+/* Entries that never went through a worker (made by fapilog_entry_new, or
+ * read before being queued) get their id here; the lock makes the lazy
+ * assignment safe when two threads read the same entry. */
+static void
+ensure_message_id (FapilogEntry *self)
+{
+  static GMutex lock;
+  guint64 state[2];
+
+  if (g_atomic_int_get ((gint *) (gpointer) self->message_id) != 0)
+    return;
+  seed_random (state);
+  g_mutex_lock (&lock);
+  _fapilog_entry_assign_message_id (self, state);
+  g_mutex_unlock (&lock);
+}
+
+/**
+ * fapilog_entry_new:
+ * @level: the level
+ * @logger_name: (nullable): the logger name; %NULL means `"root"`
+ * @message: the message
+ * @fields: (nullable): an `a{sv}` dictionary of fields; a floating reference
+ *   is sunk
+ *
+ * Makes an entry outside a pipeline, stamped with the current time and the
+ * calling thread's context. Useful to test sinks and to feed sinks written in
+ * other languages. The envelope's `diagnostics` come from the process
+ * environment (`FAPILOG_SERVICE`, `FAPILOG_ENV`, `FAPILOG_VERSION`).
+ *
+ * Returns: (transfer full): a new entry
+ *
+ * Since: 1.0
+ */
+FapilogEntry *
+fapilog_entry_new (FapilogLevel  level,
+                   const char   *logger_name,
+                   const char   *message,
+                   GVariant     *fields)
+{
+  FapilogFieldCollector collector;
+  FapilogLoggerCore *core;
+  FapilogContextSnapshot *context;
+  FapilogEntry *self;
+
+  g_return_val_if_fail (message != NULL, NULL);
+  g_return_val_if_fail (fields == NULL || g_variant_is_of_type (fields, G_VARIANT_TYPE ("a{s*}")), NULL);
+
+  if (fields != NULL)
+    g_variant_ref_sink (fields);
+  core = _fapilog_logger_core_new (logger_name, NULL, _fapilog_envelope_statics_default ());
+  context = _fapilog_context_capture ();
+  _fapilog_field_collector_init (&collector);
+  _fapilog_field_collector_add_dict (&collector, fields);
+  _fapilog_field_collector_dedup (&collector);
+  self = _fapilog_entry_new_captured (core, context, level, g_get_real_time (), message,
+                                      NULL, 0, NULL, NULL, &collector);
+  _fapilog_field_collector_clear (&collector);
+  _fapilog_context_snapshot_unref (context);
+  _fapilog_logger_core_unref (core);
+  if (fields != NULL)
+    g_variant_unref (fields);
+  ensure_message_id (self);
+  return self;
+}
+
+/**
+ * fapilog_entry_ref:
+ * @self: an entry
+ *
+ * Returns: (transfer full): @self, with one more reference
+ *
+ * Since: 1.0
+ */
+FapilogEntry *
+fapilog_entry_ref (FapilogEntry *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_atomic_int_inc (&self->ref_count);
+  return self;
+}
+
+/**
+ * fapilog_entry_unref:
+ * @self: (transfer full): an entry
+ *
+ * Drops one reference; the last one frees the entry.
+ *
+ * Since: 1.0
+ */
+void
+fapilog_entry_unref (FapilogEntry *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (g_atomic_int_dec_and_test (&self->ref_count))
+    {
+      _fapilog_fields_release (self->fields, self->n_fields);
+      _fapilog_context_snapshot_unref (self->context);
+      _fapilog_logger_core_unref (self->core);
+      g_free (self);
+    }
+}
+
+/**
+ * fapilog_entry_get_level:
+ * @self: an entry
+ *
+ * Returns: the level of the entry
+ *
+ * Since: 1.0
+ */
+FapilogLevel
+fapilog_entry_get_level (FapilogEntry *self)
+{
+  g_return_val_if_fail (self != NULL, FAPILOG_LEVEL_INFO);
+  return self->level;
+}
+
+/**
+ * fapilog_entry_get_level_name:
+ * @self: an entry
+ *
+ * Returns: (transfer none): the level name as in the envelope, e.g. `"INFO"`
+ *
+ * Since: 1.0
+ */
+const char *
+fapilog_entry_get_level_name (FapilogEntry *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return fapilog_level_to_string (self->level);
+}
+
+/**
+ * fapilog_entry_get_message:
+ * @self: an entry
+ *
+ * Returns: (transfer none): the message, as given (not yet made valid UTF-8)
+ *
+ * Since: 1.0
+ */
+const char *
+fapilog_entry_get_message (FapilogEntry *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->message;
+}
+
+/**
+ * fapilog_entry_get_logger_name:
+ * @self: an entry
+ *
+ * Returns: (transfer none): the name of the logger the entry was logged through
+ *
+ * Since: 1.0
+ */
+const char *
+fapilog_entry_get_logger_name (FapilogEntry *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->core->name;
+}
+
+/**
+ * fapilog_entry_get_timestamp_us:
+ * @self: an entry
+ *
+ * Returns: the wall-clock time of the log call, in microseconds since the
+ *   Unix epoch (UTC)
+ *
+ * Since: 1.0
+ */
+gint64
+fapilog_entry_get_timestamp_us (FapilogEntry *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->timestamp_us;
+}
+
+/**
+ * fapilog_entry_get_message_id:
+ * @self: an entry
+ *
+ * Returns the entry's random UUID (version 4), `context.message_id` in the
+ * envelope. The pipeline assigns it on its worker thread, before any sink
+ * sees the entry.
+ *
+ * Returns: (transfer none): the message id
+ *
+ * Since: 1.0
+ */
+const char *
+fapilog_entry_get_message_id (FapilogEntry *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  ensure_message_id (self);
+  return self->message_id;
+}
+
+static const char *
+find_correlation_field (const FapilogField *fields,
+                        guint               n_fields)
+{
+  for (guint i = n_fields; i > 0; i--)
+    {
+      const FapilogField *field = &fields[i - 1];
+
+      if (field->kind == FAPILOG_FIELD_STRING &&
+          _fapilog_context_key_index (field->key, field->key_len) == FAPILOG_CONTEXT_KEY_CORRELATION_ID)
+        return field->str;
+    }
+  return NULL;
+}
+
+/**
+ * fapilog_entry_get_correlation_id:
+ * @self: an entry
+ *
+ * Returns the correlation id captured from the logging thread (see
+ * [func@Fapilog.context_set_correlation_id]), or the value of a
+ * `correlation_id` field.
+ *
+ * Returns: (transfer none) (nullable): the correlation id
+ *
+ * Since: 1.0
+ */
+const char *
+fapilog_entry_get_correlation_id (FapilogEntry *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  /* Fields win over the thread's correlation id, as in the envelope; call
+   * fields over bound ones, bound ones over the thread context's. */
+  const char *id = find_correlation_field (self->fields, self->n_fields);
+
+  if (id == NULL && self->core->bound != NULL)
+    id = find_correlation_field (self->core->bound->fields, self->core->bound->n_fields);
+  if (id == NULL && self->context != NULL && self->context->fields != NULL)
+    id = find_correlation_field (self->context->fields->fields, self->context->fields->n_fields);
+  if (id != NULL)
+    return id;
+  return self->context != NULL ? self->context->correlation_id : NULL;
+}

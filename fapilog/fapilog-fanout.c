@@ -1,1 +1,728 @@
-/* placeholder: being written */
+/* fapilog-fanout.c: handing batches to every sink, on the worker
+ *
+ * Each sink gets its own backlog of batches and at most one write in
+ * flight, so a slow sink only ever delays itself. Everything here runs on
+ * the worker thread except the counters, which other threads read under
+ * counts_lock.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include "fapilog-diagnostics-private.h"
+#include "fapilog-entry-private.h"
+#include "fapilog-error.h"
+#include "fapilog-fallback-private.h"
+#include "fapilog-fanout-private.h"
+
+/* After the stop deadline, each remaining sink still gets this long to
+ * react to its cancelled stop before it is abandoned. */
+#define STOP_GRACE_US (250 * G_TIME_SPAN_MILLISECOND)
+
+typedef enum {
+  MODE_BATCH,
+  MODE_SERIALIZED,
+  MODE_ENTRY,
+} WriteMode;
+
+typedef struct _WriteOp WriteOp;
+typedef struct _SinkSlot SinkSlot;
+
+struct _SinkSlot {
+  FapilogFanout *fanout;
+  FapilogSink   *sink;
+  char          *name;
+  WriteMode      mode;
+  GQueue         backlog;          /* FapilogBatch*, oldest first */
+  guint          backlog_entries;  /* entries waiting, current batch included */
+  FapilogBatch  *current;
+  guint          index;            /* first entry of current not yet finished */
+  WriteOp       *op;               /* the write in flight */
+  gboolean       pumping;
+  gboolean       started;
+  gboolean       last_write_failed;
+  guint64        written;          /* under fanout->counts_lock */
+  guint64        failed;
+};
+
+struct _WriteOp {
+  gint          ref_count;
+  SinkSlot     *slot;              /* NULL once abandoned */
+  WriteMode     mode;
+  GCancellable *cancellable;
+  GSource      *timeout;
+  FapilogBatch *batch;
+  guint         first;
+  guint         n;
+};
+
+struct _FapilogFanout {
+  GPtrArray                 *slots;            /* SinkSlot* in order added */
+  gboolean                   serialize_in_flush;
+  gint64                     write_timeout_us;
+  guint                      backlog_max;
+  FapilogFanoutProgressFunc  progress;
+  gpointer                   progress_data;
+  GMutex                     counts_lock;
+  GPtrArray                  *abandoned;       /* WriteOp* whose sink never answered */
+
+  /* start/stop sequencing */
+  guint                      step;
+  guint                      step_serial;      /* identifies the current start/stop call */
+  GError                    *step_error;
+  gint64                     stop_deadline_us;
+  GCancellable              *step_cancellable;
+  GSource                   *step_timeout;
+  FapilogFanoutDoneFunc      done;
+  gpointer                   done_data;
+};
+
+static void slot_pump (SinkSlot *slot);
+
+FapilogFanout *
+_fapilog_fanout_new (gboolean                   serialize_in_flush,
+                     gint64                     write_timeout_us,
+                     guint                      backlog_max_entries,
+                     FapilogFanoutProgressFunc  progress,
+                     gpointer                   progress_data)
+{
+  FapilogFanout *self = g_new0 (FapilogFanout, 1);
+
+  self->slots = g_ptr_array_new ();
+  self->abandoned = g_ptr_array_new ();
+  self->serialize_in_flush = serialize_in_flush;
+  self->write_timeout_us = MAX (write_timeout_us, G_TIME_SPAN_MILLISECOND);
+  self->backlog_max = MAX (backlog_max_entries, 1);
+  self->progress = progress;
+  self->progress_data = progress_data;
+  g_mutex_init (&self->counts_lock);
+  return self;
+}
+
+static void
+op_unref (WriteOp *op)
+{
+  if (--op->ref_count == 0)
+    {
+      g_clear_object (&op->cancellable);
+      g_clear_pointer (&op->batch, fapilog_batch_unref);
+      g_free (op);
+    }
+}
+
+void
+_fapilog_fanout_free (FapilogFanout *self)
+{
+  if (self == NULL)
+    return;
+
+  for (guint i = 0; i < self->slots->len; i++)
+    {
+      SinkSlot *slot = g_ptr_array_index (self->slots, i);
+
+      g_queue_clear_full (&slot->backlog, (GDestroyNotify) fapilog_batch_unref);
+      g_clear_pointer (&slot->current, fapilog_batch_unref);
+      if (slot->op != NULL)
+        {
+          /* A write still in flight when the pipeline goes away: its
+           * completion, if it ever comes, must not touch the slot. */
+          slot->op->slot = NULL;
+          if (slot->op->timeout != NULL)
+            {
+              g_source_destroy (slot->op->timeout);
+              g_source_unref (slot->op->timeout);
+              slot->op->timeout = NULL;
+            }
+          op_unref (slot->op);
+        }
+      g_object_unref (slot->sink);
+      g_free (slot->name);
+      g_free (slot);
+    }
+  g_ptr_array_unref (self->slots);
+  /* Abandoned operations stay referenced by their own callbacks. */
+  for (guint i = 0; i < self->abandoned->len; i++)
+    op_unref (g_ptr_array_index (self->abandoned, i));
+  g_ptr_array_unref (self->abandoned);
+  g_clear_error (&self->step_error);
+  g_clear_object (&self->step_cancellable);
+  if (self->step_timeout != NULL)
+    {
+      g_source_destroy (self->step_timeout);
+      g_source_unref (self->step_timeout);
+    }
+  g_mutex_clear (&self->counts_lock);
+  g_free (self);
+}
+
+gboolean
+_fapilog_fanout_add_sink (FapilogFanout *self,
+                          FapilogSink   *sink)
+{
+  FapilogSinkInterface *iface = FAPILOG_SINK_GET_IFACE (sink);
+  SinkSlot *slot;
+  WriteMode mode;
+
+  /* The way in is chosen once, here, from what the sink implements (a
+   * sink without write_serialized still gets every entry, through write). */
+  if (iface->write_batch_async != NULL)
+    mode = MODE_BATCH;
+  else if (iface->write_serialized_async != NULL &&
+           (self->serialize_in_flush || iface->write_async == NULL))
+    mode = MODE_SERIALIZED;
+  else if (iface->write_async != NULL)
+    mode = MODE_ENTRY;
+  else
+    return FALSE;
+
+  slot = g_new0 (SinkSlot, 1);
+  slot->fanout = self;
+  slot->sink = g_object_ref (sink);
+  slot->name = g_strdup (fapilog_sink_get_name (sink));
+  if (slot->name == NULL || *slot->name == '\0')
+    {
+      g_free (slot->name);
+      slot->name = g_strdup (G_OBJECT_TYPE_NAME (sink));
+    }
+  slot->mode = mode;
+  g_queue_init (&slot->backlog);
+  g_ptr_array_add (self->slots, slot);
+  return TRUE;
+}
+
+guint
+_fapilog_fanout_get_n_sinks (FapilogFanout *self)
+{
+  return self->slots->len;
+}
+
+/* ---- writes ----------------------------------------------------------- */
+
+static void
+record_result (SinkSlot     *slot,
+               FapilogBatch *batch,
+               guint         first,
+               guint         n,
+               const GError *error)
+{
+  FapilogFanout *self = slot->fanout;
+
+  g_mutex_lock (&self->counts_lock);
+  if (error == NULL)
+    slot->written += n;
+  else
+    slot->failed += n;
+  g_mutex_unlock (&self->counts_lock);
+
+  slot->last_write_failed = error != NULL;
+  if (error != NULL)
+    _fapilog_fallback_write (slot->name, error, batch, first, n);
+}
+
+static void
+finish_op (SinkSlot     *slot,
+           WriteOp      *op,
+           const GError *error)
+{
+  if (op->timeout != NULL)
+    {
+      g_source_destroy (op->timeout);
+      g_clear_pointer (&op->timeout, g_source_unref);
+    }
+  slot->op = NULL;
+  record_result (slot, op->batch, op->first, op->n, error);
+  slot->index = op->first + op->n;
+  op_unref (op);
+}
+
+static void
+on_write_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  WriteOp *op = user_data;
+  SinkSlot *slot = op->slot;
+  FapilogSink *sink = FAPILOG_SINK (source);
+  GError *error = NULL;
+  gboolean ok;
+
+  switch (op->mode)
+    {
+    case MODE_BATCH:
+      ok = fapilog_sink_write_batch_finish (sink, result, &error);
+      break;
+    case MODE_SERIALIZED:
+      ok = fapilog_sink_write_serialized_finish (sink, result, &error);
+      break;
+    case MODE_ENTRY:
+    default:
+      ok = fapilog_sink_write_finish (sink, result, &error);
+      break;
+    }
+
+  if (slot == NULL)
+    {
+      /* Abandoned after its timeout: the entries were already failed. */
+      g_clear_error (&error);
+      op_unref (op);
+      return;
+    }
+
+  if (!ok && error == NULL)
+    error = g_error_new (FAPILOG_SINK_ERROR, FAPILOG_SINK_ERROR_FAILED,
+                         "sink %s reported a failure without an error", slot->name);
+  finish_op (slot, op, ok ? NULL : error);
+  g_clear_error (&error);
+
+  slot_pump (slot);
+  slot->fanout->progress (slot->fanout->progress_data);
+}
+
+static gboolean
+on_write_timeout (gpointer user_data)
+{
+  WriteOp *op = user_data;
+  SinkSlot *slot = op->slot;
+  FapilogFanout *self = slot->fanout;
+  GError *error;
+
+  error = g_error_new (FAPILOG_SINK_ERROR, FAPILOG_SINK_ERROR_TIMED_OUT,
+                       "sink %s did not finish a write within %.3g s",
+                       slot->name, (double) self->write_timeout_us / G_USEC_PER_SEC);
+  _fapilog_diag_warn ("sink", "sink write timed out; its late completion will be ignored",
+                      "sink", "s", slot->name,
+                      "entries", "u", op->n,
+                      NULL);
+
+  /* The source is being dispatched: just drop our handle on it. */
+  g_clear_pointer (&op->timeout, g_source_unref);
+  op->slot = NULL;
+  op->ref_count++;                       /* for the abandoned list */
+  g_ptr_array_add (self->abandoned, op);
+  g_cancellable_cancel (op->cancellable);
+  finish_op (slot, op, error);           /* drops the slot's reference */
+  g_error_free (error);
+
+  slot_pump (slot);
+  self->progress (self->progress_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_write (SinkSlot *slot)
+{
+  FapilogFanout *self = slot->fanout;
+  WriteOp *op = g_new0 (WriteOp, 1);
+
+  op->ref_count = 1;
+  op->slot = slot;
+  op->mode = slot->mode;
+  op->cancellable = g_cancellable_new ();
+  op->batch = fapilog_batch_ref (slot->current);
+  op->first = slot->index;
+  op->n = slot->mode == MODE_BATCH ? slot->current->n_entries - slot->index : 1;
+
+  op->timeout = g_timeout_source_new ((guint) MIN (self->write_timeout_us / 1000, G_MAXUINT));
+  g_source_set_callback (op->timeout, on_write_timeout, op, NULL);
+  g_source_set_static_name (op->timeout, "fapilog sink write timeout");
+  g_source_attach (op->timeout, g_main_context_get_thread_default ());
+
+  slot->op = op;
+  /* The callback owns one reference of the op; the slot shares it until
+   * the op finishes (finish_op drops the slot's use). */
+  op->ref_count++;
+  switch (slot->mode)
+    {
+    case MODE_BATCH:
+      fapilog_sink_write_batch_async (slot->sink, op->batch, op->cancellable,
+                                      on_write_done, op);
+      break;
+    case MODE_SERIALIZED:
+      {
+        FapilogSerializedView *view = fapilog_batch_get_view (op->batch, op->first);
+        fapilog_sink_write_serialized_async (slot->sink, view, op->cancellable,
+                                             on_write_done, op);
+        fapilog_serialized_view_unref (view);
+      }
+      break;
+    case MODE_ENTRY:
+    default:
+      fapilog_sink_write_async (slot->sink, fapilog_batch_get_entry (op->batch, op->first),
+                                op->cancellable, on_write_done, op);
+      break;
+    }
+}
+
+/* Starts the next write if none is in flight. A sink may complete inside its
+ * _async call; the loop (rather than recursion) keeps the stack flat then. */
+static void
+slot_pump (SinkSlot *slot)
+{
+  if (slot->pumping)
+    return;
+  slot->pumping = TRUE;
+  while (slot->op == NULL)
+    {
+      if (slot->current != NULL && slot->index >= slot->current->n_entries)
+        g_clear_pointer (&slot->current, fapilog_batch_unref);
+      if (slot->current == NULL)
+        {
+          slot->current = g_queue_pop_head (&slot->backlog);
+          if (slot->current == NULL)
+            break;
+          slot->index = 0;
+        }
+      slot->backlog_entries -= (slot->mode == MODE_BATCH ? slot->current->n_entries : 1);
+      start_write (slot);
+    }
+  slot->pumping = FALSE;
+}
+
+void
+_fapilog_fanout_dispatch (FapilogFanout *self,
+                          FapilogBatch  *batch)
+{
+  for (guint i = 0; i < self->slots->len; i++)
+    {
+      SinkSlot *slot = g_ptr_array_index (self->slots, i);
+
+      if (slot->backlog_entries + batch->n_entries > self->backlog_max)
+        {
+          GError *error = g_error_new (FAPILOG_SINK_ERROR, FAPILOG_SINK_ERROR_BACKLOG_FULL,
+                                       "sink %s is %u entries behind; batch not delivered to it",
+                                       slot->name, slot->backlog_entries);
+          record_result (slot, batch, 0, batch->n_entries, error);
+          g_error_free (error);
+          continue;
+        }
+      slot->backlog_entries += batch->n_entries;
+      g_queue_push_tail (&slot->backlog, fapilog_batch_ref (batch));
+      slot_pump (slot);
+    }
+}
+
+static guint64
+slot_completed_seq (SinkSlot *slot)
+{
+  FapilogBatch *pending = slot->current;
+
+  if (pending != NULL && slot->index < pending->n_entries)
+    return pending->entries[slot->index]->seq - 1;
+  pending = g_queue_peek_head (&slot->backlog);
+  if (pending != NULL)
+    return pending->first_seq - 1;
+  return G_MAXUINT64;
+}
+
+guint64
+_fapilog_fanout_completed_seq (FapilogFanout *self,
+                               guint64        dispatched_seq)
+{
+  guint64 completed = dispatched_seq;
+
+  for (guint i = 0; i < self->slots->len; i++)
+    completed = MIN (completed, slot_completed_seq (g_ptr_array_index (self->slots, i)));
+  return completed;
+}
+
+gboolean
+_fapilog_fanout_is_saturated (FapilogFanout *self)
+{
+  for (guint i = 0; i < self->slots->len; i++)
+    {
+      SinkSlot *slot = g_ptr_array_index (self->slots, i);
+
+      if (slot->backlog_entries >= self->backlog_max / 2)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+void
+_fapilog_fanout_fail_pending (FapilogFanout *self,
+                              const char    *reason)
+{
+  for (guint i = 0; i < self->slots->len; i++)
+    {
+      SinkSlot *slot = g_ptr_array_index (self->slots, i);
+      GError *error = g_error_new (FAPILOG_SINK_ERROR, FAPILOG_SINK_ERROR_TIMED_OUT,
+                                   "%s: entries not written to sink %s", reason, slot->name);
+      FapilogBatch *batch;
+
+      if (slot->op != NULL)
+        {
+          WriteOp *op = slot->op;
+
+          op->slot = NULL;
+          op->ref_count++;
+          g_ptr_array_add (self->abandoned, op);
+          g_cancellable_cancel (op->cancellable);
+          finish_op (slot, op, error);
+        }
+      if (slot->current != NULL && slot->index < slot->current->n_entries)
+        record_result (slot, slot->current, slot->index,
+                       slot->current->n_entries - slot->index, error);
+      g_clear_pointer (&slot->current, fapilog_batch_unref);
+      while ((batch = g_queue_pop_head (&slot->backlog)) != NULL)
+        {
+          record_result (slot, batch, 0, batch->n_entries, error);
+          fapilog_batch_unref (batch);
+        }
+      slot->backlog_entries = 0;
+      g_error_free (error);
+    }
+}
+
+void
+_fapilog_fanout_get_sink_counts (FapilogFanout *self,
+                                 GPtrArray     *names,
+                                 GArray        *written,
+                                 GArray        *failed)
+{
+  g_mutex_lock (&self->counts_lock);
+  for (guint i = 0; i < self->slots->len; i++)
+    {
+      SinkSlot *slot = g_ptr_array_index (self->slots, i);
+
+      g_ptr_array_add (names, g_strdup (slot->name));
+      g_array_append_val (written, slot->written);
+      g_array_append_val (failed, slot->failed);
+    }
+  g_mutex_unlock (&self->counts_lock);
+}
+
+gboolean
+_fapilog_fanout_is_healthy (FapilogFanout *self)
+{
+  for (guint i = 0; i < self->slots->len; i++)
+    {
+      SinkSlot *slot = g_ptr_array_index (self->slots, i);
+
+      if (slot->last_write_failed || !fapilog_sink_health_check (slot->sink))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- start and stop ----------------------------------------------------- */
+
+static void start_next (FapilogFanout *self);
+static void stop_next (FapilogFanout *self);
+
+static void
+clear_step (FapilogFanout *self)
+{
+  if (self->step_timeout != NULL)
+    {
+      g_source_destroy (self->step_timeout);
+      g_clear_pointer (&self->step_timeout, g_source_unref);
+    }
+  g_clear_object (&self->step_cancellable);
+}
+
+/* The step token lets a late start/stop completion recognise that the
+ * fanout gave up on it: it carries the step number it was issued for. */
+typedef struct {
+  FapilogFanout *self;
+  guint          step;
+  gboolean       stopping;
+} StepToken;
+
+static void
+on_start_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  StepToken *token = user_data;
+  FapilogFanout *self = token->self;
+  GError *error = NULL;
+  gboolean ok = fapilog_sink_start_finish (FAPILOG_SINK (source), result, &error);
+
+  if (token->step != self->step_serial)
+    {
+      g_clear_error (&error);
+      g_free (token);
+      return;
+    }
+  g_free (token);
+  clear_step (self);
+
+  if (!ok)
+    {
+      SinkSlot *slot = g_ptr_array_index (self->slots, self->step);
+      if (error == NULL)
+        error = g_error_new (FAPILOG_SINK_ERROR, FAPILOG_SINK_ERROR_FAILED,
+                             "failed without an error");
+      self->step_error = g_error_new (FAPILOG_PIPELINE_ERROR, FAPILOG_PIPELINE_ERROR_SINK_START,
+                                      "sink %s failed to start: %s", slot->name, error->message);
+      g_error_free (error);
+    }
+  else
+    ((SinkSlot *) g_ptr_array_index (self->slots, self->step))->started = TRUE;
+
+  self->step++;
+  start_next (self);
+}
+
+static gboolean
+on_start_timeout (gpointer user_data)
+{
+  FapilogFanout *self = user_data;
+  SinkSlot *slot = g_ptr_array_index (self->slots, self->step);
+
+  g_clear_pointer (&self->step_timeout, g_source_unref);
+  g_cancellable_cancel (self->step_cancellable);
+  g_clear_object (&self->step_cancellable);
+  self->step_serial++;
+  self->step_error = g_error_new (FAPILOG_PIPELINE_ERROR, FAPILOG_PIPELINE_ERROR_SINK_START,
+                                  "sink %s did not finish starting within %.3g s",
+                                  slot->name, (double) self->write_timeout_us / G_USEC_PER_SEC);
+  self->step++;
+  start_next (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_next (FapilogFanout *self)
+{
+  StepToken *token;
+  SinkSlot *slot;
+
+  if (self->step_error != NULL || self->step >= self->slots->len)
+    {
+      GError *error = g_steal_pointer (&self->step_error);
+      self->done (error, self->done_data);
+      g_clear_error (&error);
+      return;
+    }
+
+  slot = g_ptr_array_index (self->slots, self->step);
+  token = g_new0 (StepToken, 1);
+  token->self = self;
+  token->step = ++self->step_serial;
+  self->step_cancellable = g_cancellable_new ();
+  self->step_timeout = g_timeout_source_new ((guint) MIN (self->write_timeout_us / 1000, G_MAXUINT));
+  g_source_set_callback (self->step_timeout, on_start_timeout, self, NULL);
+  g_source_attach (self->step_timeout, g_main_context_get_thread_default ());
+  fapilog_sink_start_async (slot->sink, self->step_cancellable, on_start_done, token);
+}
+
+void
+_fapilog_fanout_start (FapilogFanout         *self,
+                       FapilogFanoutDoneFunc  callback,
+                       gpointer               user_data)
+{
+  self->done = callback;
+  self->done_data = user_data;
+  self->step = 0;
+  g_clear_error (&self->step_error);
+  start_next (self);
+}
+
+static void
+on_stop_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  StepToken *token = user_data;
+  FapilogFanout *self = token->self;
+  GError *error = NULL;
+  gboolean ok = fapilog_sink_stop_finish (FAPILOG_SINK (source), result, &error);
+
+  if (token->step != self->step_serial)
+    {
+      g_clear_error (&error);
+      g_free (token);
+      return;
+    }
+  g_free (token);
+  clear_step (self);
+
+  if (!ok)
+    {
+      SinkSlot *slot = g_ptr_array_index (self->slots, self->step);
+      _fapilog_diag_warn ("sink", "sink failed to stop",
+                          "sink", "s", slot->name,
+                          "error", "s", error != NULL ? error->message : "unknown error",
+                          NULL);
+    }
+  g_clear_error (&error);
+  stop_next (self);
+}
+
+static gboolean
+on_stop_timeout (gpointer user_data)
+{
+  FapilogFanout *self = user_data;
+  SinkSlot *slot = g_ptr_array_index (self->slots, self->step);
+
+  g_clear_pointer (&self->step_timeout, g_source_unref);
+  g_cancellable_cancel (self->step_cancellable);
+  g_clear_object (&self->step_cancellable);
+  self->step_serial++;
+  _fapilog_diag_warn ("sink", "sink did not stop before the shutdown deadline; abandoned",
+                      "sink", "s", slot->name, NULL);
+  stop_next (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stop_next (FapilogFanout *self)
+{
+  StepToken *token;
+  SinkSlot *slot = NULL;
+  gint64 now, wait_us;
+
+  /* Last added, first stopped; sinks that never started are skipped. */
+  while (self->step > 0)
+    {
+      slot = g_ptr_array_index (self->slots, --self->step);
+      if (slot->started)
+        break;
+      slot = NULL;
+    }
+  if (slot == NULL)
+    {
+      self->done (NULL, self->done_data);
+      return;
+    }
+  slot->started = FALSE;
+
+  token = g_new0 (StepToken, 1);
+  token->self = self;
+  token->step = ++self->step_serial;
+  token->stopping = TRUE;
+  self->step_cancellable = g_cancellable_new ();
+
+  now = g_get_monotonic_time ();
+  if (self->stop_deadline_us == G_MAXINT64)
+    wait_us = -1;
+  else if (now >= self->stop_deadline_us)
+    {
+      g_cancellable_cancel (self->step_cancellable);
+      wait_us = STOP_GRACE_US;
+    }
+  else
+    wait_us = self->stop_deadline_us - now;
+
+  if (wait_us >= 0)
+    {
+      self->step_timeout = g_timeout_source_new ((guint) MIN ((wait_us + 999) / 1000, G_MAXUINT));
+      g_source_set_callback (self->step_timeout, on_stop_timeout, self, NULL);
+      g_source_attach (self->step_timeout, g_main_context_get_thread_default ());
+    }
+  fapilog_sink_stop_async (slot->sink, self->step_cancellable, on_stop_done, token);
+}
+
+void
+_fapilog_fanout_stop (FapilogFanout         *self,
+                      gint64                 deadline_us,
+                      FapilogFanoutDoneFunc  callback,
+                      gpointer               user_data)
+{
+  self->done = callback;
+  self->done_data = user_data;
+  self->stop_deadline_us = deadline_us;
+  self->step = self->slots->len;
+  stop_next (self);
+}

@@ -25,14 +25,16 @@ typedef enum {
 
 typedef struct {
   const char *key;
-  const char *str;         /* FAPILOG_FIELD_STRING only; not NUL-terminated-safe: use str_len */
+  const char *str;         /* FAPILOG_FIELD_STRING only: str_len bytes, NUL-terminated once
+                            * emitted into an arena (the bytes may be invalid UTF-8) */
   gsize       str_len;
   union {
     gint64    i;
     guint64   u;
     double    d;
     gboolean  b;
-    GVariant *variant;
+    GVariant *variant;     /* VARIANT: the value; STRING: the owner of str while
+                            * in a collector (NULL once emitted) */
   } v;
   guint32     key_len;
   guint8      kind;        /* FapilogFieldKind */
@@ -88,10 +90,15 @@ gboolean  _fapilog_field_collector_add_valist  (FapilogFieldCollector *self,
 /* Adds every member of an a{sv} (or any a{s*}) dictionary. */
 void      _fapilog_field_collector_add_dict    (FapilogFieldCollector *self,
                                                 GVariant              *dict);
-/* Adds one field whose value is a GVariant (a new reference is taken). */
+/* Adds one field whose value is a GVariant; takes ownership of @value
+ * (g_variant_take_ref semantics: a floating reference is sunk, a full one
+ * is stolen). @key is borrowed until emit. */
 void      _fapilog_field_collector_add_variant (FapilogFieldCollector *self,
                                                 const char            *key,
                                                 GVariant              *value);
+/* Adds a copy of one field (strings borrowed until emit). */
+void      _fapilog_field_collector_add_field   (FapilogFieldCollector *self,
+                                                const FapilogField    *field);
 /* Adds all fields of a set (for merging bound fields). */
 void      _fapilog_field_collector_add_set     (FapilogFieldCollector *self,
                                                 const FapilogFieldSet *set);

@@ -24,13 +24,11 @@ FAPILOG_AVAILABLE_IN_1_0
 void           fapilog_logger_log              (FapilogLogger  *self,
                                                 FapilogLevel    level,
                                                 const char     *message,
-                                                const char     *first_key,
                                                 ...) G_GNUC_NULL_TERMINATED;
 FAPILOG_AVAILABLE_IN_1_0
 void           fapilog_logger_log_valist       (FapilogLogger  *self,
                                                 FapilogLevel    level,
                                                 const char     *message,
-                                                const char     *first_key,
                                                 va_list         args);
 FAPILOG_AVAILABLE_IN_1_0
 void           fapilog_logger_log_full         (FapilogLogger  *self,
@@ -40,14 +38,12 @@ void           fapilog_logger_log_full         (FapilogLogger  *self,
                                                 const char     *func,
                                                 const GError   *error,
                                                 const char     *message,
-                                                const char     *first_key,
                                                 ...) G_GNUC_NULL_TERMINATED;
 FAPILOG_AVAILABLE_IN_1_0
 void           fapilog_logger_log_error        (FapilogLogger  *self,
                                                 FapilogLevel    level,
                                                 const GError   *error,
                                                 const char     *message,
-                                                const char     *first_key,
                                                 ...) G_GNUC_NULL_TERMINATED;
 FAPILOG_AVAILABLE_IN_1_0
 void           fapilog_logger_log_variant      (FapilogLogger  *self,

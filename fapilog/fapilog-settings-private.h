@@ -35,9 +35,18 @@ struct _FapilogSettings {
   char                 *version;                      /* NULL */
   char                 *file_directory;               /* NULL; selects rotating_file by default */
   char                 *http_endpoint;                /* NULL; selects http by default */
+
+  /* Added with the settings implementation: */
+  GHashTable           *property_sources;             /* property name (static) -> source; absent = default */
 };
 
 guint _fapilog_settings_get_protected_queue_size (FapilogSettings *self);
 guint _fapilog_settings_get_sink_backlog_size    (FapilogSettings *self);
+/* Where a property's value came from: "default", "env" (applied by
+ * fapilog_settings_apply_environment()) or "code" (g_object_set() and
+ * friends); %NULL for a name that is not a property. For the
+ * configuration report. */
+const char *_fapilog_settings_get_source (FapilogSettings *self,
+                                          const char      *property);
 
 G_END_DECLS

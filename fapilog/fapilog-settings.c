@@ -1,1 +1,1374 @@
-/* placeholder: being written */
+/* fapilog-settings.c: every option of a pipeline, as GObject properties
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "fapilog-config-parse-private.h"
+#include "fapilog-enum-types.h"
+#include "fapilog-error.h"
+#include "fapilog-settings-private.h"
+
+/**
+ * FapilogSettings:
+ *
+ * The options of a [class@Fapilog.Pipeline]: queue size and overflow
+ * policy, batching, sinks, timeouts and the service identity that goes
+ * into every entry's `diagnostics`.
+ *
+ * Every option is a property, so it can be set in code with
+ * g_object_set(), bound to GSettings with g_settings_bind(), or read from
+ * `FAPILOG_*` environment variables with
+ * [method@Fapilog.Settings.apply_environment]. Precedence is the order in
+ * which these are applied: whatever is set last wins, so apply the
+ * environment first and set in code what must not be overridden.
+ *
+ * Settings are not thread-safe: configure them on one thread before handing
+ * them to a pipeline.
+ *
+ * Since: 1.0
+ */
+
+/* Timeouts are converted to microseconds in a gint64 by the core; a year
+ * keeps that far from overflow, and below a millisecond a timeout would be
+ * a busy loop. */
+#define MIN_TIMEOUT_SECONDS 0.001
+#define MAX_TIMEOUT_SECONDS (365.0 * 86400.0)
+#define MAX_QUEUE_SIZE      1000000000u
+#define MAX_BATCH_SIZE      1000000u
+
+#define DEFAULT_SERVICE "fapilog"
+#define DEFAULT_ENV     "dev"
+
+#define DEFAULT_PROTECTED_LEVELS_MASK \
+  (FAPILOG_LEVEL_BIT (FAPILOG_LEVEL_ERROR) | \
+   FAPILOG_LEVEL_BIT (FAPILOG_LEVEL_CRITICAL) | \
+   FAPILOG_LEVEL_BIT (FAPILOG_LEVEL_AUDIT) | \
+   FAPILOG_LEVEL_BIT (FAPILOG_LEVEL_SECURITY))
+
+typedef enum {
+  SOURCE_DEFAULT,
+  SOURCE_ENV,
+  SOURCE_CODE,
+} Source;
+
+static const char * const source_names[] = { "default", "env", "code" };
+
+enum {
+  PROP_0,
+  PROP_LOG_LEVEL,
+  PROP_MAX_QUEUE_SIZE,
+  PROP_PROTECTED_QUEUE_SIZE,
+  PROP_PROTECTED_LEVELS,
+  PROP_BATCH_MAX_SIZE,
+  PROP_BATCH_TIMEOUT_SECONDS,
+  PROP_OVERFLOW_POLICY,
+  PROP_BACKPRESSURE_WAIT_MS,
+  PROP_SINKS,
+  PROP_SERIALIZE_IN_FLUSH,
+  PROP_SINK_WRITE_TIMEOUT_SECONDS,
+  PROP_SINK_BACKLOG_SIZE,
+  PROP_INTERNAL_LOGGING_ENABLED,
+  PROP_SHUTDOWN_TIMEOUT_SECONDS,
+  PROP_ATEXIT_DRAIN_ENABLED,
+  PROP_ATEXIT_DRAIN_TIMEOUT_SECONDS,
+  PROP_SERVICE,
+  PROP_ENV,
+  PROP_VERSION,
+  PROP_FILE_DIRECTORY,
+  PROP_HTTP_ENDPOINT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (FapilogSettings, fapilog_settings, G_TYPE_OBJECT)
+
+/* Canonical names, in level order; the protected-levels getter lists the
+ * mask in this order whatever order the setter was given. */
+static const struct {
+  const char  *name;
+  FapilogLevel level;
+} levels[] = {
+  { "DEBUG",    FAPILOG_LEVEL_DEBUG },
+  { "INFO",     FAPILOG_LEVEL_INFO },
+  { "WARNING",  FAPILOG_LEVEL_WARNING },
+  { "ERROR",    FAPILOG_LEVEL_ERROR },
+  { "CRITICAL", FAPILOG_LEVEL_CRITICAL },
+  { "AUDIT",    FAPILOG_LEVEL_AUDIT },
+  { "SECURITY", FAPILOG_LEVEL_SECURITY },
+};
+
+/* Unknown names are skipped: a property setter has no way to report an
+ * error, and the getter shows what was actually kept. */
+static guint
+mask_from_level_names (const char * const *names)
+{
+  guint mask = 0;
+
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    {
+      FapilogLevel level;
+
+      if (_fapilog_parse_level (NULL, names[i], &level, NULL))
+        mask |= FAPILOG_LEVEL_BIT (level);
+    }
+
+  return mask;
+}
+
+static char **
+level_names_from_mask (guint mask)
+{
+  GStrvBuilder *builder = g_strv_builder_new ();
+  char **names;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (levels); i++)
+    if (mask & FAPILOG_LEVEL_BIT (levels[i].level))
+      g_strv_builder_add (builder, levels[i].name);
+
+  names = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+  return names;
+}
+
+/* Normalized, trimmed, empty names dropped; an empty list becomes NULL
+ * because the core reads NULL as "choose the default sinks". */
+static char **
+normalize_sink_names (const char * const *names)
+{
+  GPtrArray *normalized;
+
+  if (names == NULL)
+    return NULL;
+
+  normalized = g_ptr_array_new ();
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      char *name = g_strstrip (_fapilog_normalize_name (names[i]));
+
+      if (*name == '\0')
+        g_free (name);
+      else
+        g_ptr_array_add (normalized, name);
+    }
+
+  if (normalized->len == 0)
+    {
+      g_ptr_array_free (normalized, TRUE);
+      return NULL;
+    }
+
+  g_ptr_array_add (normalized, NULL);
+  return (char **) g_ptr_array_free (normalized, FALSE);
+}
+
+/* Each helper stores the value and says whether it changed, so that
+ * properties notify only on change (G_PARAM_EXPLICIT_NOTIFY). */
+
+static gboolean
+store_uint (guint *field,
+            guint  value)
+{
+  if (*field == value)
+    return FALSE;
+  *field = value;
+  return TRUE;
+}
+
+static gboolean
+store_int (gint *field,
+           gint  value)
+{
+  if (*field == value)
+    return FALSE;
+  *field = value;
+  return TRUE;
+}
+
+static gboolean
+store_double (double *field,
+              double  value)
+{
+  if (*field == value)
+    return FALSE;
+  *field = value;
+  return TRUE;
+}
+
+static gboolean
+store_boolean (gboolean *field,
+               gboolean  value)
+{
+  value = !!value;
+  if (*field == value)
+    return FALSE;
+  *field = value;
+  return TRUE;
+}
+
+static gboolean
+store_string (char       **field,
+              const char  *value)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+  g_free (*field);
+  *field = g_strdup (value);
+  return TRUE;
+}
+
+/* Takes ownership of @value. */
+static gboolean
+store_strv (char ***field,
+            char  **value)
+{
+  gboolean same;
+
+  if (*field == NULL || value == NULL)
+    same = (*field == value);
+  else
+    same = g_strv_equal ((const char * const *) *field, (const char * const *) value);
+
+  if (same)
+    {
+      g_strfreev (value);
+      return FALSE;
+    }
+
+  g_strfreev (*field);
+  *field = value;
+  return TRUE;
+}
+
+static void
+record_source (FapilogSettings *self,
+               GParamSpec      *pspec,
+               Source           source)
+{
+  /* pspec names are static (G_PARAM_STATIC_NAME), so they can be keys;
+   * an absent key reads as "default". */
+  if (source == SOURCE_DEFAULT)
+    g_hash_table_remove (self->property_sources, pspec->name);
+  else
+    g_hash_table_insert (self->property_sources, (gpointer) pspec->name,
+                         GINT_TO_POINTER (source));
+}
+
+/* The one place a property is written, from code or from the environment. */
+static void
+settings_set (FapilogSettings *self,
+              guint            prop_id,
+              const GValue    *value,
+              Source           source)
+{
+  gboolean changed = FALSE;
+
+  switch (prop_id)
+    {
+    case PROP_LOG_LEVEL:
+      {
+        FapilogLevel level = g_value_get_enum (value);
+
+        changed = (self->log_level != level);
+        self->log_level = level;
+      }
+      break;
+
+    case PROP_MAX_QUEUE_SIZE:
+      changed = store_uint (&self->max_queue_size, g_value_get_uint (value));
+      break;
+
+    case PROP_PROTECTED_QUEUE_SIZE:
+      changed = store_uint (&self->protected_queue_size, g_value_get_uint (value));
+      break;
+
+    case PROP_PROTECTED_LEVELS:
+      changed = store_uint (&self->protected_levels_mask,
+                            mask_from_level_names (g_value_get_boxed (value)));
+      break;
+
+    case PROP_BATCH_MAX_SIZE:
+      changed = store_uint (&self->batch_max_size, g_value_get_uint (value));
+      break;
+
+    case PROP_BATCH_TIMEOUT_SECONDS:
+      changed = store_double (&self->batch_timeout_seconds, g_value_get_double (value));
+      break;
+
+    case PROP_OVERFLOW_POLICY:
+      {
+        FapilogOverflowPolicy policy = g_value_get_enum (value);
+
+        changed = (self->overflow_policy != policy);
+        self->overflow_policy = policy;
+      }
+      break;
+
+    case PROP_BACKPRESSURE_WAIT_MS:
+      changed = store_int (&self->backpressure_wait_ms, g_value_get_int (value));
+      break;
+
+    case PROP_SINKS:
+      changed = store_strv (&self->sinks, normalize_sink_names (g_value_get_boxed (value)));
+      break;
+
+    case PROP_SERIALIZE_IN_FLUSH:
+      changed = store_boolean (&self->serialize_in_flush, g_value_get_boolean (value));
+      break;
+
+    case PROP_SINK_WRITE_TIMEOUT_SECONDS:
+      changed = store_double (&self->sink_write_timeout_seconds, g_value_get_double (value));
+      break;
+
+    case PROP_SINK_BACKLOG_SIZE:
+      changed = store_uint (&self->sink_backlog_size, g_value_get_uint (value));
+      break;
+
+    case PROP_INTERNAL_LOGGING_ENABLED:
+      changed = store_boolean (&self->internal_logging_enabled, g_value_get_boolean (value));
+      break;
+
+    case PROP_SHUTDOWN_TIMEOUT_SECONDS:
+      changed = store_double (&self->shutdown_timeout_seconds, g_value_get_double (value));
+      break;
+
+    case PROP_ATEXIT_DRAIN_ENABLED:
+      changed = store_boolean (&self->atexit_drain_enabled, g_value_get_boolean (value));
+      break;
+
+    case PROP_ATEXIT_DRAIN_TIMEOUT_SECONDS:
+      changed = store_double (&self->atexit_drain_timeout_seconds, g_value_get_double (value));
+      break;
+
+    /* service and env go into every envelope: NULL restores the default
+     * rather than leaving the core a NULL to check. */
+    case PROP_SERVICE:
+      {
+        const char *service = g_value_get_string (value);
+
+        changed = store_string (&self->service, service != NULL ? service : DEFAULT_SERVICE);
+      }
+      break;
+
+    case PROP_ENV:
+      {
+        const char *env = g_value_get_string (value);
+
+        changed = store_string (&self->env, env != NULL ? env : DEFAULT_ENV);
+      }
+      break;
+
+    case PROP_VERSION:
+      changed = store_string (&self->version, g_value_get_string (value));
+      break;
+
+    case PROP_FILE_DIRECTORY:
+      changed = store_string (&self->file_directory, g_value_get_string (value));
+      break;
+
+    case PROP_HTTP_ENDPOINT:
+      changed = store_string (&self->http_endpoint, g_value_get_string (value));
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  record_source (self, properties[prop_id], source);
+
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+}
+
+static void
+fapilog_settings_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  FapilogSettings *self = FAPILOG_SETTINGS (object);
+
+  if (prop_id == 0 || prop_id >= N_PROPS)
+    {
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      return;
+    }
+
+  settings_set (self, prop_id, value, SOURCE_CODE);
+}
+
+static void
+fapilog_settings_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  FapilogSettings *self = FAPILOG_SETTINGS (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOG_LEVEL:
+      g_value_set_enum (value, self->log_level);
+      break;
+
+    case PROP_MAX_QUEUE_SIZE:
+      g_value_set_uint (value, self->max_queue_size);
+      break;
+
+    case PROP_PROTECTED_QUEUE_SIZE:
+      g_value_set_uint (value, self->protected_queue_size);
+      break;
+
+    case PROP_PROTECTED_LEVELS:
+      g_value_take_boxed (value, level_names_from_mask (self->protected_levels_mask));
+      break;
+
+    case PROP_BATCH_MAX_SIZE:
+      g_value_set_uint (value, self->batch_max_size);
+      break;
+
+    case PROP_BATCH_TIMEOUT_SECONDS:
+      g_value_set_double (value, self->batch_timeout_seconds);
+      break;
+
+    case PROP_OVERFLOW_POLICY:
+      g_value_set_enum (value, self->overflow_policy);
+      break;
+
+    case PROP_BACKPRESSURE_WAIT_MS:
+      g_value_set_int (value, self->backpressure_wait_ms);
+      break;
+
+    case PROP_SINKS:
+      g_value_set_boxed (value, self->sinks);
+      break;
+
+    case PROP_SERIALIZE_IN_FLUSH:
+      g_value_set_boolean (value, self->serialize_in_flush);
+      break;
+
+    case PROP_SINK_WRITE_TIMEOUT_SECONDS:
+      g_value_set_double (value, self->sink_write_timeout_seconds);
+      break;
+
+    case PROP_SINK_BACKLOG_SIZE:
+      g_value_set_uint (value, self->sink_backlog_size);
+      break;
+
+    case PROP_INTERNAL_LOGGING_ENABLED:
+      g_value_set_boolean (value, self->internal_logging_enabled);
+      break;
+
+    case PROP_SHUTDOWN_TIMEOUT_SECONDS:
+      g_value_set_double (value, self->shutdown_timeout_seconds);
+      break;
+
+    case PROP_ATEXIT_DRAIN_ENABLED:
+      g_value_set_boolean (value, self->atexit_drain_enabled);
+      break;
+
+    case PROP_ATEXIT_DRAIN_TIMEOUT_SECONDS:
+      g_value_set_double (value, self->atexit_drain_timeout_seconds);
+      break;
+
+    case PROP_SERVICE:
+      g_value_set_string (value, self->service);
+      break;
+
+    case PROP_ENV:
+      g_value_set_string (value, self->env);
+      break;
+
+    case PROP_VERSION:
+      g_value_set_string (value, self->version);
+      break;
+
+    case PROP_FILE_DIRECTORY:
+      g_value_set_string (value, self->file_directory);
+      break;
+
+    case PROP_HTTP_ENDPOINT:
+      g_value_set_string (value, self->http_endpoint);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fapilog_settings_finalize (GObject *object)
+{
+  FapilogSettings *self = FAPILOG_SETTINGS (object);
+
+  g_clear_pointer (&self->sinks, g_strfreev);
+  g_clear_pointer (&self->service, g_free);
+  g_clear_pointer (&self->env, g_free);
+  g_clear_pointer (&self->version, g_free);
+  g_clear_pointer (&self->file_directory, g_free);
+  g_clear_pointer (&self->http_endpoint, g_free);
+  g_clear_pointer (&self->property_sources, g_hash_table_unref);
+
+  G_OBJECT_CLASS (fapilog_settings_parent_class)->finalize (object);
+}
+
+static void
+fapilog_settings_class_init (FapilogSettingsClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->set_property = fapilog_settings_set_property;
+  object_class->get_property = fapilog_settings_get_property;
+  object_class->finalize = fapilog_settings_finalize;
+
+  /**
+   * FapilogSettings:log-level:
+   *
+   * The minimum level an entry needs to pass the level gate; entries below
+   * it are discarded on the calling thread and not counted.
+   *
+   * Default: %FAPILOG_LEVEL_INFO. Environment: `FAPILOG_CORE__LOG_LEVEL`
+   * (`DEBUG`, `INFO`, `WARNING`, `ERROR`, `CRITICAL`, `AUDIT`, `SECURITY`;
+   * also `WARN` and `FATAL`; case-insensitive).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_LOG_LEVEL] =
+    g_param_spec_enum ("log-level", NULL, NULL,
+                       FAPILOG_TYPE_LEVEL, FAPILOG_LEVEL_INFO, flags);
+
+  /**
+   * FapilogSettings:max-queue-size:
+   *
+   * How many entries the queue between the callers and the worker holds;
+   * what happens when it is full is the
+   * [property@Fapilog.Settings:overflow-policy].
+   *
+   * Default: 10000, from 1 to 1000000000.
+   * Environment: `FAPILOG_CORE__MAX_QUEUE_SIZE`.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_MAX_QUEUE_SIZE] =
+    g_param_spec_uint ("max-queue-size", NULL, NULL,
+                       1, MAX_QUEUE_SIZE, 10000, flags);
+
+  /**
+   * FapilogSettings:protected-queue-size:
+   *
+   * Room reserved in the queue for entries of the
+   * [property@Fapilog.Settings:protected-levels], so that a flood of
+   * ordinary entries cannot crowd out errors and audit records. 0 means
+   * max(100, [property@Fapilog.Settings:max-queue-size] / 10).
+   *
+   * Default: 0 (automatic), at most 1000000000.
+   * Environment: `FAPILOG_CORE__PROTECTED_QUEUE_SIZE`.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_PROTECTED_QUEUE_SIZE] =
+    g_param_spec_uint ("protected-queue-size", NULL, NULL,
+                       0, MAX_QUEUE_SIZE, 0, flags);
+
+  /**
+   * FapilogSettings:protected-levels:
+   *
+   * The levels whose entries use the protected share of the queue and are
+   * never evicted by %FAPILOG_OVERFLOW_DROP_OLDEST. Reading gives the
+   * canonical upper-case names in level order; when setting, names are
+   * case-insensitive (`WARN` and `FATAL` are accepted as aliases), unknown
+   * names are ignored, and %NULL or an empty list protects no level.
+   *
+   * Default: `ERROR`, `CRITICAL`, `AUDIT`, `SECURITY`.
+   * Environment: `FAPILOG_CORE__PROTECTED_LEVELS` (a JSON list or a
+   * comma-separated list; `[]` protects nothing).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_PROTECTED_LEVELS] =
+    g_param_spec_boxed ("protected-levels", NULL, NULL,
+                        G_TYPE_STRV, flags);
+
+  /**
+   * FapilogSettings:batch-max-size:
+   *
+   * The worker hands at most this many entries to the sinks at once.
+   *
+   * Default: 256, from 1 to 1000000.
+   * Environment: `FAPILOG_CORE__BATCH_MAX_SIZE`.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_BATCH_MAX_SIZE] =
+    g_param_spec_uint ("batch-max-size", NULL, NULL,
+                       1, MAX_BATCH_SIZE, 256, flags);
+
+  /**
+   * FapilogSettings:batch-timeout-seconds:
+   *
+   * How long the worker waits for a batch to fill before it hands over
+   * what it has.
+   *
+   * Default: 0.25, from 0.001 to 31536000 (a year).
+   * Environment: `FAPILOG_CORE__BATCH_TIMEOUT_SECONDS` (a duration).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_BATCH_TIMEOUT_SECONDS] =
+    g_param_spec_double ("batch-timeout-seconds", NULL, NULL,
+                         MIN_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, 0.25, flags);
+
+  /**
+   * FapilogSettings:overflow-policy:
+   *
+   * What happens to an entry that finds the queue full.
+   *
+   * Default: %FAPILOG_OVERFLOW_DROP_NEWEST.
+   * Environment: `FAPILOG_CORE__OVERFLOW_POLICY` (`block`, `drop_newest`,
+   * `drop_oldest`), or the upstream alias `FAPILOG_CORE__DROP_ON_FULL`
+   * (`true` = `drop_newest`, `false` = `block`).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_OVERFLOW_POLICY] =
+    g_param_spec_enum ("overflow-policy", NULL, NULL,
+                       FAPILOG_TYPE_OVERFLOW_POLICY, FAPILOG_OVERFLOW_DROP_NEWEST, flags);
+
+  /**
+   * FapilogSettings:backpressure-wait-ms:
+   *
+   * With %FAPILOG_OVERFLOW_BLOCK, how many milliseconds a caller waits for
+   * room in a full queue before its entry is dropped; -1 waits as long as
+   * it takes (lossless).
+   *
+   * Default: 50, from -1.
+   * Environment: `FAPILOG_CORE__BACKPRESSURE_WAIT_MS` (a whole number).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_BACKPRESSURE_WAIT_MS] =
+    g_param_spec_int ("backpressure-wait-ms", NULL, NULL,
+                      -1, G_MAXINT, 50, flags);
+
+  /**
+   * FapilogSettings:sinks:
+   *
+   * Names of the sinks a pipeline created from these settings writes to,
+   * looked up in the sink registry. Names are normalized when set
+   * (`Stdout-JSON` becomes `stdout_json`); %NULL or an empty list chooses
+   * the default: `http` if [property@Fapilog.Settings:http-endpoint] is set,
+   * else `rotating_file` if [property@Fapilog.Settings:file-directory] is
+   * set, else stdout.
+   *
+   * Default: %NULL.
+   * Environment: `FAPILOG_CORE__SINKS` (a JSON list or a comma-separated
+   * list).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_SINKS] =
+    g_param_spec_boxed ("sinks", NULL, NULL,
+                        G_TYPE_STRV, flags);
+
+  /**
+   * FapilogSettings:serialize-in-flush:
+   *
+   * Whether the worker serializes entries once per batch and gives sinks
+   * the bytes (`write_serialized`) when a sink has no `write_batch`.
+   *
+   * Default: %TRUE. Environment: `FAPILOG_CORE__SERIALIZE_IN_FLUSH`.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_SERIALIZE_IN_FLUSH] =
+    g_param_spec_boolean ("serialize-in-flush", NULL, NULL,
+                          TRUE, flags);
+
+  /**
+   * FapilogSettings:sink-write-timeout-seconds:
+   *
+   * A sink write that has not completed after this long is counted as
+   * failed and its late completion ignored.
+   *
+   * Default: 30, from 0.001 to 31536000 (a year).
+   * Environment: `FAPILOG_CORE__SINK_WRITE_TIMEOUT_SECONDS` (a duration).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_SINK_WRITE_TIMEOUT_SECONDS] =
+    g_param_spec_double ("sink-write-timeout-seconds", NULL, NULL,
+                         MIN_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, 30.0, flags);
+
+  /**
+   * FapilogSettings:sink-backlog-size:
+   *
+   * How many entries may wait for one slow sink before further batches are
+   * failed for that sink only. 0 means
+   * [property@Fapilog.Settings:max-queue-size].
+   *
+   * Default: 0 (automatic), at most 1000000000.
+   * Environment: `FAPILOG_CORE__SINK_BACKLOG_SIZE`.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_SINK_BACKLOG_SIZE] =
+    g_param_spec_uint ("sink-backlog-size", NULL, NULL,
+                       0, MAX_QUEUE_SIZE, 0, flags);
+
+  /**
+   * FapilogSettings:internal-logging-enabled:
+   *
+   * Whether fapilog reports its own problems (drops, sink failures) as
+   * rate-limited JSON lines on stderr.
+   *
+   * Default: %TRUE. Environment: `FAPILOG_CORE__INTERNAL_LOGGING_ENABLED`.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_INTERNAL_LOGGING_ENABLED] =
+    g_param_spec_boolean ("internal-logging-enabled", NULL, NULL,
+                          TRUE, flags);
+
+  /**
+   * FapilogSettings:shutdown-timeout-seconds:
+   *
+   * How long fapilog_shutdown() waits for the default pipeline to drain.
+   *
+   * Default: 3, from 0.001 to 31536000 (a year).
+   * Environment: `FAPILOG_CORE__SHUTDOWN_TIMEOUT_SECONDS` (a duration).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_SHUTDOWN_TIMEOUT_SECONDS] =
+    g_param_spec_double ("shutdown-timeout-seconds", NULL, NULL,
+                         MIN_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, 3.0, flags);
+
+  /**
+   * FapilogSettings:atexit-drain-enabled:
+   *
+   * Whether the default pipeline drains queued entries when the process
+   * exits normally.
+   *
+   * Default: %TRUE. Environment: `FAPILOG_CORE__ATEXIT_DRAIN_ENABLED`.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_ATEXIT_DRAIN_ENABLED] =
+    g_param_spec_boolean ("atexit-drain-enabled", NULL, NULL,
+                          TRUE, flags);
+
+  /**
+   * FapilogSettings:atexit-drain-timeout-seconds:
+   *
+   * How long the drain at process exit may take.
+   *
+   * Default: 2, from 0.001 to 31536000 (a year).
+   * Environment: `FAPILOG_CORE__ATEXIT_DRAIN_TIMEOUT_SECONDS` (a duration).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_ATEXIT_DRAIN_TIMEOUT_SECONDS] =
+    g_param_spec_double ("atexit-drain-timeout-seconds", NULL, NULL,
+                         MIN_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, 2.0, flags);
+
+  /**
+   * FapilogSettings:service:
+   *
+   * The service name written to `diagnostics.service` of every entry.
+   * Setting %NULL restores the default.
+   *
+   * Default: `fapilog`. Environment: `FAPILOG_SERVICE`.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_SERVICE] =
+    g_param_spec_string ("service", NULL, NULL,
+                         DEFAULT_SERVICE, flags);
+
+  /**
+   * FapilogSettings:env:
+   *
+   * The deployment environment written to `diagnostics.env` of every
+   * entry. Setting %NULL restores the default.
+   *
+   * Default: `dev`. Environment: `FAPILOG_ENV`, else `ENV`.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_ENV] =
+    g_param_spec_string ("env", NULL, NULL,
+                         DEFAULT_ENV, flags);
+
+  /**
+   * FapilogSettings:version:
+   *
+   * The application version written to `diagnostics.version` of every
+   * entry; %NULL leaves it out.
+   *
+   * Default: %NULL. Environment: `FAPILOG_VERSION`.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_VERSION] =
+    g_param_spec_string ("version", NULL, NULL,
+                         NULL, flags);
+
+  /**
+   * FapilogSettings:file-directory:
+   *
+   * The directory of the rotating file sink. When
+   * [property@Fapilog.Settings:sinks] is empty and no HTTP endpoint is set,
+   * setting it selects the rotating file sink.
+   *
+   * Default: %NULL. Environment: `FAPILOG_FILE__DIRECTORY`.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_FILE_DIRECTORY] =
+    g_param_spec_string ("file-directory", NULL, NULL,
+                         NULL, flags);
+
+  /**
+   * FapilogSettings:http-endpoint:
+   *
+   * The URL the HTTP sink posts to. When [property@Fapilog.Settings:sinks]
+   * is empty, setting it selects the HTTP sink.
+   *
+   * Default: %NULL. Environment: `FAPILOG_HTTP__ENDPOINT`.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_HTTP_ENDPOINT] =
+    g_param_spec_string ("http-endpoint", NULL, NULL,
+                         NULL, flags);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+fapilog_settings_init (FapilogSettings *self)
+{
+  self->log_level = FAPILOG_LEVEL_INFO;
+  self->max_queue_size = 10000;
+  self->protected_queue_size = 0;
+  self->protected_levels_mask = DEFAULT_PROTECTED_LEVELS_MASK;
+  self->batch_max_size = 256;
+  self->batch_timeout_seconds = 0.25;
+  self->overflow_policy = FAPILOG_OVERFLOW_DROP_NEWEST;
+  self->backpressure_wait_ms = 50;
+  self->sinks = NULL;
+  self->serialize_in_flush = TRUE;
+  self->sink_write_timeout_seconds = 30.0;
+  self->sink_backlog_size = 0;
+  self->internal_logging_enabled = TRUE;
+  self->shutdown_timeout_seconds = 3.0;
+  self->atexit_drain_enabled = TRUE;
+  self->atexit_drain_timeout_seconds = 2.0;
+  self->service = g_strdup (DEFAULT_SERVICE);
+  self->env = g_strdup (DEFAULT_ENV);
+  self->version = NULL;
+  self->file_directory = NULL;
+  self->http_endpoint = NULL;
+  self->property_sources = g_hash_table_new (g_str_hash, g_str_equal);
+}
+
+/**
+ * fapilog_settings_new:
+ *
+ * Creates settings holding the built-in defaults. The environment is not
+ * read; call [method@Fapilog.Settings.apply_environment] for that.
+ *
+ * Returns: (transfer full): new settings
+ *
+ * Since: 1.0
+ */
+FapilogSettings *
+fapilog_settings_new (void)
+{
+  return g_object_new (FAPILOG_TYPE_SETTINGS, NULL);
+}
+
+/**
+ * fapilog_settings_copy:
+ * @self: settings
+ *
+ * Makes an independent copy of every property, for example to hand a
+ * pipeline settings that later changes to @self cannot reach.
+ *
+ * Returns: (transfer full): a copy of @self
+ *
+ * Since: 1.0
+ */
+FapilogSettings *
+fapilog_settings_copy (FapilogSettings *self)
+{
+  FapilogSettings *copy;
+
+  g_return_val_if_fail (FAPILOG_IS_SETTINGS (self), NULL);
+
+  copy = fapilog_settings_new ();
+
+  /* Through the properties rather than field by field, so a property added
+   * later is copied without touching this function. The copy keeps where
+   * each value came from: a copy is the same configuration. */
+  for (guint prop_id = 1; prop_id < N_PROPS; prop_id++)
+    {
+      GParamSpec *pspec = properties[prop_id];
+      g_auto(GValue) value = G_VALUE_INIT;
+      Source source;
+
+      g_value_init (&value, pspec->value_type);
+      g_object_get_property (G_OBJECT (self), pspec->name, &value);
+
+      source = GPOINTER_TO_INT (g_hash_table_lookup (self->property_sources, pspec->name));
+      settings_set (copy, prop_id, &value, source);
+    }
+
+  return copy;
+}
+
+guint
+_fapilog_settings_get_protected_queue_size (FapilogSettings *self)
+{
+  g_return_val_if_fail (FAPILOG_IS_SETTINGS (self), 0);
+
+  if (self->protected_queue_size != 0)
+    return self->protected_queue_size;
+
+  return MAX (100, self->max_queue_size / 10);
+}
+
+guint
+_fapilog_settings_get_sink_backlog_size (FapilogSettings *self)
+{
+  g_return_val_if_fail (FAPILOG_IS_SETTINGS (self), 0);
+
+  if (self->sink_backlog_size != 0)
+    return self->sink_backlog_size;
+
+  return self->max_queue_size;
+}
+
+const char *
+_fapilog_settings_get_source (FapilogSettings *self,
+                              const char      *property)
+{
+  GParamSpec *pspec;
+  gpointer source;
+
+  g_return_val_if_fail (FAPILOG_IS_SETTINGS (self), NULL);
+  g_return_val_if_fail (property != NULL, NULL);
+
+  /* Looking the name up also accepts "log_level" for "log-level" and
+   * gives the static canonical string the table is keyed by. */
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (self), property);
+  if (pspec == NULL)
+    return NULL;
+
+  source = g_hash_table_lookup (self->property_sources, pspec->name);
+  return source_names[GPOINTER_TO_INT (source)];
+}
+
+/* ------------------------------------------------------------------------
+ * The environment
+ * ------------------------------------------------------------------------ */
+
+typedef enum {
+  VAR_LEVEL,           /* a level name */
+  VAR_UINT,            /* a whole number in the property's range */
+  VAR_INT,             /* a whole number in the property's range */
+  VAR_DURATION,        /* a duration in the property's range */
+  VAR_BOOLEAN,
+  VAR_OVERFLOW_POLICY, /* block | drop_newest | drop_oldest */
+  VAR_DROP_ON_FULL,    /* a boolean mapped to an overflow policy */
+  VAR_LEVEL_LIST,      /* a list of level names */
+  VAR_NAME_LIST,       /* a list of names, normalized */
+  VAR_STRING,          /* any text; empty counts as unset */
+} VarKind;
+
+typedef struct {
+  const char *name;
+  VarKind     kind;
+  guint       prop_id;
+  /* An alias applies only when no earlier entry set the same property:
+   * DROP_ON_FULL yields to OVERFLOW_POLICY, ENV to FAPILOG_ENV. Its value
+   * is still validated, so a typo in it is never silent. */
+  gboolean    alias;
+  /* ENV is not in our namespace; matching it in any case would pick up
+   * unrelated variables such as "env". */
+  gboolean    case_sensitive;
+} EnvVar;
+
+static const EnvVar env_vars[] = {
+  { "FAPILOG_CORE__LOG_LEVEL",                    VAR_LEVEL,           PROP_LOG_LEVEL,                    FALSE, FALSE },
+  { "FAPILOG_CORE__MAX_QUEUE_SIZE",               VAR_UINT,            PROP_MAX_QUEUE_SIZE,               FALSE, FALSE },
+  { "FAPILOG_CORE__PROTECTED_QUEUE_SIZE",         VAR_UINT,            PROP_PROTECTED_QUEUE_SIZE,         FALSE, FALSE },
+  { "FAPILOG_CORE__PROTECTED_LEVELS",             VAR_LEVEL_LIST,      PROP_PROTECTED_LEVELS,             FALSE, FALSE },
+  { "FAPILOG_CORE__BATCH_MAX_SIZE",               VAR_UINT,            PROP_BATCH_MAX_SIZE,               FALSE, FALSE },
+  { "FAPILOG_CORE__BATCH_TIMEOUT_SECONDS",        VAR_DURATION,        PROP_BATCH_TIMEOUT_SECONDS,        FALSE, FALSE },
+  { "FAPILOG_CORE__OVERFLOW_POLICY",              VAR_OVERFLOW_POLICY, PROP_OVERFLOW_POLICY,              FALSE, FALSE },
+  { "FAPILOG_CORE__DROP_ON_FULL",                 VAR_DROP_ON_FULL,    PROP_OVERFLOW_POLICY,              TRUE,  FALSE },
+  { "FAPILOG_CORE__BACKPRESSURE_WAIT_MS",         VAR_INT,             PROP_BACKPRESSURE_WAIT_MS,         FALSE, FALSE },
+  { "FAPILOG_CORE__SINKS",                        VAR_NAME_LIST,       PROP_SINKS,                        FALSE, FALSE },
+  { "FAPILOG_CORE__SERIALIZE_IN_FLUSH",           VAR_BOOLEAN,         PROP_SERIALIZE_IN_FLUSH,           FALSE, FALSE },
+  { "FAPILOG_CORE__SINK_WRITE_TIMEOUT_SECONDS",   VAR_DURATION,        PROP_SINK_WRITE_TIMEOUT_SECONDS,   FALSE, FALSE },
+  { "FAPILOG_CORE__SINK_BACKLOG_SIZE",            VAR_UINT,            PROP_SINK_BACKLOG_SIZE,            FALSE, FALSE },
+  { "FAPILOG_CORE__INTERNAL_LOGGING_ENABLED",     VAR_BOOLEAN,         PROP_INTERNAL_LOGGING_ENABLED,     FALSE, FALSE },
+  { "FAPILOG_CORE__SHUTDOWN_TIMEOUT_SECONDS",     VAR_DURATION,        PROP_SHUTDOWN_TIMEOUT_SECONDS,     FALSE, FALSE },
+  { "FAPILOG_CORE__ATEXIT_DRAIN_ENABLED",         VAR_BOOLEAN,         PROP_ATEXIT_DRAIN_ENABLED,         FALSE, FALSE },
+  { "FAPILOG_CORE__ATEXIT_DRAIN_TIMEOUT_SECONDS", VAR_DURATION,        PROP_ATEXIT_DRAIN_TIMEOUT_SECONDS, FALSE, FALSE },
+  { "FAPILOG_SERVICE",                            VAR_STRING,          PROP_SERVICE,                      FALSE, FALSE },
+  { "FAPILOG_ENV",                                VAR_STRING,          PROP_ENV,                          FALSE, FALSE },
+  { "ENV",                                        VAR_STRING,          PROP_ENV,                          TRUE,  TRUE },
+  { "FAPILOG_VERSION",                            VAR_STRING,          PROP_VERSION,                      FALSE, FALSE },
+  { "FAPILOG_FILE__DIRECTORY",                    VAR_STRING,          PROP_FILE_DIRECTORY,               FALSE, FALSE },
+  { "FAPILOG_HTTP__ENDPOINT",                     VAR_STRING,          PROP_HTTP_ENDPOINT,                FALSE, FALSE },
+};
+
+static const char * const overflow_policy_names[] = {
+  "block", "drop_newest", "drop_oldest", NULL
+};
+static const FapilogOverflowPolicy overflow_policy_values[] = {
+  FAPILOG_OVERFLOW_BLOCK, FAPILOG_OVERFLOW_DROP_NEWEST, FAPILOG_OVERFLOW_DROP_OLDEST
+};
+
+static gboolean
+parse_level_list (const char  *variable,
+                  const char  *value,
+                  GValue      *out,
+                  GError     **error)
+{
+  g_auto(GStrv) items = NULL;
+  guint mask;
+
+  if (!_fapilog_parse_string_list (variable, value, &items, error))
+    return FALSE;
+
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      FapilogLevel level;
+
+      if (!_fapilog_parse_level (variable, items[i], &level, NULL))
+        {
+          g_autofree char *item = g_strescape (items[i], NULL);
+
+          _fapilog_config_error_invalid (error, variable, value,
+                                         "\"%s\" is not a level; expected a JSON list "
+                                         "or a comma-separated list of DEBUG, INFO, WARNING, "
+                                         "ERROR, CRITICAL, AUDIT, SECURITY, or [] for none",
+                                         item);
+          return FALSE;
+        }
+    }
+
+  /* Stored in canonical form so the property compares and reads back the
+   * same whatever spelling the environment used. */
+  mask = mask_from_level_names ((const char * const *) items);
+  g_value_init (out, G_TYPE_STRV);
+  g_value_take_boxed (out, level_names_from_mask (mask));
+  return TRUE;
+}
+
+static gboolean
+parse_duration_in_range (const char  *variable,
+                         const char  *value,
+                         GParamSpec  *pspec,
+                         GValue      *out,
+                         GError     **error)
+{
+  GParamSpecDouble *spec = G_PARAM_SPEC_DOUBLE (pspec);
+  double seconds;
+
+  if (!_fapilog_parse_duration (variable, value, FALSE, &seconds, error))
+    return FALSE;
+
+  if (seconds < spec->minimum || seconds > spec->maximum)
+    {
+      _fapilog_config_error_invalid (error, variable, value,
+                                     "expected a duration from 1ms to 365d, "
+                                     "such as 5, 0.25, 250ms, 30s, 1h");
+      return FALSE;
+    }
+
+  g_value_init (out, G_TYPE_DOUBLE);
+  g_value_set_double (out, seconds);
+  return TRUE;
+}
+
+/* Parses @value as @var says into @out, an unset GValue. Returns FALSE
+ * with @out untouched on error, or with @out still unset when the value
+ * counts as unset (empty strings). */
+static gboolean
+parse_env_value (const EnvVar  *var,
+                 const char    *value,
+                 GValue        *out,
+                 GError       **error)
+{
+  GParamSpec *pspec = properties[var->prop_id];
+
+  switch (var->kind)
+    {
+    case VAR_LEVEL:
+      {
+        FapilogLevel level;
+
+        if (!_fapilog_parse_level (var->name, value, &level, error))
+          return FALSE;
+        g_value_init (out, FAPILOG_TYPE_LEVEL);
+        g_value_set_enum (out, level);
+      }
+      return TRUE;
+
+    case VAR_UINT:
+      {
+        GParamSpecUInt *spec = G_PARAM_SPEC_UINT (pspec);
+        gint64 n;
+
+        if (!_fapilog_parse_int (var->name, value, spec->minimum, spec->maximum, &n, error))
+          return FALSE;
+        g_value_init (out, G_TYPE_UINT);
+        g_value_set_uint (out, (guint) n);
+      }
+      return TRUE;
+
+    case VAR_INT:
+      {
+        GParamSpecInt *spec = G_PARAM_SPEC_INT (pspec);
+        gint64 n;
+
+        if (!_fapilog_parse_int (var->name, value, spec->minimum, spec->maximum, &n, error))
+          return FALSE;
+        g_value_init (out, G_TYPE_INT);
+        g_value_set_int (out, (gint) n);
+      }
+      return TRUE;
+
+    case VAR_DURATION:
+      return parse_duration_in_range (var->name, value, pspec, out, error);
+
+    case VAR_BOOLEAN:
+      {
+        gboolean b;
+
+        if (!_fapilog_parse_boolean (var->name, value, &b, error))
+          return FALSE;
+        g_value_init (out, G_TYPE_BOOLEAN);
+        g_value_set_boolean (out, b);
+      }
+      return TRUE;
+
+    case VAR_OVERFLOW_POLICY:
+      {
+        guint index;
+
+        if (!_fapilog_parse_choice (var->name, value, overflow_policy_names, &index, error))
+          return FALSE;
+        g_value_init (out, FAPILOG_TYPE_OVERFLOW_POLICY);
+        g_value_set_enum (out, overflow_policy_values[index]);
+      }
+      return TRUE;
+
+    case VAR_DROP_ON_FULL:
+      {
+        gboolean drop;
+
+        if (!_fapilog_parse_boolean (var->name, value, &drop, error))
+          return FALSE;
+        g_value_init (out, FAPILOG_TYPE_OVERFLOW_POLICY);
+        g_value_set_enum (out, drop ? FAPILOG_OVERFLOW_DROP_NEWEST : FAPILOG_OVERFLOW_BLOCK);
+      }
+      return TRUE;
+
+    case VAR_LEVEL_LIST:
+      return parse_level_list (var->name, value, out, error);
+
+    case VAR_NAME_LIST:
+      {
+        char **names;
+
+        if (!_fapilog_parse_string_list (var->name, value, &names, error))
+          return FALSE;
+        g_value_init (out, G_TYPE_STRV);
+        g_value_take_boxed (out, names);
+      }
+      return TRUE;
+
+    case VAR_STRING:
+      /* FAPILOG_ENV= (empty) falls through to ENV, as upstream's
+       * `getenv("FAPILOG_ENV") or getenv("ENV")` does; an empty service
+       * name or directory means nothing useful either. */
+      if (*value != '\0')
+        {
+          g_value_init (out, G_TYPE_STRING);
+          g_value_set_string (out, value);
+        }
+      return TRUE;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* The value of @var in @envp: the last matching entry, as a shell or
+ * setenv() would leave it, and also when the same name appears in two
+ * spellings. */
+static const char *
+lookup_env (const char * const *envp,
+            const EnvVar       *var)
+{
+  const char *found = NULL;
+  gsize name_len = strlen (var->name);
+
+  for (guint i = 0; envp[i] != NULL; i++)
+    {
+      const char *entry = envp[i];
+      const char *eq = strchr (entry, '=');
+
+      if (eq == NULL || (gsize) (eq - entry) != name_len)
+        continue;
+
+      if (var->case_sensitive
+          ? strncmp (entry, var->name, name_len) == 0
+          : g_ascii_strncasecmp (entry, var->name, name_len) == 0)
+        found = eq + 1;
+    }
+
+  return found;
+}
+
+/**
+ * fapilog_settings_apply_environment:
+ * @self: settings
+ * @envp: (array zero-terminated=1) (element-type filename) (nullable): the
+ *   environment as `NAME=value` strings, or %NULL for the process
+ *   environment (g_get_environ())
+ * @error: return location for a #GError
+ *
+ * Sets the properties named by `FAPILOG_*` variables in @envp.
+ *
+ * | Variable | Property | Accepted values |
+ * |---|---|---|
+ * | `FAPILOG_CORE__LOG_LEVEL` | [property@Fapilog.Settings:log-level] | `DEBUG`, `INFO`, `WARNING` (`WARN`), `ERROR`, `CRITICAL` (`FATAL`), `AUDIT`, `SECURITY` |
+ * | `FAPILOG_CORE__MAX_QUEUE_SIZE` | [property@Fapilog.Settings:max-queue-size] | whole number, 1 to 1000000000 |
+ * | `FAPILOG_CORE__PROTECTED_QUEUE_SIZE` | [property@Fapilog.Settings:protected-queue-size] | whole number, 0 (automatic) to 1000000000 |
+ * | `FAPILOG_CORE__PROTECTED_LEVELS` | [property@Fapilog.Settings:protected-levels] | list of levels; `[]` for none |
+ * | `FAPILOG_CORE__BATCH_MAX_SIZE` | [property@Fapilog.Settings:batch-max-size] | whole number, 1 to 1000000 |
+ * | `FAPILOG_CORE__BATCH_TIMEOUT_SECONDS` | [property@Fapilog.Settings:batch-timeout-seconds] | duration, 1ms to 365d |
+ * | `FAPILOG_CORE__OVERFLOW_POLICY` | [property@Fapilog.Settings:overflow-policy] | `block`, `drop_newest`, `drop_oldest` |
+ * | `FAPILOG_CORE__DROP_ON_FULL` | [property@Fapilog.Settings:overflow-policy] | boolean: true = `drop_newest`, false = `block`; ignored when `FAPILOG_CORE__OVERFLOW_POLICY` is set |
+ * | `FAPILOG_CORE__BACKPRESSURE_WAIT_MS` | [property@Fapilog.Settings:backpressure-wait-ms] | whole number of milliseconds, -1 (forever) or more |
+ * | `FAPILOG_CORE__SINKS` | [property@Fapilog.Settings:sinks] | list of sink names, normalized; empty for the default selection |
+ * | `FAPILOG_CORE__SERIALIZE_IN_FLUSH` | [property@Fapilog.Settings:serialize-in-flush] | boolean |
+ * | `FAPILOG_CORE__SINK_WRITE_TIMEOUT_SECONDS` | [property@Fapilog.Settings:sink-write-timeout-seconds] | duration, 1ms to 365d |
+ * | `FAPILOG_CORE__SINK_BACKLOG_SIZE` | [property@Fapilog.Settings:sink-backlog-size] | whole number, 0 (automatic) to 1000000000 |
+ * | `FAPILOG_CORE__INTERNAL_LOGGING_ENABLED` | [property@Fapilog.Settings:internal-logging-enabled] | boolean |
+ * | `FAPILOG_CORE__SHUTDOWN_TIMEOUT_SECONDS` | [property@Fapilog.Settings:shutdown-timeout-seconds] | duration, 1ms to 365d |
+ * | `FAPILOG_CORE__ATEXIT_DRAIN_ENABLED` | [property@Fapilog.Settings:atexit-drain-enabled] | boolean |
+ * | `FAPILOG_CORE__ATEXIT_DRAIN_TIMEOUT_SECONDS` | [property@Fapilog.Settings:atexit-drain-timeout-seconds] | duration, 1ms to 365d |
+ * | `FAPILOG_SERVICE` | [property@Fapilog.Settings:service] | any text |
+ * | `FAPILOG_ENV`, else `ENV` | [property@Fapilog.Settings:env] | any text |
+ * | `FAPILOG_VERSION` | [property@Fapilog.Settings:version] | any text |
+ * | `FAPILOG_FILE__DIRECTORY` | [property@Fapilog.Settings:file-directory] | a path |
+ * | `FAPILOG_HTTP__ENDPOINT` | [property@Fapilog.Settings:http-endpoint] | a URL |
+ *
+ * Forms of values:
+ *
+ * - whole numbers are decimal, with an optional sign;
+ * - durations are seconds (`5`, `0.25`) or a number with a unit: `ms`,
+ *   `s`, `m`, `h`, `d`, `w` (`250ms`, `30s`, `1h`);
+ * - booleans are `true`, `false`, `1`, `0`, `yes`, `no`, `on` or `off`;
+ * - lists are a JSON list of strings (`["stdout_json","http"]`) or a
+ *   comma-separated list (`stdout_json, http`);
+ * - words (levels, policies, booleans, units) are case-insensitive, and
+ *   surrounding whitespace and one pair of surrounding quotes are ignored.
+ *
+ * Variable names are case-insensitive, as in the original fapilog
+ * (`fapilog_core__log_level` works), except `ENV`, which must be spelled
+ * in capitals because it is not in fapilog's namespace. When a name occurs
+ * more than once, the last occurrence wins. An empty value of a text
+ * variable counts as unset (so an empty `FAPILOG_ENV` falls back to
+ * `ENV`); an empty value of any other variable is an error.
+ *
+ * Other `FAPILOG_*` variables are ignored: those of later features and of
+ * the original library that fapilog does not implement (such as
+ * `FAPILOG_CORE__WORKER_COUNT` or `FAPILOG_CORE__ENRICHERS`), and
+ * misspelled names.
+ *
+ * Every value is checked before any is applied: if one is bad, @error is
+ * set to %FAPILOG_CONFIG_ERROR_INVALID_VALUE naming the first bad variable
+ * (in the order of the table), its value and the accepted forms, and @self
+ * is left untouched. Change notifications are emitted only for properties
+ * whose value changed.
+ *
+ * Returns: %TRUE if every variable was valid and has been applied
+ *
+ * Since: 1.0
+ */
+gboolean
+fapilog_settings_apply_environment (FapilogSettings     *self,
+                                    const char * const  *envp,
+                                    GError             **error)
+{
+  g_auto(GStrv) process_env = NULL;
+  GValue staged[N_PROPS] = { G_VALUE_INIT, };
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (FAPILOG_IS_SETTINGS (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (envp == NULL)
+    {
+      process_env = g_get_environ ();
+      envp = (const char * const *) process_env;
+    }
+
+  for (gsize i = 0; i < G_N_ELEMENTS (env_vars); i++)
+    {
+      const EnvVar *var = &env_vars[i];
+      const char *value = lookup_env (envp, var);
+      GValue parsed = G_VALUE_INIT;
+
+      if (value == NULL)
+        continue;
+
+      if (!parse_env_value (var, value, &parsed, error))
+        {
+          ok = FALSE;
+          break;
+        }
+
+      if (!G_IS_VALUE (&parsed))
+        continue;
+
+      if (var->alias && G_IS_VALUE (&staged[var->prop_id]))
+        {
+          g_value_unset (&parsed);
+          continue;
+        }
+
+      /* Non-alias entries are unique per property, so nothing is staged
+       * here yet. */
+      staged[var->prop_id] = parsed;
+    }
+
+  if (ok)
+    g_object_freeze_notify (G_OBJECT (self));
+
+  for (guint prop_id = 1; prop_id < N_PROPS; prop_id++)
+    {
+      if (!G_IS_VALUE (&staged[prop_id]))
+        continue;
+      if (ok)
+        settings_set (self, prop_id, &staged[prop_id], SOURCE_ENV);
+      g_value_unset (&staged[prop_id]);
+    }
+
+  if (ok)
+    g_object_thaw_notify (G_OBJECT (self));
+
+  return ok;
+}

@@ -1,1 +1,472 @@
-/* placeholder: being written */
+/* fapilog-test-utils.c: helpers shared by the test programs
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "fapilog-test-utils.h"
+
+typedef struct {
+  GObject          parent_instance;
+  char            *name;
+  GMutex           lock;
+  GCond            cond;
+  GPtrArray       *lines;
+  gboolean         fail;
+  gboolean         fail_start;
+  guint            delay_ms;
+  gboolean         hang;
+  gboolean         started;
+  gboolean         stopped;
+  guint            calls_entry;
+  guint            calls_serialized;
+  guint            calls_batch;
+  GPtrArray       *hung_tasks;    /* kept so a hanging write never completes */
+  GFunc            hook;
+  gpointer         hook_data;
+} TestSink;
+
+typedef struct {
+  GObjectClass parent_class;
+} TestSinkClass;
+
+enum { PROP_0, PROP_NAME };
+
+static GMutex stop_order_lock;
+static GPtrArray *stop_order;
+
+static GType test_sink_get_type_for (TestSinkMethods methods);
+
+#define TEST_SINK(o) ((TestSink *) (o))
+
+static void
+test_sink_finalize (GObject *object)
+{
+  TestSink *self = TEST_SINK (object);
+
+  g_free (self->name);
+  g_ptr_array_unref (self->lines);
+  g_ptr_array_unref (self->hung_tasks);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+  G_OBJECT_CLASS (g_type_class_peek_parent (G_OBJECT_GET_CLASS (object)))->finalize (object);
+}
+
+static void
+test_sink_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  if (prop_id == PROP_NAME)
+    g_value_set_string (value, TEST_SINK (object)->name);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+test_sink_class_init (gpointer klass,
+                      gpointer class_data)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = test_sink_finalize;
+  object_class->get_property = test_sink_get_property;
+  g_object_class_override_property (object_class, PROP_NAME, "name");
+}
+
+static void
+test_sink_instance_init (GTypeInstance *instance,
+                         gpointer       klass)
+{
+  TestSink *self = TEST_SINK (instance);
+
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  self->lines = g_ptr_array_new_with_free_func (g_free);
+  self->hung_tasks = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+static void
+record_line (TestSink   *self,
+             const char *data,
+             gsize       len)
+{
+  /* Lines arrive with their '\n' on the byte paths; store them without. */
+  if (len > 0 && data[len - 1] == '\n')
+    len--;
+  g_ptr_array_add (self->lines, g_strndup (data, len));
+}
+
+typedef struct {
+  GTask *task;
+} Delayed;
+
+static gboolean
+complete_later (gpointer user_data)
+{
+  GTask *task = user_data;
+  TestSink *self = g_task_get_source_object (task);
+
+  if (self->fail)
+    g_task_return_new_error (task, FAPILOG_SINK_ERROR, FAPILOG_SINK_ERROR_FAILED,
+                             "test sink %s told to fail", self->name);
+  else
+    g_task_return_boolean (task, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Completes @task according to the sink's current behaviour. The lock is
+ * held by the caller, which recorded the data already (when not failing). */
+static void
+finish_write (TestSink *self,
+              GTask    *task)
+{
+  if (self->hang)
+    {
+      g_ptr_array_add (self->hung_tasks, g_object_ref (task));
+      return;
+    }
+  if (self->delay_ms > 0)
+    {
+      GSource *source = g_timeout_source_new (self->delay_ms);
+      g_source_set_callback (source, complete_later, g_object_ref (task), g_object_unref);
+      g_source_attach (source, g_main_context_get_thread_default ());
+      g_source_unref (source);
+      return;
+    }
+  complete_later (task);
+}
+
+static void
+test_sink_write_async (FapilogSink         *sink,
+                       FapilogEntry        *entry,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  TestSink *self = TEST_SINK (sink);
+  g_autoptr(GTask) task = g_task_new (sink, cancellable, callback, user_data);
+  g_autofree char *json = fapilog_entry_to_json (entry);
+
+  g_mutex_lock (&self->lock);
+  self->calls_entry++;
+  if (!self->fail)
+    record_line (self, json, strlen (json));
+  finish_write (self, task);
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+test_sink_write_serialized_async (FapilogSink           *sink,
+                                  FapilogSerializedView *view,
+                                  GCancellable          *cancellable,
+                                  GAsyncReadyCallback    callback,
+                                  gpointer               user_data)
+{
+  TestSink *self = TEST_SINK (sink);
+  g_autoptr(GTask) task = g_task_new (sink, cancellable, callback, user_data);
+  gsize len;
+  const guint8 *data = fapilog_serialized_view_get_data (view, &len);
+
+  g_mutex_lock (&self->lock);
+  self->calls_serialized++;
+  if (!self->fail)
+    record_line (self, (const char *) data, len);
+  finish_write (self, task);
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+test_sink_write_batch_async (FapilogSink         *sink,
+                             FapilogBatch        *batch,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  TestSink *self = TEST_SINK (sink);
+  g_autoptr(GTask) task = g_task_new (sink, cancellable, callback, user_data);
+  guint n = fapilog_batch_get_n_entries (batch);
+
+  if (self->hook != NULL)
+    self->hook (sink, self->hook_data);
+
+  g_mutex_lock (&self->lock);
+  self->calls_batch++;
+  if (!self->fail)
+    for (guint i = 0; i < n; i++)
+      {
+        gsize len;
+        const guint8 *data = fapilog_batch_get_entry_data (batch, i, &len);
+        record_line (self, (const char *) data, len);
+      }
+  finish_write (self, task);
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+static gboolean
+test_sink_finish (FapilogSink   *sink,
+                  GAsyncResult  *result,
+                  GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+test_sink_start_async (FapilogSink         *sink,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  TestSink *self = TEST_SINK (sink);
+  g_autoptr(GTask) task = g_task_new (sink, cancellable, callback, user_data);
+
+  g_mutex_lock (&self->lock);
+  if (self->fail_start)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                             "test sink %s refuses to start", self->name);
+  else
+    {
+      self->started = TRUE;
+      g_task_return_boolean (task, TRUE);
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+test_sink_stop_async (FapilogSink         *sink,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  TestSink *self = TEST_SINK (sink);
+  g_autoptr(GTask) task = g_task_new (sink, cancellable, callback, user_data);
+
+  g_mutex_lock (&self->lock);
+  self->stopped = TRUE;
+  g_mutex_unlock (&self->lock);
+  g_mutex_lock (&stop_order_lock);
+  if (stop_order == NULL)
+    stop_order = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (stop_order, g_strdup (self->name));
+  g_mutex_unlock (&stop_order_lock);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+test_sink_iface_init (gpointer g_iface,
+                      gpointer iface_data)
+{
+  FapilogSinkInterface *iface = g_iface;
+  TestSinkMethods methods = GPOINTER_TO_UINT (iface_data);
+
+  iface->start_async = test_sink_start_async;
+  iface->start_finish = test_sink_finish;
+  iface->stop_async = test_sink_stop_async;
+  iface->stop_finish = test_sink_finish;
+  if (methods & TEST_SINK_ENTRY)
+    {
+      iface->write_async = test_sink_write_async;
+      iface->write_finish = test_sink_finish;
+    }
+  if (methods & TEST_SINK_SERIALIZED)
+    {
+      iface->write_serialized_async = test_sink_write_serialized_async;
+      iface->write_serialized_finish = test_sink_finish;
+    }
+  if (methods & TEST_SINK_BATCH)
+    {
+      iface->write_batch_async = test_sink_write_batch_async;
+      iface->write_batch_finish = test_sink_finish;
+    }
+}
+
+static GType
+test_sink_get_type_for (TestSinkMethods methods)
+{
+  static GType types[8];
+  static GMutex lock;
+  GType type;
+
+  g_mutex_lock (&lock);
+  if (types[methods & 7] == 0)
+    {
+      const GTypeInfo info = {
+        sizeof (TestSinkClass), NULL, NULL, test_sink_class_init, NULL, NULL,
+        sizeof (TestSink), 0, test_sink_instance_init, NULL,
+      };
+      const GInterfaceInfo iface_info = {
+        test_sink_iface_init, NULL, GUINT_TO_POINTER (methods & 7),
+      };
+      g_autofree char *type_name = g_strdup_printf ("TestSink%u", methods & 7);
+
+      types[methods & 7] = g_type_register_static (G_TYPE_OBJECT, type_name, &info, 0);
+      g_type_add_interface_static (types[methods & 7], FAPILOG_TYPE_SINK, &iface_info);
+    }
+  type = types[methods & 7];
+  g_mutex_unlock (&lock);
+  return type;
+}
+
+FapilogSink *
+test_sink_new (const char      *name,
+               TestSinkMethods  methods)
+{
+  TestSink *self = g_object_new (test_sink_get_type_for (methods), NULL);
+
+  self->name = g_strdup (name);
+  return FAPILOG_SINK (self);
+}
+
+#define WITH_LOCK(sink, stmt) \
+  G_STMT_START { TestSink *s_ = TEST_SINK (sink); g_mutex_lock (&s_->lock); stmt; \
+                 g_mutex_unlock (&s_->lock); } G_STMT_END
+
+void
+test_sink_set_fail (FapilogSink *sink,
+                    gboolean     fail)
+{
+  WITH_LOCK (sink, s_->fail = fail);
+}
+
+void
+test_sink_set_fail_start (FapilogSink *sink,
+                          gboolean     fail)
+{
+  WITH_LOCK (sink, s_->fail_start = fail);
+}
+
+void
+test_sink_set_delay_ms (FapilogSink *sink,
+                        guint        delay_ms)
+{
+  WITH_LOCK (sink, s_->delay_ms = delay_ms);
+}
+
+void
+test_sink_set_write_hook (FapilogSink *sink,
+                          GFunc        hook,
+                          gpointer     hook_data)
+{
+  WITH_LOCK (sink, s_->hook = hook; s_->hook_data = hook_data);
+}
+
+void
+test_sink_set_hang (FapilogSink *sink,
+                    gboolean     hang)
+{
+  WITH_LOCK (sink, s_->hang = hang);
+}
+
+GPtrArray *
+test_sink_dup_lines (FapilogSink *sink)
+{
+  GPtrArray *copy = g_ptr_array_new_with_free_func (g_free);
+
+  WITH_LOCK (sink,
+             for (guint i = 0; i < s_->lines->len; i++)
+               g_ptr_array_add (copy, g_strdup (g_ptr_array_index (s_->lines, i))));
+  return copy;
+}
+
+guint
+test_sink_get_n_received (FapilogSink *sink)
+{
+  guint n = 0;
+
+  WITH_LOCK (sink, n = s_->lines->len);
+  return n;
+}
+
+guint
+test_sink_get_calls (FapilogSink     *sink,
+                     TestSinkMethods  method)
+{
+  guint n = 0;
+
+  WITH_LOCK (sink,
+             n = method == TEST_SINK_ENTRY ? s_->calls_entry
+               : method == TEST_SINK_SERIALIZED ? s_->calls_serialized
+               : s_->calls_batch);
+  return n;
+}
+
+gboolean
+test_sink_get_started (FapilogSink *sink)
+{
+  gboolean started = FALSE;
+
+  WITH_LOCK (sink, started = s_->started);
+  return started;
+}
+
+gboolean
+test_sink_get_stopped (FapilogSink *sink)
+{
+  gboolean stopped = FALSE;
+
+  WITH_LOCK (sink, stopped = s_->stopped);
+  return stopped;
+}
+
+GPtrArray *
+test_sink_stop_order (void)
+{
+  GPtrArray *copy = g_ptr_array_new_with_free_func (g_free);
+
+  g_mutex_lock (&stop_order_lock);
+  if (stop_order != NULL)
+    for (guint i = 0; i < stop_order->len; i++)
+      g_ptr_array_add (copy, g_strdup (g_ptr_array_index (stop_order, i)));
+  g_mutex_unlock (&stop_order_lock);
+  return copy;
+}
+
+gboolean
+test_sink_wait_for (FapilogSink *sink,
+                    guint        n,
+                    gint64       timeout_us)
+{
+  TestSink *self = TEST_SINK (sink);
+  gint64 deadline = g_get_monotonic_time () + timeout_us;
+  gboolean reached;
+
+  g_mutex_lock (&self->lock);
+  while (self->lines->len < n)
+    if (!g_cond_wait_until (&self->cond, &self->lock, deadline))
+      break;
+  reached = self->lines->len >= n;
+  g_mutex_unlock (&self->lock);
+  return reached;
+}
+
+FapilogSettings *
+test_settings_new (void)
+{
+  /* Short batch timeout so tests never wait on batching; no diagnostics
+   * noise on the test's stderr. */
+  return g_object_new (FAPILOG_TYPE_SETTINGS,
+                       "batch-timeout-seconds", 0.01,
+                       "internal-logging-enabled", FALSE,
+                       NULL);
+}
+
+JsonObject *
+test_parse_object (const char *line)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+
+  json_parser_load_from_data (parser, line, -1, &error);
+  g_assert_no_error (error);
+  root = json_parser_get_root (parser);
+  g_assert_nonnull (root);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+  return json_object_ref (json_node_get_object (root));
+}

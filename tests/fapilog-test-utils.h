@@ -1,0 +1,56 @@
+/* fapilog-test-utils.h: helpers shared by the test programs
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include <fapilog/fapilog.h>
+
+G_BEGIN_DECLS
+
+/* Which of the interface's write methods a test sink implements. */
+typedef enum {
+  TEST_SINK_ENTRY      = 1 << 0,
+  TEST_SINK_SERIALIZED = 1 << 1,
+  TEST_SINK_BATCH      = 1 << 2,
+} TestSinkMethods;
+
+/* A real sink that records what it receives. Behaviour can be changed at
+ * any time from the test thread: fail every write, complete each write only
+ * after a delay (a timer on the worker's main context), or never complete. */
+FapilogSink *test_sink_new              (const char      *name,
+                                         TestSinkMethods  methods);
+void         test_sink_set_fail         (FapilogSink     *sink,
+                                         gboolean         fail);
+void         test_sink_set_fail_start   (FapilogSink     *sink,
+                                         gboolean         fail);
+void         test_sink_set_delay_ms     (FapilogSink     *sink,
+                                         guint            delay_ms);
+void         test_sink_set_hang         (FapilogSink     *sink,
+                                         gboolean         hang);
+/* Calls @hook (without the sink's lock) on the worker thread at the start
+ * of every write. */
+void         test_sink_set_write_hook   (FapilogSink     *sink,
+                                         GFunc            hook,
+                                         gpointer         hook_data);
+/* Lines received (each a JSON object, no newline), in order. */
+GPtrArray   *test_sink_dup_lines        (FapilogSink     *sink);
+guint        test_sink_get_n_received   (FapilogSink     *sink);
+guint        test_sink_get_calls        (FapilogSink     *sink,
+                                         TestSinkMethods  method);
+gboolean     test_sink_get_started      (FapilogSink     *sink);
+gboolean     test_sink_get_stopped      (FapilogSink     *sink);
+/* Order in which sinks were stopped, process-wide (names). */
+GPtrArray   *test_sink_stop_order       (void);
+/* Waits (on a condition variable, not a sleep) until @n entries arrived. */
+gboolean     test_sink_wait_for         (FapilogSink     *sink,
+                                         guint            n,
+                                         gint64           timeout_us);
+
+/* Settings with small, fast values for tests. */
+FapilogSettings *test_settings_new      (void);
+
+/* Parses a JSON object line; fails the test if it is not one. */
+JsonObject  *test_parse_object          (const char      *line);
+
+G_END_DECLS

@@ -1,0 +1,1557 @@
+/* test-envelope.c: the JSON envelope, timestamps, lookup, to_json and batches
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <unistd.h>
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "fapilog-batch-private.h"
+#include "fapilog-context-private.h"
+#include "fapilog-entry-private.h"
+#include "fapilog-envelope-private.h"
+
+/* 2026-11-24T10:30:00.123Z */
+#define TS_US (G_GINT64_CONSTANT (1795516200) * G_USEC_PER_SEC + 123000)
+
+#define FFFD "\xef\xbf\xbd"
+
+/* ------------------------------------------------------------------------ */
+/* Helpers                                                                  */
+
+static FapilogFieldSet *
+make_set_valist (const char *first_key,
+                 va_list    *args)
+{
+  FapilogFieldCollector collector;
+  FapilogFieldSet *set;
+
+  _fapilog_field_collector_init (&collector);
+  if (first_key != NULL)
+    g_assert_true (_fapilog_field_collector_add_valist (&collector, first_key, args));
+  set = _fapilog_field_collector_to_set (&collector);
+  _fapilog_field_collector_clear (&collector);
+
+  return set;
+}
+
+/* A field set from "key", "format", value..., NULL. */
+static FapilogFieldSet *
+make_set (const char *first_key,
+          ...)
+{
+  FapilogFieldSet *set;
+  va_list args;
+
+  va_start (args, first_key);
+  set = make_set_valist (first_key, &args);
+  va_end (args);
+
+  return set;
+}
+
+/* A thread context snapshot built by hand; takes @fields. */
+static FapilogContextSnapshot *
+make_snapshot (const char      *correlation_id,
+               FapilogFieldSet *fields)
+{
+  FapilogContextSnapshot *snapshot = g_malloc0 (sizeof *snapshot);
+
+  snapshot->ref_count = 1;
+  snapshot->correlation_id = g_strdup (correlation_id);
+  snapshot->correlation_id_len = correlation_id != NULL ? strlen (correlation_id) : 0;
+  snapshot->fields = fields;
+
+  return snapshot;
+}
+
+/* A logger core named @name with bound fields @bound (taken, nullable) and
+ * the statics service "fapilog", env "dev", no version. */
+static FapilogLoggerCore *
+make_core (const char      *name,
+           FapilogFieldSet *bound)
+{
+  FapilogEnvelopeStatics *statics = _fapilog_envelope_statics_new ("fapilog", "dev", NULL);
+  FapilogLoggerCore *core = _fapilog_logger_core_new (name, bound, statics);
+
+  _fapilog_envelope_statics_unref (statics);
+  if (bound != NULL)
+    _fapilog_field_set_unref (bound);
+
+  return core;
+}
+
+typedef struct {
+  FapilogLoggerCore      *core;      /* required */
+  FapilogContextSnapshot *context;
+  FapilogLevel            level;     /* 0 means INFO */
+  gint64                  ts;        /* 0 means TS_US */
+  const char             *file;
+  int                     line;
+  const char             *func;
+  const GError           *error;
+} EntrySpec;
+
+/* An entry from @spec, @message and the call fields "key", "format",
+ * value..., NULL. The call fields are not deduplicated, so that the
+ * envelope's own "later wins" handling is exercised. */
+static FapilogEntry *
+make_entry (const EntrySpec *spec,
+            const char      *message,
+            const char      *first_key,
+            ...)
+{
+  FapilogFieldCollector collector;
+  FapilogEntry *entry;
+  va_list args;
+
+  _fapilog_field_collector_init (&collector);
+  va_start (args, first_key);
+  if (first_key != NULL)
+    g_assert_true (_fapilog_field_collector_add_valist (&collector, first_key, &args));
+  va_end (args);
+
+  entry = _fapilog_entry_new_captured (spec->core, spec->context,
+                                       spec->level != 0 ? spec->level : FAPILOG_LEVEL_INFO,
+                                       spec->ts != 0 ? spec->ts : TS_US,
+                                       message, spec->file, spec->line, spec->func,
+                                       spec->error, &collector);
+  _fapilog_field_collector_clear (&collector);
+
+  return entry;
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (!json_parser_load_from_data (parser, text, -1, &error))
+    g_error ("invalid JSON (%s): %.300s", error->message, text);
+
+  return json_parser_steal_root (parser);
+}
+
+/* The envelope of @entry (message id assigned), checked to be valid UTF-8
+ * and valid JSON, one line. */
+static char *
+envelope_text (FapilogEntry *entry,
+               guint         flags)
+{
+  FapilogJsonBuf buf;
+  char *text;
+  gsize len;
+  JsonNode *root;
+
+  g_free (fapilog_entry_to_json (entry));   /* assigns the message id */
+  _fapilog_json_buf_init (&buf, 0);
+  _fapilog_envelope_write (&buf, entry, flags);
+  text = _fapilog_json_buf_steal (&buf, &len);
+
+  g_assert_cmpuint (strlen (text), ==, len);
+  g_assert_true (g_utf8_validate_len (text, len, NULL));
+  g_assert_null (strchr (text, '\n'));
+  root = parse_json (text);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+  json_node_unref (root);
+
+  return text;
+}
+
+/* The member names of @object in order, comma-separated. */
+static char *
+member_names (JsonObject *object)
+{
+  GList *members = json_object_get_members (object);
+  GString *out = g_string_new (NULL);
+  GList *l;
+
+  for (l = members; l != NULL; l = l->next)
+    {
+      if (out->len > 0)
+        g_string_append_c (out, ',');
+      g_string_append (out, l->data);
+    }
+  g_list_free (members);
+
+  return g_string_free (out, FALSE);
+}
+
+static void
+assert_member_names (JsonObject *object,
+                     const char *expected)
+{
+  g_autofree char *names = member_names (object);
+
+  g_assert_cmpstr (names, ==, expected);
+}
+
+/* The part of @text starting at "@key": up to the matching closing brace,
+ * for comparing one object of the envelope exactly. */
+static char *
+object_text (const char *text,
+             const char *key)
+{
+  g_autofree char *needle = g_strdup_printf ("\"%s\":{", key);
+  const char *start = strstr (text, needle);
+  const char *p;
+  int depth = 0;
+  gboolean in_string = FALSE;
+
+  g_assert_nonnull (start);
+  for (p = start + strlen (needle) - 1; *p != '\0'; p++)
+    {
+      if (in_string)
+        {
+          if (*p == '\\')
+            p++;
+          else if (*p == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (*p == '"')
+        in_string = TRUE;
+      else if (*p == '{')
+        depth++;
+      else if (*p == '}' && --depth == 0)
+        return g_strndup (start, p + 1 - start);
+    }
+  g_assert_not_reached ();
+  return NULL;
+}
+
+static void
+assert_object_text (const char *text,
+                    const char *key,
+                    const char *expected)
+{
+  g_autofree char *got = object_text (text, key);
+
+  g_assert_cmpstr (got, ==, expected);
+}
+
+/* "\"diagnostics\":{...,\"pid\":N" for this process and @service/@env/@version. */
+static char *
+expected_diag_prefix (const char *service,
+                      const char *env,
+                      const char *version)
+{
+  const char *host = g_get_host_name ();
+  g_autofree char *version_part = NULL;
+
+  /* The expectations below embed the host name as is. */
+  g_assert_null (strpbrk (host, "\"\\"));
+
+  if (version != NULL)
+    version_part = g_strdup_printf (",\"version\":\"%s\"", version);
+
+  return g_strdup_printf ("\"diagnostics\":{\"service\":\"%s\",\"env\":\"%s\"%s,"
+                          "\"host\":\"%s\",\"pid\":%d",
+                          service, env, version_part != NULL ? version_part : "",
+                          host, (int) getpid ());
+}
+
+static JsonObject *
+get_object (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  g_assert_nonnull (node);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  return json_node_get_object (node);
+}
+
+static void
+assert_uuid_v4 (const char *id)
+{
+  g_assert_true (g_regex_match_simple ("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$",
+                                       id, 0, 0));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Envelope shape                                                           */
+
+static void
+test_exact_text (void)
+{
+  EntrySpec spec = { 0, };
+  FapilogEntry *entry;
+  g_autofree char *text = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *diag = expected_diag_prefix ("fapilog", "dev", NULL);
+
+  spec.core = make_core ("app", NULL);
+  spec.file = "main.c";
+  spec.line = 42;
+  spec.func = "main";
+  entry = make_entry (&spec, "user login",
+                      "user_id", "s", "u-1",
+                      "attempt", "i", 3,
+                      NULL);
+  text = envelope_text (entry, 0);
+
+  expected = g_strdup_printf ("{\"timestamp\":\"2026-11-24T10:30:00.123Z\",\"level\":\"INFO\","
+                              "\"message\":\"user login\",\"logger\":\"app\","
+                              "\"context\":{\"message_id\":\"%s\",\"correlation_id\":null,"
+                              "\"user_id\":\"u-1\"},"
+                              "%s,\"origin\":{\"file\":\"main.c\",\"line\":42,\"function\":\"main\"}},"
+                              "\"data\":{\"attempt\":3}}",
+                              entry->message_id, diag);
+  g_assert_cmpstr (text, ==, expected);
+  assert_uuid_v4 (entry->message_id);
+
+  fapilog_entry_unref (entry);
+  _fapilog_logger_core_unref (spec.core);
+}
+
+static void
+test_key_order (void)
+{
+  g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "gone");
+  FapilogEnvelopeStatics *statics = _fapilog_envelope_statics_new ("svc", "prod", "1.2.3");
+  EntrySpec spec = { 0, };
+  FapilogEntry *entry;
+  g_autofree char *text = NULL;
+  JsonNode *root;
+  JsonObject *object;
+
+  spec.core = _fapilog_logger_core_new ("order", NULL, statics);
+  spec.context = make_snapshot ("corr-1", NULL);
+  spec.file = "f.c";
+  spec.line = 1;
+  spec.func = "f";
+  spec.error = error;
+  /* Context keys given in scrambled order, with data keys around them, in
+   * an order that is not alphabetical (no sorting allowed). */
+  entry = make_entry (&spec, "m",
+                      "zebra", "i", 1,
+                      "span_id", "s", "s-1",
+                      "trace_id", "s", "t-1",
+                      "apple", "i", 2,
+                      "tenant_id", "s", "te-1",
+                      "user_id", "s", "u-1",
+                      "request_id", "s", "r-1",
+                      "mango", "i", 3,
+                      NULL);
+  text = envelope_text (entry, 0);
+
+  root = parse_json (text);
+  object = json_node_get_object (root);
+  assert_member_names (object, "timestamp,level,message,logger,context,diagnostics,data");
+  assert_member_names (get_object (object, "context"),
+                       "message_id,correlation_id,request_id,user_id,tenant_id,trace_id,span_id");
+  assert_member_names (get_object (object, "diagnostics"),
+                       "service,env,version,host,pid,origin,exception");
+  assert_member_names (get_object (get_object (object, "diagnostics"), "origin"),
+                       "file,line,function");
+  assert_member_names (get_object (get_object (object, "diagnostics"), "exception"),
+                       "domain,code,message");
+  assert_member_names (get_object (object, "data"), "zebra,apple,mango");
+  json_node_unref (root);
+
+  /* And the exact text of the context object. */
+  {
+    g_autofree char *want = g_strdup_printf ("\"context\":{\"message_id\":\"%s\","
+                                             "\"correlation_id\":\"corr-1\",\"request_id\":\"r-1\","
+                                             "\"user_id\":\"u-1\",\"tenant_id\":\"te-1\","
+                                             "\"trace_id\":\"t-1\",\"span_id\":\"s-1\"}",
+                                             entry->message_id);
+    assert_object_text (text, "context", want);
+  }
+
+  fapilog_entry_unref (entry);
+  _fapilog_context_snapshot_unref (spec.context);
+  _fapilog_logger_core_unref (spec.core);
+  _fapilog_envelope_statics_unref (statics);
+}
+
+static void
+test_data_always_present (void)
+{
+  EntrySpec spec = { 0, };
+  FapilogEntry *entry;
+  g_autofree char *text = NULL;
+
+  spec.core = make_core ("app", NULL);
+  entry = make_entry (&spec, "no fields", NULL);
+  text = envelope_text (entry, 0);
+
+  g_assert_true (g_str_has_suffix (text, ",\"data\":{}}"));
+  /* Nor origin nor exception without a location or an error. */
+  g_assert_null (strstr (text, "\"origin\""));
+  g_assert_null (strstr (text, "\"exception\""));
+  g_assert_null (strstr (text, "\"version\""));
+  {
+    g_autofree char *diag = expected_diag_prefix ("fapilog", "dev", NULL);
+    g_autofree char *want = g_strconcat (diag, "}", NULL);
+
+    assert_object_text (text, "diagnostics", want);
+  }
+
+  fapilog_entry_unref (entry);
+  _fapilog_logger_core_unref (spec.core);
+}
+
+static void
+test_levels (void)
+{
+  static const struct { FapilogLevel level; const char *name; } levels[] = {
+    { FAPILOG_LEVEL_DEBUG, "DEBUG" }, { FAPILOG_LEVEL_INFO, "INFO" },
+    { FAPILOG_LEVEL_WARNING, "WARNING" }, { FAPILOG_LEVEL_ERROR, "ERROR" },
+    { FAPILOG_LEVEL_CRITICAL, "CRITICAL" }, { FAPILOG_LEVEL_AUDIT, "AUDIT" },
+    { FAPILOG_LEVEL_SECURITY, "SECURITY" },
+  };
+  EntrySpec spec = { 0, };
+  guint i;
+
+  spec.core = make_core ("app", NULL);
+  for (i = 0; i < G_N_ELEMENTS (levels); i++)
+    {
+      FapilogEntry *entry;
+      g_autofree char *text = NULL;
+      g_autofree char *want = g_strdup_printf (",\"level\":\"%s\",", levels[i].name);
+
+      spec.level = levels[i].level;
+      entry = make_entry (&spec, "m", NULL);
+      text = envelope_text (entry, 0);
+      g_assert_nonnull (strstr (text, want));
+      fapilog_entry_unref (entry);
+    }
+  _fapilog_logger_core_unref (spec.core);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Statics                                                                  */
+
+static void
+test_statics (void)
+{
+  FapilogEnvelopeStatics *statics;
+  g_autofree char *want = NULL;
+
+  statics = _fapilog_envelope_statics_new ("svc\"x", "prod", "1.0");
+  g_assert_cmpstr (statics->service, ==, "svc\"x");
+  g_assert_cmpstr (statics->env, ==, "prod");
+  g_assert_cmpstr (statics->version, ==, "1.0");
+  g_assert_cmpstr (statics->host, ==, g_get_host_name ());
+  g_assert_cmpint (statics->pid, ==, getpid ());
+  want = g_strdup_printf ("\"diagnostics\":{\"service\":\"svc\\\"x\",\"env\":\"prod\","
+                          "\"version\":\"1.0\",\"host\":\"%s\",\"pid\":%d",
+                          g_get_host_name (), (int) getpid ());
+  g_assert_cmpstr (statics->diag_prefix, ==, want);
+  g_assert_cmpuint (statics->diag_prefix_len, ==, strlen (want));
+
+  /* Refcounting. */
+  g_assert_true (_fapilog_envelope_statics_ref (statics) == statics);
+  _fapilog_envelope_statics_unref (statics);
+  _fapilog_envelope_statics_unref (statics);
+
+  /* Defaults; empty strings count as unset. */
+  statics = _fapilog_envelope_statics_new (NULL, "", "");
+  g_assert_cmpstr (statics->service, ==, "fapilog");
+  g_assert_cmpstr (statics->env, ==, "dev");
+  g_assert_null (statics->version);
+  g_assert_null (strstr (statics->diag_prefix, "version"));
+  _fapilog_envelope_statics_unref (statics);
+}
+
+static void
+check_default_statics (const char *service,
+                       const char *env,
+                       const char *version)
+{
+  FapilogEnvelopeStatics *statics = _fapilog_envelope_statics_default ();
+
+  g_assert_nonnull (statics);
+  g_assert_true (_fapilog_envelope_statics_default () == statics);
+  g_assert_cmpstr (statics->service, ==, service);
+  g_assert_cmpstr (statics->env, ==, env);
+  g_assert_cmpstr (statics->version, ==, version);
+
+  /* The shared instance survives any ref/unref imbalance of its users. */
+  _fapilog_envelope_statics_unref (statics);
+  _fapilog_envelope_statics_unref (statics);
+  _fapilog_envelope_statics_ref (statics);
+  g_assert_cmpstr (_fapilog_envelope_statics_default ()->service, ==, service);
+}
+
+static const struct {
+  const char *service, *fenv, *env, *version;
+  const char *want_service, *want_env, *want_version;
+} statics_cases[] = {
+  { NULL, NULL, NULL, NULL, "fapilog", "dev", NULL },
+  { "billing", NULL, "staging", "2.0", "billing", "staging", "2.0" },
+  { "billing", "prod", "staging", NULL, "billing", "prod", NULL },
+  { "", "", "", "", "fapilog", "dev", NULL },
+};
+
+static const char *self_path;
+
+/* Each case runs in a fresh copy of this program (see main()), since the
+ * default is made once per process. g_spawn_sync() rather than
+ * g_test_trap_subprocess(): the latter leaves a GLib helper thread behind
+ * that valgrind reports as a possible leak. */
+static void
+test_statics_default (void)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (statics_cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *index_text = g_strdup_printf ("%u", i);
+      g_autofree char *err_text = NULL;
+      const char *argv[] = { self_path, NULL };
+      char **envp = g_get_environ ();
+      int status = -1;
+
+#define SET_OR_UNSET(name, value) \
+      envp = (value) != NULL ? g_environ_setenv (envp, (name), (value), TRUE) \
+                             : g_environ_unsetenv (envp, (name))
+      SET_OR_UNSET ("FAPILOG_SERVICE", statics_cases[i].service);
+      SET_OR_UNSET ("FAPILOG_ENV", statics_cases[i].fenv);
+      SET_OR_UNSET ("ENV", statics_cases[i].env);
+      SET_OR_UNSET ("FAPILOG_VERSION", statics_cases[i].version);
+#undef SET_OR_UNSET
+      envp = g_environ_setenv (envp, "FAPILOG_TEST_STATICS_CASE", index_text, TRUE);
+
+      g_assert_true (g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_STDOUT_TO_DEV_NULL,
+                                   NULL, NULL, NULL, &err_text, &status, &error));
+      g_assert_no_error (error);
+      if (!g_spawn_check_wait_status (status, &error))
+        g_error ("case %u: %s\n%s", i, error->message, err_text);
+      g_strfreev (envp);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Context routing and precedence                                           */
+
+static void
+test_context_routing (void)
+{
+  EntrySpec spec = { 0, };
+  FapilogEntry *entry;
+  char *text;
+
+  spec.core = make_core ("app", NULL);
+
+  /* No thread context: correlation_id is null; context keys from the call
+   * go to context, the rest to data. */
+  entry = make_entry (&spec, "m",
+                      "request_id", "s", "r-1",
+                      "path", "s", "/x",
+                      "trace_id", "s", "t-1",
+                      "user_ids", "s", "not a context key",
+                      "message_id", "s", "data, not the envelope's id",
+                      NULL);
+  text = envelope_text (entry, 0);
+  {
+    g_autofree char *want = g_strdup_printf ("\"context\":{\"message_id\":\"%s\","
+                                             "\"correlation_id\":null,\"request_id\":\"r-1\","
+                                             "\"trace_id\":\"t-1\"}", entry->message_id);
+    assert_object_text (text, "context", want);
+    assert_object_text (text, "data",
+                        "\"data\":{\"path\":\"/x\",\"user_ids\":\"not a context key\","
+                        "\"message_id\":\"data, not the envelope's id\"}");
+  }
+  g_free (text);
+  fapilog_entry_unref (entry);
+
+  /* The thread's correlation id... */
+  spec.context = make_snapshot ("corr-thread", NULL);
+  entry = make_entry (&spec, "m", NULL);
+  text = envelope_text (entry, 0);
+  g_assert_nonnull (strstr (text, ",\"correlation_id\":\"corr-thread\"}"));
+  g_free (text);
+  fapilog_entry_unref (entry);
+
+  /* ... is overridden by a correlation_id field, of any type. */
+  entry = make_entry (&spec, "m", "correlation_id", "s", "corr-field", NULL);
+  text = envelope_text (entry, 0);
+  g_assert_nonnull (strstr (text, ",\"correlation_id\":\"corr-field\"}"));
+  g_assert_null (strstr (text, "corr-thread"));
+  g_free (text);
+  fapilog_entry_unref (entry);
+
+  entry = make_entry (&spec, "m", "correlation_id", "x", (gint64) 77, NULL);
+  text = envelope_text (entry, 0);
+  g_assert_nonnull (strstr (text, ",\"correlation_id\":77}"));
+  g_free (text);
+  fapilog_entry_unref (entry);
+  _fapilog_context_snapshot_unref (spec.context);
+
+  /* Context values are written as any other value (escaped, any type). */
+  spec.context = NULL;
+  entry = make_entry (&spec, "m", "tenant_id", "i", 5, "span_id", "s", "a\"b", NULL);
+  text = envelope_text (entry, 0);
+  g_assert_nonnull (strstr (text, ",\"correlation_id\":null,\"tenant_id\":5,\"span_id\":\"a\\\"b\"}"));
+  g_assert_true (g_str_has_suffix (text, "\"data\":{}}"));
+  g_free (text);
+  fapilog_entry_unref (entry);
+
+  _fapilog_logger_core_unref (spec.core);
+}
+
+static void
+test_later_wins (void)
+{
+  EntrySpec spec = { 0, };
+  FapilogEntry *entry;
+  g_autofree char *text = NULL;
+
+  spec.context = make_snapshot ("corr-thread",
+                                make_set ("a", "i", 1,
+                                          "b", "s", "ctx",
+                                          "user_id", "s", "ctx-user",
+                                          "correlation_id", "s", "ctx-corr",
+                                          NULL));
+  spec.core = make_core ("app",
+                         make_set ("b", "s", "bound",
+                                   "c", "b", TRUE,
+                                   "user_id", "s", "bound-user",
+                                   "e", "s", "bound-e",
+                                   NULL));
+  entry = make_entry (&spec, "m",
+                      "c", "b", FALSE,
+                      "d", "d", 1.5,
+                      "b", "s", "call",
+                      "d", "d", 2.5,          /* a repeat within the call */
+                      NULL);
+  text = envelope_text (entry, 0);
+
+  /* Each key once, at its first position, with its last value. */
+  assert_object_text (text, "data",
+                      "\"data\":{\"a\":1,\"b\":\"call\",\"c\":false,\"e\":\"bound-e\",\"d\":2.5}");
+  {
+    g_autofree char *want = g_strdup_printf ("\"context\":{\"message_id\":\"%s\","
+                                             "\"correlation_id\":\"ctx-corr\","
+                                             "\"user_id\":\"bound-user\"}", entry->message_id);
+    assert_object_text (text, "context", want);
+  }
+
+  fapilog_entry_unref (entry);
+  _fapilog_context_snapshot_unref (spec.context);
+  _fapilog_logger_core_unref (spec.core);
+}
+
+/* Enough fields to take the hashed de-duplication path. */
+static void
+test_later_wins_many (void)
+{
+  FapilogFieldCollector collector;
+  EntrySpec spec = { 0, };
+  FapilogEntry *entry;
+  g_autofree char *text = NULL;
+  GString *want = g_string_new ("\"data\":{");
+  char keys[60][8];
+  guint i;
+
+  /* Bound: k0..k29 = "b<i>"; call: k20..k59 = i, then k0..k9 again = -i. */
+  _fapilog_field_collector_init (&collector);
+  for (i = 0; i < 30; i++)
+    {
+      g_snprintf (keys[i], sizeof keys[i], "k%u", i);
+      _fapilog_field_collector_add_variant (&collector, keys[i],
+                                            g_variant_new_take_string (g_strdup_printf ("b%u", i)));
+    }
+  spec.core = make_core ("app", _fapilog_field_collector_to_set (&collector));
+  _fapilog_field_collector_clear (&collector);
+
+  _fapilog_field_collector_init (&collector);
+  for (i = 20; i < 60; i++)
+    {
+      g_snprintf (keys[i], sizeof keys[i], "k%u", i);
+      _fapilog_field_collector_add_variant (&collector, keys[i], g_variant_new_int64 (i));
+    }
+  for (i = 0; i < 10; i++)
+    _fapilog_field_collector_add_variant (&collector, keys[i], g_variant_new_int64 (-(gint64) i));
+  entry = _fapilog_entry_new_captured (spec.core, NULL, FAPILOG_LEVEL_INFO, TS_US, "m",
+                                       NULL, 0, NULL, NULL, &collector);
+  _fapilog_field_collector_clear (&collector);
+
+  for (i = 0; i < 60; i++)
+    {
+      if (i > 0)
+        g_string_append_c (want, ',');
+      if (i < 10)
+        g_string_append_printf (want, "\"k%u\":%d", i, -(int) i);
+      else if (i < 20)
+        g_string_append_printf (want, "\"k%u\":\"b%u\"", i, i);
+      else
+        g_string_append_printf (want, "\"k%u\":%u", i, i);
+    }
+  g_string_append_c (want, '}');
+
+  text = envelope_text (entry, 0);
+  assert_object_text (text, "data", want->str);
+
+  g_string_free (want, TRUE);
+  fapilog_entry_unref (entry);
+  _fapilog_logger_core_unref (spec.core);
+}
+
+static void
+test_public_context_api (void)
+{
+  FapilogEntry *entry;
+  g_autofree char *text = NULL;
+
+  /* The public calls, captured by fapilog_entry_new() on this thread. */
+  fapilog_context_set_correlation_id ("corr-pub");
+  fapilog_context_bind ("request_id", g_variant_new_string ("r-pub"));
+  fapilog_context_bind ("region", g_variant_new_string ("eu"));
+  entry = fapilog_entry_new (FAPILOG_LEVEL_WARNING, "pub", "hello",
+                             g_variant_new_parsed ("{'user_id': <'u-1'>, 'attempt': <3>, 'region': <'us'>}"));
+  fapilog_context_clear ();
+
+  text = envelope_text (entry, 0);
+  {
+    g_autofree char *want = g_strdup_printf ("\"context\":{\"message_id\":\"%s\","
+                                             "\"correlation_id\":\"corr-pub\","
+                                             "\"request_id\":\"r-pub\",\"user_id\":\"u-1\"}",
+                                             fapilog_entry_get_message_id (entry));
+    assert_object_text (text, "context", want);
+  }
+  assert_object_text (text, "data", "\"data\":{\"region\":\"us\",\"attempt\":3}");
+  g_assert_nonnull (strstr (text, "\"level\":\"WARNING\",\"message\":\"hello\",\"logger\":\"pub\""));
+
+  fapilog_entry_unref (entry);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Diagnostics                                                              */
+
+static void
+test_origin (void)
+{
+  EntrySpec spec = { 0, };
+  FapilogEntry *entry;
+  char *text;
+
+  spec.core = make_core ("app", NULL);
+
+  spec.file = "dir/x\"y.c";
+  spec.line = 7;
+  entry = make_entry (&spec, "m", NULL);
+  text = envelope_text (entry, 0);
+  g_assert_nonnull (strstr (text, ",\"origin\":{\"file\":\"dir/x\\\"y.c\",\"line\":7}},\"data\""));
+  g_free (text);
+  fapilog_entry_unref (entry);
+
+  /* Without a line. */
+  spec.line = 0;
+  spec.func = "fn";
+  entry = make_entry (&spec, "m", NULL);
+  text = envelope_text (entry, 0);
+  g_assert_nonnull (strstr (text, ",\"origin\":{\"file\":\"dir/x\\\"y.c\",\"function\":\"fn\"}}"));
+  g_free (text);
+  fapilog_entry_unref (entry);
+
+  /* A function without a file is not an origin. */
+  spec.file = NULL;
+  spec.line = 9;
+  entry = make_entry (&spec, "m", NULL);
+  text = envelope_text (entry, 0);
+  g_assert_null (strstr (text, "origin"));
+  g_assert_null (strstr (text, "\"fn\""));
+  g_free (text);
+  fapilog_entry_unref (entry);
+
+  _fapilog_logger_core_unref (spec.core);
+}
+
+static void
+test_exception (void)
+{
+  g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                                                 "no \"such\" file\n");
+  EntrySpec spec = { 0, };
+  FapilogEntry *entry;
+  char *text;
+
+  g_assert_cmpint (G_IO_ERROR_NOT_FOUND, ==, 1);
+  spec.core = make_core ("app", NULL);
+  spec.error = error;
+
+  entry = make_entry (&spec, "m", NULL);
+  text = envelope_text (entry, 0);
+  g_assert_nonnull (strstr (text, ",\"pid\":"));
+  g_assert_nonnull (strstr (text, ",\"exception\":{\"domain\":\"g-io-error-quark\",\"code\":1,"
+                                  "\"message\":\"no \\\"such\\\" file\\n\"}},\"data\":{}}"));
+  g_free (text);
+  fapilog_entry_unref (entry);
+
+  /* After origin. */
+  spec.file = "a.c";
+  spec.line = 3;
+  spec.func = "f";
+  entry = make_entry (&spec, "m", NULL);
+  text = envelope_text (entry, 0);
+  g_assert_nonnull (strstr (text, ",\"origin\":{\"file\":\"a.c\",\"line\":3,\"function\":\"f\"},"
+                                  "\"exception\":{\"domain\":\"g-io-error-quark\",\"code\":1,"));
+  g_free (text);
+  fapilog_entry_unref (entry);
+
+  _fapilog_logger_core_unref (spec.core);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Field kinds and escaping                                                 */
+
+static void
+test_field_kinds (void)
+{
+  FapilogFieldCollector collector;
+  FapilogLoggerCore *core = make_core ("app", NULL);
+  FapilogEntry *entry;
+  g_autofree char *text = NULL;
+  const char *strv[] = { "x", "y", NULL };
+
+  _fapilog_field_collector_init (&collector);
+  _fapilog_field_collector_add_variant (&collector, "s", g_variant_new_string ("str"));
+  _fapilog_field_collector_add_variant (&collector, "i", g_variant_new_int32 (-5));
+  _fapilog_field_collector_add_variant (&collector, "x", g_variant_new_int64 (G_MININT64));
+  _fapilog_field_collector_add_variant (&collector, "u", g_variant_new_uint32 (G_MAXUINT32));
+  _fapilog_field_collector_add_variant (&collector, "t", g_variant_new_uint64 (G_MAXUINT64));
+  _fapilog_field_collector_add_variant (&collector, "d", g_variant_new_double (0.1));
+  _fapilog_field_collector_add_variant (&collector, "nan", g_variant_new_double (NAN));
+  _fapilog_field_collector_add_variant (&collector, "b", g_variant_new_boolean (TRUE));
+  _fapilog_field_collector_add_variant (&collector, "null", NULL);
+  _fapilog_field_collector_add_variant (&collector, "as", g_variant_new_strv (strv, -1));
+  _fapilog_field_collector_add_variant (&collector, "y", g_variant_new_byte (200));
+  _fapilog_field_collector_add_variant (&collector, "ay", g_variant_new_bytestring ("bytes"));
+  _fapilog_field_collector_add_variant (&collector, "dict",
+                                        g_variant_new_parsed ("{'k': <[1, 2]>, 'm': <@ms nothing>}"));
+  _fapilog_field_collector_add_variant (&collector, "tuple", g_variant_new_parsed ("(1, 'a')"));
+  _fapilog_field_collector_add_variant (&collector, "v", g_variant_new_variant (g_variant_new_string ("in")));
+  entry = _fapilog_entry_new_captured (core, NULL, FAPILOG_LEVEL_INFO, TS_US, "m",
+                                       NULL, 0, NULL, NULL, &collector);
+  _fapilog_field_collector_clear (&collector);
+
+  text = envelope_text (entry, 0);
+  assert_object_text (text, "data",
+                      "\"data\":{\"s\":\"str\",\"i\":-5,\"x\":-9223372036854775808,"
+                      "\"u\":4294967295,\"t\":18446744073709551615,\"d\":0.1,\"nan\":null,"
+                      "\"b\":true,\"null\":null,\"as\":[\"x\",\"y\"],\"y\":200,\"ay\":\"bytes\","
+                      "\"dict\":{\"k\":[1,2],\"m\":null},\"tuple\":[1,\"a\"],\"v\":\"in\"}");
+
+  fapilog_entry_unref (entry);
+  _fapilog_logger_core_unref (core);
+}
+
+static void
+test_escaping (void)
+{
+  EntrySpec spec = { 0, };
+  FapilogEntry *entry;
+  char *text;
+
+  spec.core = make_core ("lo\"g\n", NULL);
+  entry = make_entry (&spec, "bad \xff\xc0 utf8 \x01 and \"quotes\" \xed\xa0\x80",
+                      "ke\"y\n", "s", "val\tue \xe2\x82",
+                      NULL);
+  text = envelope_text (entry, 0);
+  g_assert_nonnull (strstr (text, "\"message\":\"bad " FFFD FFFD " utf8 \\u0001 and \\\"quotes\\\" "
+                                  FFFD FFFD FFFD "\",\"logger\":\"lo\\\"g\\n\","));
+  assert_object_text (text, "data", "\"data\":{\"ke\\\"y\\n\":\"val\\tue " FFFD "\"}");
+  g_free (text);
+  fapilog_entry_unref (entry);
+
+  _fapilog_logger_core_unref (spec.core);
+}
+
+static void
+test_huge_message (void)
+{
+  EntrySpec spec = { 0, };
+  gsize len = 1024 * 1024;
+  char *message = g_malloc (len + 1);
+  FapilogEntry *entry;
+  g_autofree char *text = NULL;
+  JsonNode *root;
+  gsize i;
+
+  for (i = 0; i < len; i++)
+    message[i] = (char) ('a' + i % 26);
+  message[len] = '\0';
+  message[100] = '\n';
+
+  spec.core = make_core ("app", NULL);
+  entry = make_entry (&spec, message, "n", "i", 1, NULL);
+  text = envelope_text (entry, 0);
+
+  root = parse_json (text);
+  {
+    const char *got = json_object_get_string_member (json_node_get_object (root), "message");
+
+    g_assert_cmpuint (strlen (got), ==, len);
+    g_assert_cmpmem (got, len, message, len);
+  }
+  json_node_unref (root);
+  g_assert_true (g_str_has_suffix (text, "\"data\":{\"n\":1}}"));
+
+  fapilog_entry_unref (entry);
+  _fapilog_logger_core_unref (spec.core);
+  g_free (message);
+}
+
+static void
+test_mask_secrets (void)
+{
+  EntrySpec spec = { 0, };
+  FapilogEntry *entry;
+  char *text;
+
+  spec.core = make_core ("app", make_set ("token", "s", "bound-token", NULL));
+  entry = make_entry (&spec, "m",
+                      "user", "s", "bob",
+                      "Password", "s", "hunter2",
+                      "req", "@a{sv}", g_variant_new_parsed ("{'headers': <{'Authorization': <'Bearer x'>,"
+                                                             " 'accept': <'*/*'>}>}"),
+                      NULL);
+
+  text = envelope_text (entry, FAPILOG_JSON_MASK_SECRETS);
+  assert_object_text (text, "data",
+                      "\"data\":{\"token\":\"***\",\"user\":\"bob\",\"Password\":\"***\","
+                      "\"req\":{\"headers\":{\"Authorization\":\"***\",\"accept\":\"*/*\"}}}");
+  g_free (text);
+
+  text = envelope_text (entry, 0);
+  assert_object_text (text, "data",
+                      "\"data\":{\"token\":\"bound-token\",\"user\":\"bob\",\"Password\":\"hunter2\","
+                      "\"req\":{\"headers\":{\"Authorization\":\"Bearer x\",\"accept\":\"*/*\"}}}");
+  g_free (text);
+
+  fapilog_entry_unref (entry);
+  _fapilog_logger_core_unref (spec.core);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Timestamps                                                               */
+
+static char *
+reference_timestamp (gint64 us)
+{
+  gint64 sec = us / G_USEC_PER_SEC;
+  gint64 ms;
+  GDateTime *dt;
+  char *result;
+
+  if (us % G_USEC_PER_SEC < 0)
+    sec--;
+  ms = (us - sec * G_USEC_PER_SEC) / 1000;
+  dt = g_date_time_new_from_unix_utc (sec);
+  g_assert_nonnull (dt);
+  /* Not g_date_time_format(): its %Y does not pad years below 1000. */
+  result = g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                            g_date_time_get_year (dt), g_date_time_get_month (dt),
+                            g_date_time_get_day_of_month (dt), g_date_time_get_hour (dt),
+                            g_date_time_get_minute (dt), g_date_time_get_second (dt),
+                            (int) ms);
+  g_date_time_unref (dt);
+
+  return result;
+}
+
+static void
+assert_timestamp (gint64      us,
+                  const char *expected)
+{
+  char out[25];
+
+  memset (out, 'X', sizeof out);
+  _fapilog_format_timestamp (us, out);
+  g_assert_cmpuint (strlen (out), ==, 24);
+  g_assert_cmpstr (out, ==, expected);
+}
+
+static void
+test_timestamp_known (void)
+{
+  const gint64 S = G_USEC_PER_SEC;
+
+  assert_timestamp (0, "1970-01-01T00:00:00.000Z");
+  assert_timestamp (TS_US, "2026-11-24T10:30:00.123Z");
+  assert_timestamp (G_GINT64_CONSTANT (951868799) * S + 999999, "2000-02-29T23:59:59.999Z");
+  assert_timestamp (G_GINT64_CONSTANT (951868800) * S, "2000-03-01T00:00:00.000Z");
+  /* Milliseconds are truncated, not rounded. */
+  assert_timestamp (999, "1970-01-01T00:00:00.000Z");
+  assert_timestamp (1000, "1970-01-01T00:00:00.001Z");
+  assert_timestamp (1999, "1970-01-01T00:00:00.001Z");
+  assert_timestamp (10000, "1970-01-01T00:00:00.010Z");
+  assert_timestamp (999999, "1970-01-01T00:00:00.999Z");
+  /* Before the epoch, towards the past. */
+  assert_timestamp (-1, "1969-12-31T23:59:59.999Z");
+  assert_timestamp (-S, "1969-12-31T23:59:59.000Z");
+  assert_timestamp (-S - 1, "1969-12-31T23:59:58.999Z");
+  /* Past 2038. */
+  assert_timestamp (G_GINT64_CONSTANT (2147483648) * S, "2038-01-19T03:14:08.000Z");
+  /* The last representable instant, and clamping beyond both ends. */
+  assert_timestamp (G_GINT64_CONSTANT (253402300799) * S + 999999, "9999-12-31T23:59:59.999Z");
+  assert_timestamp (G_MAXINT64, "9999-12-31T23:59:59.999Z");
+  assert_timestamp (G_MININT64, "0000-01-01T00:00:00.000Z");
+}
+
+static void
+test_timestamp_cache (void)
+{
+  const gint64 base = TS_US - 123000;   /* 2026-11-24T10:30:00.000Z */
+  GRand *rand = g_rand_new_with_seed (99);
+  gint64 t;
+  guint i;
+
+  /* Across a second boundary, forwards and back. */
+  assert_timestamp (base - 1, "2026-11-24T10:29:59.999Z");
+  assert_timestamp (base, "2026-11-24T10:30:00.000Z");
+  assert_timestamp (base + 999999, "2026-11-24T10:30:00.999Z");
+  assert_timestamp (base + 1000000, "2026-11-24T10:30:01.000Z");
+  assert_timestamp (base + 500000, "2026-11-24T10:30:00.500Z");
+  assert_timestamp (base - 1, "2026-11-24T10:29:59.999Z");
+  /* Same time of day, another day: the whole second is the key. */
+  assert_timestamp (base + G_GINT64_CONSTANT (86400) * G_USEC_PER_SEC, "2026-11-25T10:30:00.000Z");
+  assert_timestamp (base, "2026-11-24T10:30:00.000Z");
+
+  /* A random walk of small and large steps against GDateTime. */
+  t = base;
+  for (i = 0; i < 20000; i++)
+    {
+      g_autofree char *want = NULL;
+
+      switch (g_rand_int_range (rand, 0, 4))
+        {
+        case 0: t += g_rand_int_range (rand, 0, 2000); break;               /* same second mostly */
+        case 1: t -= g_rand_int_range (rand, 0, 2 * G_USEC_PER_SEC); break; /* back over a boundary */
+        case 2: t += g_rand_int_range (rand, 0, 3 * G_USEC_PER_SEC); break;
+        default:
+          t = (gint64) g_rand_double_range (rand, -6.2e16, 2.5e17);         /* years 5..9892 */
+          break;
+        }
+      want = reference_timestamp (t);
+      assert_timestamp (t, want);
+    }
+
+  g_rand_free (rand);
+}
+
+static gpointer
+timestamp_thread (gpointer data)
+{
+  gint64 offset = GPOINTER_TO_INT (data) * G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC;
+  guint i;
+
+  /* Each thread walks its own seconds; with a shared cache the threads
+   * would see each other's text. */
+  for (i = 0; i < 5000; i++)
+    {
+      gint64 t = TS_US + offset + (gint64) i * 250000;
+      g_autofree char *want = reference_timestamp (t);
+      char out[25];
+
+      _fapilog_format_timestamp (t, out);
+      if (strcmp (out, want) != 0)
+        return GINT_TO_POINTER (1);
+    }
+  return GINT_TO_POINTER (0);
+}
+
+static void
+test_timestamp_threads (void)
+{
+  GThread *threads[4];
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("ts", timestamp_thread, GINT_TO_POINTER (i));
+  for (i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_assert_cmpint (GPOINTER_TO_INT (g_thread_join (threads[i])), ==, 0);
+}
+
+/* ------------------------------------------------------------------------ */
+/* to_json, to_json_node, lookup                                            */
+
+static void
+test_to_json (void)
+{
+  EntrySpec spec = { 0, };
+  FapilogEntry *entry;
+  g_autofree char *json = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *direct = NULL;
+  JsonNode *node, *parsed;
+
+  spec.core = make_core ("app", NULL);
+  entry = make_entry (&spec, "hello", "k", "s", "v", "n", "d", 2.5, NULL);
+
+  /* No id before, a v4 UUID after. */
+  g_assert_cmpstr (entry->message_id, ==, "");
+  json = fapilog_entry_to_json (entry);
+  assert_uuid_v4 (entry->message_id);
+  g_assert_null (strchr (json, '\n'));
+
+  /* Stable, and the same text as the envelope writer. */
+  again = fapilog_entry_to_json (entry);
+  g_assert_cmpstr (json, ==, again);
+  direct = envelope_text (entry, 0);
+  g_assert_cmpstr (json, ==, direct);
+
+  node = fapilog_entry_to_json_node (entry);
+  g_assert_nonnull (node);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  parsed = parse_json (json);
+  g_assert_true (json_node_equal (node, parsed));
+  {
+    JsonObject *object = json_node_get_object (node);
+    JsonObject *context = get_object (object, "context");
+    JsonObject *data = get_object (object, "data");
+
+    assert_member_names (object, "timestamp,level,message,logger,context,diagnostics,data");
+    g_assert_cmpstr (json_object_get_string_member (object, "message"), ==, "hello");
+    g_assert_cmpstr (json_object_get_string_member (context, "message_id"), ==, entry->message_id);
+    g_assert_true (json_object_get_null_member (context, "correlation_id"));
+    g_assert_cmpstr (json_object_get_string_member (data, "k"), ==, "v");
+    g_assert_cmpfloat (json_object_get_double_member (data, "n"), ==, 2.5);
+  }
+  json_node_unref (parsed);
+  json_node_unref (node);
+
+  fapilog_entry_unref (entry);
+  _fapilog_logger_core_unref (spec.core);
+
+  /* Bad arguments are refused, not crashed on. */
+  if (g_test_undefined ())
+    {
+      g_test_expect_message ("Fapilog", G_LOG_LEVEL_CRITICAL, "*self != NULL*");
+      g_assert_null (fapilog_entry_to_json (NULL));
+      g_test_assert_expected_messages ();
+      g_test_expect_message ("Fapilog", G_LOG_LEVEL_CRITICAL, "*self != NULL*");
+      g_assert_null (fapilog_entry_to_json_node (NULL));
+      g_test_assert_expected_messages ();
+    }
+}
+
+/* Looks @path up, checks ownership and type, and returns the value. */
+static GVariant *
+lookup (FapilogEntry *entry,
+        const char   *path,
+        const char   *type)
+{
+  GVariant *value = fapilog_entry_lookup (entry, path);
+
+  if (type == NULL)
+    {
+      if (value != NULL)
+        g_error ("lookup (%s) gave %s, expected nothing", path, g_variant_print (value, TRUE));
+      return NULL;
+    }
+
+  if (value == NULL)
+    g_error ("lookup (%s) gave nothing", path);
+  g_assert_false (g_variant_is_floating (value));
+  g_assert_cmpstr (g_variant_get_type_string (value), ==, type);
+
+  return value;
+}
+
+static void
+assert_lookup_string (FapilogEntry *entry,
+                      const char   *path,
+                      const char   *expected)
+{
+  GVariant *value = lookup (entry, path, expected != NULL ? "s" : NULL);
+
+  if (value != NULL)
+    {
+      g_assert_cmpstr (g_variant_get_string (value, NULL), ==, expected);
+      g_variant_unref (value);
+    }
+}
+
+static void
+assert_lookup_int64 (FapilogEntry *entry,
+                     const char   *path,
+                     gint64        expected)
+{
+  GVariant *value = lookup (entry, path, "x");
+
+  g_assert_cmpint (g_variant_get_int64 (value), ==, expected);
+  g_variant_unref (value);
+}
+
+static void
+test_lookup (void)
+{
+  g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "gone");
+  FapilogEnvelopeStatics *statics = _fapilog_envelope_statics_new ("svc", "prod", "1.2.3");
+  EntrySpec spec = { 0, };
+  FapilogEntry *entry;
+  GVariant *value;
+
+  spec.core = _fapilog_logger_core_new ("lk", make_set ("b", "s", "bound",
+                                                         "tenant_id", "s", "ten",
+                                                         NULL), statics);
+  _fapilog_field_set_unref (spec.core->bound);   /* core_new took its own ref */
+  spec.context = make_snapshot ("corr-thread", make_set ("a", "i", 1, "b", "s", "ctx", NULL));
+  spec.file = "main.c";
+  spec.line = 42;
+  spec.func = "main";
+  spec.error = error;
+  spec.level = FAPILOG_LEVEL_ERROR;
+  entry = make_entry (&spec, "msg \xff",
+                      "user_id", "s", "u-1",
+                      "attempt", "i", 3,
+                      "b", "s", "call",
+                      "ratio", "d", 0.5,
+                      "ok", "b", TRUE,
+                      "http.status", "u", 200,
+                      "http", "@a{sv}", g_variant_new_parsed ("{'method': <'GET'>}"),
+                      "req", "@a{sv}", g_variant_new_parsed ("{'headers': <{'host': <'h'>}>,"
+                                                             " 'list': <[10, 20, 30]>,"
+                                                             " 'pair': <(7, 'x')>,"
+                                                             " 'none': <@ms nothing>,"
+                                                             " 'a.b': <'dotted'>}"),
+                      "codes", "@a{is}", g_variant_new_parsed ("{404: 'not found'}"),
+                      NULL);
+
+  /* Top level. */
+  assert_lookup_string (entry, "timestamp", "2026-11-24T10:30:00.123Z");
+  assert_lookup_string (entry, "level", "ERROR");
+  assert_lookup_string (entry, "message", "msg " FFFD);
+  assert_lookup_string (entry, "logger", "lk");
+
+  /* Context. */
+  g_assert_cmpstr (entry->message_id, ==, "");
+  value = lookup (entry, "context.message_id", "s");
+  assert_uuid_v4 (g_variant_get_string (value, NULL));
+  g_assert_cmpstr (g_variant_get_string (value, NULL), ==, entry->message_id);
+  g_variant_unref (value);
+  assert_lookup_string (entry, "context.correlation_id", "corr-thread");
+  assert_lookup_string (entry, "context.user_id", "u-1");
+  assert_lookup_string (entry, "context.tenant_id", "ten");
+  assert_lookup_string (entry, "context.request_id", NULL);
+  assert_lookup_string (entry, "context.attempt", NULL);   /* data, not context */
+  assert_lookup_string (entry, "context.bogus", NULL);
+
+  /* Data: later wins across thread context, bound and call fields. */
+  assert_lookup_int64 (entry, "data.a", 1);
+  assert_lookup_string (entry, "data.b", "call");
+  assert_lookup_int64 (entry, "data.attempt", 3);
+  value = lookup (entry, "data.ratio", "d");
+  g_assert_cmpfloat (g_variant_get_double (value), ==, 0.5);
+  g_variant_unref (value);
+  value = lookup (entry, "data.ok", "b");
+  g_assert_true (g_variant_get_boolean (value));
+  g_variant_unref (value);
+  assert_lookup_string (entry, "data.user_id", NULL);       /* context, not data */
+  assert_lookup_string (entry, "data.tenant_id", NULL);
+  assert_lookup_string (entry, "data.missing", NULL);
+
+  /* Descending into dictionaries, variants, arrays and tuples. */
+  assert_lookup_string (entry, "data.req.headers.host", "h");
+  value = lookup (entry, "data.req.list", "ai");
+  g_assert_cmpuint (g_variant_n_children (value), ==, 3);
+  g_variant_unref (value);
+  value = lookup (entry, "data.req.list.1", "i");
+  g_assert_cmpint (g_variant_get_int32 (value), ==, 20);
+  g_variant_unref (value);
+  assert_lookup_string (entry, "data.req.list.3", NULL);
+  assert_lookup_string (entry, "data.req.list.x", NULL);
+  assert_lookup_string (entry, "data.req.pair.1", "x");
+  assert_lookup_string (entry, "data.req.none", NULL);
+  assert_lookup_string (entry, "data.req.headers.missing", NULL);
+  assert_lookup_string (entry, "data.req.a.b", "dotted");
+  assert_lookup_string (entry, "data.codes.404", "not found");
+  value = lookup (entry, "data.req.headers", "a{sv}");
+  g_variant_unref (value);
+
+  /* A key with a dot, next to a dictionary named by its prefix. */
+  value = lookup (entry, "data.http.status", "t");
+  g_assert_cmpuint (g_variant_get_uint64 (value), ==, 200);
+  g_variant_unref (value);
+  assert_lookup_string (entry, "data.http.method", "GET");
+
+  /* Diagnostics. */
+  assert_lookup_string (entry, "diagnostics.service", "svc");
+  assert_lookup_string (entry, "diagnostics.env", "prod");
+  assert_lookup_string (entry, "diagnostics.version", "1.2.3");
+  assert_lookup_string (entry, "diagnostics.host", g_get_host_name ());
+  assert_lookup_int64 (entry, "diagnostics.pid", getpid ());
+  assert_lookup_string (entry, "diagnostics.origin.file", "main.c");
+  value = lookup (entry, "diagnostics.origin.line", "i");
+  g_assert_cmpint (g_variant_get_int32 (value), ==, 42);
+  g_variant_unref (value);
+  assert_lookup_string (entry, "diagnostics.origin.function", "main");
+  assert_lookup_string (entry, "diagnostics.exception.domain", "g-io-error-quark");
+  value = lookup (entry, "diagnostics.exception.code", "i");
+  g_assert_cmpint (g_variant_get_int32 (value), ==, 1);
+  g_variant_unref (value);
+  assert_lookup_string (entry, "diagnostics.exception.message", "gone");
+  assert_lookup_string (entry, "diagnostics.origin.bogus", NULL);
+  assert_lookup_string (entry, "diagnostics.bogus", NULL);
+
+  /* Unknown paths. */
+  assert_lookup_string (entry, "", NULL);
+  assert_lookup_string (entry, "bogus", NULL);
+  assert_lookup_string (entry, "data", NULL);
+  assert_lookup_string (entry, "data.", NULL);
+  assert_lookup_string (entry, "timestamp.x", NULL);
+
+  fapilog_entry_unref (entry);
+  _fapilog_context_snapshot_unref (spec.context);
+  _fapilog_logger_core_unref (spec.core);
+
+  /* Without version, origin, error or thread context. */
+  spec.core = make_core ("app", NULL);
+  spec.context = NULL;
+  spec.file = NULL;
+  spec.error = NULL;
+  entry = make_entry (&spec, "m", "nothing", "ms", NULL, NULL);
+  assert_lookup_string (entry, "diagnostics.version", NULL);
+  assert_lookup_string (entry, "diagnostics.origin.file", NULL);
+  assert_lookup_string (entry, "diagnostics.origin.function", NULL);
+  assert_lookup_string (entry, "diagnostics.exception.message", NULL);
+  assert_lookup_string (entry, "context.correlation_id", NULL);
+  assert_lookup_string (entry, "data.nothing", NULL);
+  fapilog_entry_unref (entry);
+  _fapilog_logger_core_unref (spec.core);
+  _fapilog_envelope_statics_unref (statics);
+
+  if (g_test_undefined ())
+    {
+      g_test_expect_message ("Fapilog", G_LOG_LEVEL_CRITICAL, "*self != NULL*");
+      g_assert_null (fapilog_entry_lookup (NULL, "level"));
+      g_test_assert_expected_messages ();
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Batches                                                                  */
+
+static void
+test_batch (void)
+{
+  EntrySpec spec = { 0, };
+  FapilogEntry **entries = g_new (FapilogEntry *, 3);
+  FapilogBatch *batch;
+  GString *all = g_string_new (NULL);
+  const guint8 *data;
+  gsize len;
+  guint i;
+
+  spec.core = make_core ("app", NULL);
+  for (i = 0; i < 3; i++)
+    {
+      g_autofree char *message = g_strdup_printf ("entry %u\n", i);
+
+      entries[i] = make_entry (&spec, message, "i", "u", i, NULL);
+      entries[i]->seq = 10 + i;
+    }
+
+  batch = _fapilog_batch_new_take (entries, 3);
+  g_assert_cmpuint (fapilog_batch_get_n_entries (batch), ==, 3);
+  g_assert_cmpuint (batch->first_seq, ==, 10);
+  g_assert_cmpuint (batch->last_seq, ==, 12);
+
+  for (i = 0; i < 3; i++)
+    {
+      FapilogEntry *entry = fapilog_batch_get_entry (batch, i);
+      g_autofree char *json = NULL;
+      const guint8 *line;
+      gsize line_len;
+
+      /* Ids were assigned while serializing. */
+      assert_uuid_v4 (entry->message_id);
+      json = fapilog_entry_to_json (entry);
+      g_string_append (all, json);
+      g_string_append_c (all, '\n');
+
+      line = fapilog_batch_get_entry_data (batch, i, &line_len);
+      g_assert_cmpuint (line_len, ==, strlen (json) + 1);
+      g_assert_cmpmem (line, line_len - 1, json, strlen (json));
+      g_assert_cmpint (line[line_len - 1], ==, '\n');
+      g_assert_cmpuint (batch->offsets[i + 1] - batch->offsets[i], ==, line_len);
+    }
+
+  data = fapilog_batch_get_data (batch, &len);
+  g_assert_cmpmem (data, len, all->str, all->len);
+  g_assert_cmpuint (batch->offsets[0], ==, 0);
+  g_assert_cmpuint (batch->offsets[3], ==, len);
+  {
+    GBytes *bytes = fapilog_batch_get_bytes (batch);
+
+    g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), all->str, all->len);
+    g_assert_true (g_bytes_get_data (bytes, NULL) == (gconstpointer) data);
+    g_bytes_unref (bytes);
+  }
+
+  /* Views: the line and the entry, sharing the batch's bytes. */
+  {
+    FapilogSerializedView *view = fapilog_batch_get_view (batch, 1);
+    const guint8 *line = fapilog_serialized_view_get_data (view, &len);
+    const guint8 *expected_line;
+    gsize expected_len;
+    GBytes *bytes;
+
+    expected_line = fapilog_batch_get_entry_data (batch, 1, &expected_len);
+    g_assert_true (line == expected_line);
+    g_assert_cmpuint (len, ==, expected_len);
+    g_assert_true (fapilog_serialized_view_get_entry (view) == fapilog_batch_get_entry (batch, 1));
+
+    bytes = fapilog_serialized_view_get_bytes (view);
+    g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), line, len);
+    g_bytes_unref (bytes);
+
+    /* The view keeps the batch alive. */
+    g_assert_true (fapilog_serialized_view_ref (view) == view);
+    fapilog_serialized_view_unref (view);
+    fapilog_batch_ref (batch);
+    fapilog_batch_unref (batch);
+    fapilog_batch_unref (batch);
+    line = fapilog_serialized_view_get_data (view, &len);
+    g_assert_cmpint (line[len - 1], ==, '\n');
+    g_assert_true (g_str_has_prefix ((const char *) line, "{\"timestamp\":"));
+    fapilog_serialized_view_unref (view);
+  }
+
+  g_string_free (all, TRUE);
+  _fapilog_logger_core_unref (spec.core);
+}
+
+static void
+test_batch_public (void)
+{
+  FapilogEntry *entries[2];
+  FapilogBatch *batch, *copy;
+  const guint8 *data;
+  gsize len;
+  guint i;
+
+  entries[0] = fapilog_entry_new (FAPILOG_LEVEL_INFO, "pub", "one", NULL);
+  entries[1] = fapilog_entry_new (FAPILOG_LEVEL_ERROR, "pub", "two",
+                                  g_variant_new_parsed ("{'k': <1>}"));
+  batch = fapilog_batch_new (entries, 2);
+
+  /* The batch holds its own references. */
+  for (i = 0; i < 2; i++)
+    fapilog_entry_unref (entries[i]);
+  g_assert_cmpstr (fapilog_entry_get_message (fapilog_batch_get_entry (batch, 1)), ==, "two");
+
+  data = fapilog_batch_get_data (batch, &len);
+  {
+    g_auto(GStrv) lines = g_strsplit ((const char *) data, "\n", -1);
+
+    g_assert_cmpuint (g_strv_length (lines), ==, 3);
+    g_assert_cmpstr (lines[2], ==, "");
+    for (i = 0; i < 2; i++)
+      {
+        JsonNode *node = parse_json (lines[i]);
+        JsonObject *context = get_object (json_node_get_object (node), "context");
+
+        g_assert_cmpstr (json_object_get_string_member (context, "message_id"), ==,
+                         fapilog_entry_get_message_id (fapilog_batch_get_entry (batch, i)));
+        json_node_unref (node);
+      }
+    g_assert_nonnull (strstr (lines[1], "\"level\":\"ERROR\""));
+    g_assert_true (g_str_has_suffix (lines[1], "\"data\":{\"k\":1}}"));
+  }
+
+  /* The boxed type. */
+  g_assert_true (G_TYPE_IS_BOXED (FAPILOG_TYPE_BATCH));
+  g_assert_true (G_TYPE_IS_BOXED (FAPILOG_TYPE_SERIALIZED_VIEW));
+  copy = g_boxed_copy (FAPILOG_TYPE_BATCH, batch);
+  g_assert_true (copy == batch);
+  g_boxed_free (FAPILOG_TYPE_BATCH, copy);
+
+  fapilog_batch_unref (batch);
+
+  /* An empty batch. */
+  batch = fapilog_batch_new (NULL, 0);
+  g_assert_cmpuint (fapilog_batch_get_n_entries (batch), ==, 0);
+  fapilog_batch_get_data (batch, &len);
+  g_assert_cmpuint (len, ==, 0);
+  fapilog_batch_unref (batch);
+
+  /* Bad arguments. */
+  if (g_test_undefined ())
+    {
+      batch = fapilog_batch_new (NULL, 0);
+
+      g_test_expect_message ("Fapilog", G_LOG_LEVEL_CRITICAL, "*index_ < self->n_entries*");
+      g_assert_null (fapilog_batch_get_entry (batch, 0));
+      g_test_assert_expected_messages ();
+
+      g_test_expect_message ("Fapilog", G_LOG_LEVEL_CRITICAL, "*index_ < self->n_entries*");
+      g_assert_null (fapilog_batch_get_view (batch, 5));
+      g_test_assert_expected_messages ();
+
+      g_test_expect_message ("Fapilog", G_LOG_LEVEL_CRITICAL, "*index_ < self->n_entries*");
+      len = 99;
+      g_assert_null (fapilog_batch_get_entry_data (batch, 0, &len));
+      g_assert_cmpuint (len, ==, 0);
+      g_test_assert_expected_messages ();
+
+      g_test_expect_message ("Fapilog", G_LOG_LEVEL_CRITICAL, "*entries != NULL*");
+      g_assert_null (fapilog_batch_new (NULL, 3));
+      g_test_assert_expected_messages ();
+
+      g_test_expect_message ("Fapilog", G_LOG_LEVEL_CRITICAL, "*self != NULL*");
+      g_assert_cmpuint (fapilog_batch_get_n_entries (NULL), ==, 0);
+      g_test_assert_expected_messages ();
+
+      fapilog_batch_unref (batch);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *statics_case = g_getenv ("FAPILOG_TEST_STATICS_CASE");
+
+  /* A child of /envelope/statics/default. */
+  if (statics_case != NULL)
+    {
+      guint i = (guint) g_ascii_strtoull (statics_case, NULL, 10);
+
+      g_assert_cmpuint (i, <, G_N_ELEMENTS (statics_cases));
+      check_default_statics (statics_cases[i].want_service, statics_cases[i].want_env,
+                             statics_cases[i].want_version);
+      return 0;
+    }
+
+  self_path = argv[0];
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/envelope/shape/exact-text", test_exact_text);
+  g_test_add_func ("/envelope/shape/key-order", test_key_order);
+  g_test_add_func ("/envelope/shape/data-always-present", test_data_always_present);
+  g_test_add_func ("/envelope/shape/levels", test_levels);
+  g_test_add_func ("/envelope/statics/new", test_statics);
+  g_test_add_func ("/envelope/statics/default", test_statics_default);
+  g_test_add_func ("/envelope/fields/context-routing", test_context_routing);
+  g_test_add_func ("/envelope/fields/later-wins", test_later_wins);
+  g_test_add_func ("/envelope/fields/later-wins-many", test_later_wins_many);
+  g_test_add_func ("/envelope/fields/public-context-api", test_public_context_api);
+  g_test_add_func ("/envelope/fields/kinds", test_field_kinds);
+  g_test_add_func ("/envelope/fields/escaping", test_escaping);
+  g_test_add_func ("/envelope/fields/huge-message", test_huge_message);
+  g_test_add_func ("/envelope/fields/mask-secrets", test_mask_secrets);
+  g_test_add_func ("/envelope/diagnostics/origin", test_origin);
+  g_test_add_func ("/envelope/diagnostics/exception", test_exception);
+  g_test_add_func ("/envelope/timestamp/known", test_timestamp_known);
+  g_test_add_func ("/envelope/timestamp/cache", test_timestamp_cache);
+  g_test_add_func ("/envelope/timestamp/threads", test_timestamp_threads);
+  g_test_add_func ("/envelope/entry/to-json", test_to_json);
+  g_test_add_func ("/envelope/entry/lookup", test_lookup);
+  g_test_add_func ("/envelope/batch/take", test_batch);
+  g_test_add_func ("/envelope/batch/public", test_batch_public);
+
+  return g_test_run ();
+}

@@ -1,0 +1,681 @@
+/* test-pipeline.c: flush, shutdown, fan-out, containment, dispatch
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+#include <glib-unix.h>
+
+#include "fapilog-test-utils.h"
+#include "fapilog-fallback-private.h"
+#include "fapilog-diagnostics-private.h"
+
+#define SECOND G_USEC_PER_SEC
+
+/* Every entry ends in exactly one pipeline counter. */
+static void
+assert_invariant (FapilogStats *stats)
+{
+  g_assert_cmpuint (fapilog_stats_get_submitted (stats), ==,
+                    fapilog_stats_get_dropped (stats) + fapilog_stats_get_filtered (stats) +
+                    fapilog_stats_get_processed (stats) + fapilog_stats_get_unsent (stats) +
+                    fapilog_stats_get_queue_depth (stats));
+}
+
+static FapilogPipeline *
+pipeline_with (FapilogSettings *settings,
+               FapilogSink     *first,
+               ...)
+{
+  FapilogPipeline *pipeline = fapilog_pipeline_new (settings);
+  g_autoptr(GError) error = NULL;
+  va_list args;
+
+  va_start (args, first);
+  for (FapilogSink *sink = first; sink != NULL; sink = va_arg (args, FapilogSink *))
+    fapilog_pipeline_add_sink (pipeline, sink);
+  va_end (args);
+  fapilog_pipeline_start (pipeline, &error);
+  g_assert_no_error (error);
+  return pipeline;
+}
+
+/* Captures the stderr fallback and diagnostics into a pipe for the test. */
+typedef struct {
+  int read_fd;
+  int write_fd;
+} Capture;
+
+static void
+capture_begin (Capture *capture)
+{
+  int fds[2];
+
+  g_assert_true (g_unix_open_pipe (fds, FD_CLOEXEC, NULL));
+  /* Big enough that the fallback never blocks on a test's few lines. */
+  fcntl (fds[1], F_SETPIPE_SZ, 1 << 20);
+  capture->read_fd = fds[0];
+  capture->write_fd = fds[1];
+  _fapilog_fallback_set_fd (capture->write_fd);
+}
+
+static char *
+capture_end (Capture *capture)
+{
+  GString *out = g_string_new (NULL);
+  char buf[4096];
+  gssize n;
+
+  _fapilog_fallback_set_fd (-1);
+  close (capture->write_fd);
+  while ((n = read (capture->read_fd, buf, sizeof buf)) > 0)
+    g_string_append_len (out, buf, n);
+  close (capture->read_fd);
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_flush_delivers_everything (void)
+{
+  g_autoptr(FapilogSettings) settings = test_settings_new ();
+  g_autoptr(FapilogSink) sink = test_sink_new ("rec", TEST_SINK_BATCH);
+  g_autoptr(FapilogPipeline) pipeline = NULL;
+  g_autoptr(FapilogLogger) log = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autoptr(FapilogStats) stats = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A long batch timeout: only the flush can make the entries move. */
+  g_object_set (settings, "batch-timeout-seconds", 60.0, NULL);
+  pipeline = pipeline_with (settings, sink, NULL);
+  log = fapilog_pipeline_get_logger (pipeline, "app");
+
+  for (int i = 0; i < 10; i++)
+    fapilog_logger_log (log, FAPILOG_LEVEL_INFO, "hello", "i", "i", i, NULL);
+  g_assert_true (fapilog_pipeline_flush (pipeline, 10 * SECOND, &error));
+  g_assert_no_error (error);
+
+  lines = test_sink_dup_lines (sink);
+  g_assert_cmpuint (lines->len, ==, 10);
+  for (guint i = 0; i < lines->len; i++)
+    {
+      g_autoptr(JsonObject) obj = test_parse_object (g_ptr_array_index (lines, i));
+      JsonObject *data = json_object_get_object_member (obj, "data");
+      g_assert_cmpint (json_object_get_int_member (data, "i"), ==, i);
+    }
+
+  stats = fapilog_pipeline_get_stats (pipeline);
+  g_assert_cmpuint (fapilog_stats_get_submitted (stats), ==, 10);
+  g_assert_cmpuint (fapilog_stats_get_processed (stats), ==, 10);
+  g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "rec"), ==, 10);
+  assert_invariant (stats);
+}
+
+static void
+test_flush_empty_and_not_started (void)
+{
+  g_autoptr(FapilogSink) sink = test_sink_new ("rec", TEST_SINK_BATCH);
+  g_autoptr(FapilogPipeline) pipeline = fapilog_pipeline_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  fapilog_pipeline_add_sink (pipeline, sink);
+  g_assert_false (fapilog_pipeline_flush (pipeline, SECOND, &error));
+  g_assert_error (error, FAPILOG_PIPELINE_ERROR, FAPILOG_PIPELINE_ERROR_NOT_STARTED);
+  g_clear_error (&error);
+
+  g_assert_true (fapilog_pipeline_start (pipeline, &error));
+  g_assert_true (fapilog_pipeline_flush (pipeline, SECOND, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (fapilog_pipeline_start (pipeline, &error));
+  g_assert_error (error, FAPILOG_PIPELINE_ERROR, FAPILOG_PIPELINE_ERROR_ALREADY_STARTED);
+}
+
+static void
+test_logged_before_start (void)
+{
+  g_autoptr(FapilogSettings) settings = test_settings_new ();
+  g_autoptr(FapilogSink) sink = test_sink_new ("rec", TEST_SINK_BATCH);
+  g_autoptr(FapilogPipeline) pipeline = fapilog_pipeline_new (settings);
+  g_autoptr(FapilogLogger) log = fapilog_pipeline_get_logger (pipeline, "early");
+  g_autoptr(GError) error = NULL;
+
+  fapilog_pipeline_add_sink (pipeline, sink);
+  fapilog_logger_log (log, FAPILOG_LEVEL_INFO, "before start", NULL);
+  g_assert_true (fapilog_pipeline_start (pipeline, &error));
+  g_assert_true (fapilog_pipeline_flush (pipeline, 10 * SECOND, &error));
+  g_assert_cmpuint (test_sink_get_n_received (sink), ==, 1);
+}
+
+typedef struct {
+  GMainLoop *loop;
+  gboolean   ok;
+  GError    *error;
+} AsyncResult;
+
+static void
+on_flushed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  AsyncResult *r = user_data;
+
+  r->ok = fapilog_pipeline_flush_finish (FAPILOG_PIPELINE (source), result, &r->error);
+  g_main_loop_quit (r->loop);
+}
+
+static void
+test_flush_async (void)
+{
+  g_autoptr(FapilogSettings) settings = test_settings_new ();
+  g_autoptr(FapilogSink) sink = test_sink_new ("rec", TEST_SINK_BATCH);
+  g_autoptr(FapilogPipeline) pipeline = NULL;
+  g_autoptr(FapilogLogger) log = NULL;
+  AsyncResult r = { 0 };
+
+  g_object_set (settings, "batch-timeout-seconds", 60.0, NULL);
+  pipeline = pipeline_with (settings, sink, NULL);
+  log = fapilog_pipeline_get_logger (pipeline, "app");
+  for (int i = 0; i < 50; i++)
+    fapilog_logger_log (log, FAPILOG_LEVEL_WARNING, "async", NULL);
+
+  r.loop = g_main_loop_new (NULL, FALSE);
+  fapilog_pipeline_flush_async (pipeline, -1, NULL, on_flushed, &r);
+  g_main_loop_run (r.loop);
+  g_assert_no_error (r.error);
+  g_assert_true (r.ok);
+  g_assert_cmpuint (test_sink_get_n_received (sink), ==, 50);
+  g_main_loop_unref (r.loop);
+}
+
+static void
+test_flush_async_timeout_and_cancel (void)
+{
+  g_autoptr(FapilogSettings) settings = test_settings_new ();
+  g_autoptr(FapilogSink) sink = test_sink_new ("stuck", TEST_SINK_BATCH);
+  g_autoptr(FapilogPipeline) pipeline = NULL;
+  g_autoptr(FapilogLogger) log = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(FapilogStats) stats = NULL;
+  AsyncResult r = { 0 };
+  Capture capture;
+  g_autofree char *fallback = NULL;
+
+  capture_begin (&capture);
+  test_sink_set_hang (sink, TRUE);
+  pipeline = pipeline_with (settings, sink, NULL);
+  log = fapilog_pipeline_get_logger (pipeline, "app");
+  fapilog_logger_log (log, FAPILOG_LEVEL_INFO, "never written", NULL);
+
+  r.loop = g_main_loop_new (NULL, FALSE);
+  fapilog_pipeline_flush_async (pipeline, 50 * G_TIME_SPAN_MILLISECOND, NULL, on_flushed, &r);
+  g_main_loop_run (r.loop);
+  g_assert_false (r.ok);
+  g_assert_error (r.error, FAPILOG_PIPELINE_ERROR, FAPILOG_PIPELINE_ERROR_TIMED_OUT);
+  g_clear_error (&r.error);
+
+  fapilog_pipeline_flush_async (pipeline, -1, cancellable, on_flushed, &r);
+  g_cancellable_cancel (cancellable);
+  g_main_loop_run (r.loop);
+  g_assert_false (r.ok);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&r.error);
+  g_main_loop_unref (r.loop);
+
+  /* The hung write is failed at the shutdown deadline and reaches the
+   * fallback, so the entry is not silently lost. */
+  stats = fapilog_pipeline_shutdown (pipeline, 100 * G_TIME_SPAN_MILLISECOND);
+  g_assert_cmpuint (fapilog_stats_get_sink_failed (stats, "stuck"), ==, 1);
+  assert_invariant (stats);
+  fallback = capture_end (&capture);
+  g_assert_nonnull (strstr (fallback, "never written"));
+}
+
+static void
+test_shutdown_stats_and_after (void)
+{
+  g_autoptr(FapilogSettings) settings = test_settings_new ();
+  g_autoptr(FapilogSink) sink = test_sink_new ("rec", TEST_SINK_BATCH);
+  g_autoptr(FapilogPipeline) pipeline = pipeline_with (settings, sink, NULL);
+  g_autoptr(FapilogLogger) log = fapilog_pipeline_get_logger (pipeline, "app");
+  g_autoptr(FapilogStats) stats = NULL;
+  g_autoptr(FapilogStats) after = NULL;
+  g_autoptr(FapilogStats) again = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (int i = 0; i < 1000; i++)
+    fapilog_logger_log (log, FAPILOG_LEVEL_INFO, "drained", NULL);
+  stats = fapilog_pipeline_shutdown (pipeline, 10 * SECOND);
+  g_assert_cmpuint (fapilog_stats_get_submitted (stats), ==, 1000);
+  g_assert_cmpuint (fapilog_stats_get_processed (stats), ==, 1000);
+  g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "rec"), ==, 1000);
+  g_assert_cmpuint (fapilog_stats_get_unsent (stats), ==, 0);
+  g_assert_cmpuint (fapilog_stats_get_queue_depth (stats), ==, 0);
+  g_assert_true (test_sink_get_started (sink));
+  g_assert_true (test_sink_get_stopped (sink));
+  assert_invariant (stats);
+
+  /* No silent restart: later entries are dropped and counted. */
+  fapilog_logger_log (log, FAPILOG_LEVEL_ERROR, "too late", NULL);
+  after = fapilog_pipeline_get_stats (pipeline);
+  g_assert_cmpuint (fapilog_stats_get_dropped (after), ==, 1);
+  g_assert_cmpuint (fapilog_stats_get_submitted (after), ==, 1001);
+  g_assert_cmpuint (test_sink_get_n_received (sink), ==, 1000);
+  assert_invariant (after);
+
+  g_assert_false (fapilog_pipeline_flush (pipeline, SECOND, &error));
+  g_assert_error (error, FAPILOG_PIPELINE_ERROR, FAPILOG_PIPELINE_ERROR_CLOSED);
+  g_clear_error (&error);
+  g_assert_false (fapilog_pipeline_start (pipeline, &error));
+  g_assert_error (error, FAPILOG_PIPELINE_ERROR, FAPILOG_PIPELINE_ERROR_CLOSED);
+
+  again = fapilog_pipeline_shutdown (pipeline, 0);
+  g_assert_cmpuint (fapilog_stats_get_sink_written (again, "rec"), ==, 1000);
+}
+
+static void
+test_shutdown_deadline_unsent (void)
+{
+  g_autoptr(FapilogSettings) settings = test_settings_new ();
+  g_autoptr(FapilogSink) sink = test_sink_new ("slow", TEST_SINK_ENTRY);
+  g_autoptr(FapilogPipeline) pipeline = NULL;
+  g_autoptr(FapilogLogger) log = NULL;
+  g_autoptr(FapilogStats) stats = NULL;
+  Capture capture;
+  g_autofree char *fallback = NULL;
+  guint64 failed, written;
+
+  /* 20 ms per entry, 1000 entries, 200 ms deadline: most cannot make it. */
+  g_object_set (settings, "batch-max-size", 10, NULL);
+  capture_begin (&capture);
+  test_sink_set_delay_ms (sink, 20);
+  pipeline = pipeline_with (settings, sink, NULL);
+  log = fapilog_pipeline_get_logger (pipeline, "app");
+  for (int i = 0; i < 1000; i++)
+    fapilog_logger_log (log, FAPILOG_LEVEL_INFO, "deadline", NULL);
+
+  stats = fapilog_pipeline_shutdown (pipeline, 200 * G_TIME_SPAN_MILLISECOND);
+  fallback = capture_end (&capture);
+  written = fapilog_stats_get_sink_written (stats, "slow");
+  failed = fapilog_stats_get_sink_failed (stats, "slow");
+  assert_invariant (stats);
+  g_assert_cmpuint (fapilog_stats_get_submitted (stats), ==, 1000);
+  g_assert_cmpuint (fapilog_stats_get_queue_depth (stats), ==, 0);
+  g_assert_cmpuint (written, <, 1000);
+  /* Handed to the sink: written or failed, nothing in between. */
+  g_assert_cmpuint (written + failed, ==, fapilog_stats_get_processed (stats));
+  g_assert_cmpuint (fapilog_stats_get_unsent (stats) + fapilog_stats_get_processed (stats), ==, 1000);
+  g_assert_true (test_sink_get_stopped (sink));
+}
+
+static void
+test_failing_sink_isolated (void)
+{
+  g_autoptr(FapilogSettings) settings = test_settings_new ();
+  g_autoptr(FapilogSink) bad = test_sink_new ("bad", TEST_SINK_BATCH);
+  g_autoptr(FapilogSink) good = test_sink_new ("good", TEST_SINK_BATCH);
+  g_autoptr(FapilogPipeline) pipeline = NULL;
+  g_autoptr(FapilogLogger) log = NULL;
+  g_autoptr(FapilogStats) stats = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) fallback_lines = NULL;
+  g_autofree char *fallback = NULL;
+  Capture capture;
+
+  capture_begin (&capture);
+  test_sink_set_fail (bad, TRUE);
+  pipeline = pipeline_with (settings, bad, good, NULL);
+  log = fapilog_pipeline_get_logger (pipeline, "app");
+  for (int i = 0; i < 100; i++)
+    fapilog_logger_log (log, FAPILOG_LEVEL_INFO, "fan-out", "password", "s", "hunter2",
+                        "n", "i", i, NULL);
+  g_assert_true (fapilog_pipeline_flush (pipeline, 10 * SECOND, &error));
+  stats = fapilog_pipeline_get_stats (pipeline);
+  fallback = capture_end (&capture);
+
+  g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "good"), ==, 100);
+  g_assert_cmpuint (fapilog_stats_get_sink_failed (stats, "good"), ==, 0);
+  g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "bad"), ==, 0);
+  g_assert_cmpuint (fapilog_stats_get_sink_failed (stats, "bad"), ==, 100);
+  g_assert_cmpuint (test_sink_get_n_received (good), ==, 100);
+  assert_invariant (stats);
+  g_assert_false (fapilog_pipeline_is_healthy (pipeline));
+
+  /* Every failed entry reached the fallback, masked. */
+  fallback_lines = g_strsplit (g_strstrip (fallback), "\n", -1);
+  g_assert_cmpuint (g_strv_length (fallback_lines), ==, 100);
+  for (guint i = 0; fallback_lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonObject) obj = test_parse_object (fallback_lines[i]);
+      JsonObject *data = json_object_get_object_member (obj, "data");
+      g_assert_cmpstr (json_object_get_string_member (data, "password"), ==, "***");
+      g_assert_cmpint (json_object_get_int_member (data, "n"), ==, i);
+    }
+  g_assert_null (strstr (fallback, "hunter2"));
+
+  /* The sink recovers: the next write succeeds and health comes back. */
+  test_sink_set_fail (bad, FALSE);
+  fapilog_logger_log (log, FAPILOG_LEVEL_INFO, "recovered", NULL);
+  g_assert_true (fapilog_pipeline_flush (pipeline, 10 * SECOND, &error));
+  g_assert_cmpuint (test_sink_get_n_received (bad), ==, 1);
+  g_assert_true (fapilog_pipeline_is_healthy (pipeline));
+}
+
+static void
+test_slow_sink_isolated (void)
+{
+  g_autoptr(FapilogSettings) settings = test_settings_new ();
+  g_autoptr(FapilogSink) slow = test_sink_new ("slow", TEST_SINK_ENTRY);
+  g_autoptr(FapilogSink) fast = test_sink_new ("fast", TEST_SINK_BATCH);
+  g_autoptr(FapilogPipeline) pipeline = NULL;
+  g_autoptr(FapilogLogger) log = NULL;
+  g_autoptr(FapilogStats) stats = NULL;
+  g_autofree char *fallback = NULL;
+  gint64 start, elapsed;
+  Capture capture;
+
+  /* The slow sink takes 200 ms per entry: 50 entries would take 10 s. */
+  capture_begin (&capture);
+  test_sink_set_delay_ms (slow, 200);
+  pipeline = pipeline_with (settings, slow, fast, NULL);
+  log = fapilog_pipeline_get_logger (pipeline, "app");
+
+  start = g_get_monotonic_time ();
+  for (int i = 0; i < 50; i++)
+    fapilog_logger_log (log, FAPILOG_LEVEL_INFO, "isolated", NULL);
+  g_assert_true (test_sink_wait_for (fast, 50, 5 * SECOND));
+  elapsed = g_get_monotonic_time () - start;
+  /* The fast sink got everything long before the slow one could have. */
+  g_assert_cmpint (elapsed, <, 2 * SECOND);
+  g_assert_cmpuint (test_sink_get_n_received (slow), <, 50);
+
+  stats = fapilog_pipeline_shutdown (pipeline, 0);
+  g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "fast"), ==, 50);
+  g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "slow") +
+                    fapilog_stats_get_sink_failed (stats, "slow"), ==, 50);
+  assert_invariant (stats);
+  fallback = capture_end (&capture);
+  g_assert_nonnull (strstr (fallback, "isolated"));
+}
+
+static void
+test_backlog_overflow_counted (void)
+{
+  g_autoptr(FapilogSettings) settings = test_settings_new ();
+  g_autoptr(FapilogSink) stuck = test_sink_new ("stuck", TEST_SINK_BATCH);
+  g_autoptr(FapilogSink) good = test_sink_new ("good", TEST_SINK_BATCH);
+  g_autoptr(FapilogPipeline) pipeline = NULL;
+  g_autoptr(FapilogLogger) log = NULL;
+  g_autoptr(FapilogStats) stats = NULL;
+  g_autoptr(GError) error = NULL;
+  Capture capture;
+  g_autofree char *fallback = NULL;
+
+  /* A backlog of 100 entries behind a sink that never answers. */
+  g_object_set (settings, "sink-backlog-size", 100, "batch-max-size", 10, NULL);
+  capture_begin (&capture);
+  test_sink_set_hang (stuck, TRUE);
+  pipeline = pipeline_with (settings, stuck, good, NULL);
+  log = fapilog_pipeline_get_logger (pipeline, "app");
+  for (int i = 0; i < 500; i++)
+    fapilog_logger_log (log, FAPILOG_LEVEL_INFO, "overflow", NULL);
+  g_assert_true (test_sink_wait_for (good, 500, 10 * SECOND));
+
+  stats = fapilog_pipeline_get_stats (pipeline);
+  g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "good"), ==, 500);
+  /* One batch in flight (10) plus a full backlog (100); the rest failed at
+   * once, for this sink only. */
+  g_assert_cmpuint (fapilog_stats_get_sink_failed (stats, "stuck"), >=, 500 - 110);
+  g_clear_pointer (&stats, fapilog_stats_unref);
+
+  stats = fapilog_pipeline_shutdown (pipeline, 100 * G_TIME_SPAN_MILLISECOND);
+  g_assert_cmpuint (fapilog_stats_get_sink_failed (stats, "stuck"), ==, 500);
+  assert_invariant (stats);
+  fallback = capture_end (&capture);
+  g_assert_nonnull (strstr (fallback, "overflow"));
+}
+
+static void
+test_write_timeout (void)
+{
+  g_autoptr(FapilogSettings) settings = test_settings_new ();
+  g_autoptr(FapilogSink) hung = test_sink_new ("hung", TEST_SINK_BATCH);
+  g_autoptr(FapilogPipeline) pipeline = NULL;
+  g_autoptr(FapilogLogger) log = NULL;
+  g_autoptr(FapilogStats) stats = NULL;
+  g_autoptr(GError) error = NULL;
+  Capture capture;
+  g_autofree char *fallback = NULL;
+
+  g_object_set (settings, "sink-write-timeout-seconds", 0.1, NULL);
+  capture_begin (&capture);
+  test_sink_set_hang (hung, TRUE);
+  pipeline = pipeline_with (settings, hung, NULL);
+  log = fapilog_pipeline_get_logger (pipeline, "app");
+  fapilog_logger_log (log, FAPILOG_LEVEL_INFO, "first", NULL);
+  /* The flush completes because the hung write is failed at its timeout. */
+  g_assert_true (fapilog_pipeline_flush (pipeline, 10 * SECOND, &error));
+  g_assert_no_error (error);
+
+  /* The sink answers again; the late completion of the first write is
+   * ignored and the next write goes through. */
+  test_sink_set_hang (hung, FALSE);
+  fapilog_logger_log (log, FAPILOG_LEVEL_INFO, "second", NULL);
+  g_assert_true (fapilog_pipeline_flush (pipeline, 10 * SECOND, &error));
+
+  stats = fapilog_pipeline_shutdown (pipeline, SECOND);
+  g_assert_cmpuint (fapilog_stats_get_sink_failed (stats, "hung"), ==, 1);
+  g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "hung"), ==, 1);
+  fallback = capture_end (&capture);
+  g_assert_nonnull (strstr (fallback, "\"first\""));
+  g_assert_null (strstr (fallback, "\"second\""));
+}
+
+static void
+test_dispatch_preference (void)
+{
+  g_autoptr(FapilogSettings) settings = test_settings_new ();
+  g_autoptr(FapilogSettings) no_serialize = test_settings_new ();
+  g_autoptr(FapilogSink) all = test_sink_new ("all", TEST_SINK_BATCH | TEST_SINK_SERIALIZED | TEST_SINK_ENTRY);
+  g_autoptr(FapilogSink) ser = test_sink_new ("ser", TEST_SINK_SERIALIZED | TEST_SINK_ENTRY);
+  g_autoptr(FapilogSink) ent = test_sink_new ("ent", TEST_SINK_ENTRY);
+  g_autoptr(FapilogSink) ser2 = test_sink_new ("ser2", TEST_SINK_SERIALIZED | TEST_SINK_ENTRY);
+  g_autoptr(FapilogPipeline) pipeline = NULL;
+  g_autoptr(FapilogPipeline) pipeline2 = NULL;
+  g_autoptr(FapilogLogger) log = NULL;
+  g_autoptr(FapilogLogger) log2 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) a = NULL;
+  g_autoptr(GPtrArray) b = NULL;
+  g_autoptr(GPtrArray) c = NULL;
+
+  pipeline = pipeline_with (settings, all, ser, ent, NULL);
+  log = fapilog_pipeline_get_logger (pipeline, "app");
+  for (int i = 0; i < 5; i++)
+    fapilog_logger_log (log, FAPILOG_LEVEL_INFO, "dispatch", "i", "i", i, NULL);
+  g_assert_true (fapilog_pipeline_flush (pipeline, 10 * SECOND, &error));
+
+  g_assert_cmpuint (test_sink_get_calls (all, TEST_SINK_BATCH), >=, 1);
+  g_assert_cmpuint (test_sink_get_calls (all, TEST_SINK_SERIALIZED), ==, 0);
+  g_assert_cmpuint (test_sink_get_calls (all, TEST_SINK_ENTRY), ==, 0);
+  g_assert_cmpuint (test_sink_get_calls (ser, TEST_SINK_SERIALIZED), ==, 5);
+  g_assert_cmpuint (test_sink_get_calls (ser, TEST_SINK_ENTRY), ==, 0);
+  g_assert_cmpuint (test_sink_get_calls (ent, TEST_SINK_ENTRY), ==, 5);
+
+  /* Every path carries the same entries in the same order. */
+  a = test_sink_dup_lines (all);
+  b = test_sink_dup_lines (ser);
+  c = test_sink_dup_lines (ent);
+  g_assert_cmpuint (a->len, ==, 5);
+  for (guint i = 0; i < 5; i++)
+    {
+      /* Same bytes on the batch and the serialized paths: serialized once. */
+      g_assert_cmpstr (g_ptr_array_index (a, i), ==, g_ptr_array_index (b, i));
+      g_assert_cmpstr (g_ptr_array_index (a, i), ==, g_ptr_array_index (c, i));
+    }
+
+  /* Without serialize-in-flush, a sink that also has write gets write. */
+  g_object_set (no_serialize, "serialize-in-flush", FALSE, NULL);
+  pipeline2 = pipeline_with (no_serialize, ser2, NULL);
+  log2 = fapilog_pipeline_get_logger (pipeline2, "app");
+  fapilog_logger_log (log2, FAPILOG_LEVEL_INFO, "plain", NULL);
+  g_assert_true (fapilog_pipeline_flush (pipeline2, 10 * SECOND, &error));
+  g_assert_cmpuint (test_sink_get_calls (ser2, TEST_SINK_ENTRY), ==, 1);
+  g_assert_cmpuint (test_sink_get_calls (ser2, TEST_SINK_SERIALIZED), ==, 0);
+}
+
+static void
+test_start_failure_and_stop_order (void)
+{
+  g_autoptr(FapilogSettings) settings = test_settings_new ();
+  g_autoptr(FapilogSink) one = test_sink_new ("order-one", TEST_SINK_BATCH);
+  g_autoptr(FapilogSink) two = test_sink_new ("order-two", TEST_SINK_BATCH);
+  g_autoptr(FapilogSink) refuses = test_sink_new ("refuses", TEST_SINK_BATCH);
+  g_autoptr(FapilogPipeline) pipeline = fapilog_pipeline_new (settings);
+  g_autoptr(FapilogPipeline) pipeline2 = NULL;
+  g_autoptr(FapilogStats) stats = NULL;
+  g_autoptr(GPtrArray) order = NULL;
+  g_autoptr(GError) error = NULL;
+
+  test_sink_set_fail_start (refuses, TRUE);
+  fapilog_pipeline_add_sink (pipeline, one);
+  fapilog_pipeline_add_sink (pipeline, refuses);
+  g_assert_false (fapilog_pipeline_start (pipeline, &error));
+  g_assert_error (error, FAPILOG_PIPELINE_ERROR, FAPILOG_PIPELINE_ERROR_SINK_START);
+  g_assert_nonnull (strstr (error->message, "refuses"));
+  /* What did start was stopped again. */
+  g_assert_true (test_sink_get_started (one));
+  g_assert_true (test_sink_get_stopped (one));
+  g_clear_object (&pipeline);
+
+  pipeline2 = pipeline_with (settings, one, two, NULL);
+  stats = fapilog_pipeline_shutdown (pipeline2, SECOND);
+  order = test_sink_stop_order ();
+  g_assert_cmpuint (order->len, >=, 3);
+  g_assert_cmpstr (g_ptr_array_index (order, order->len - 2), ==, "order-two");
+  g_assert_cmpstr (g_ptr_array_index (order, order->len - 1), ==, "order-one");
+}
+
+typedef struct {
+  FapilogPipeline *pipeline;
+  gint             refused;
+  gint             calls;
+} FlushFromSink;
+
+static void
+flush_from_sink (gpointer sink,
+                 gpointer user_data)
+{
+  FlushFromSink *state = user_data;
+  GError *error = NULL;
+
+  g_atomic_int_inc (&state->calls);
+  if (!fapilog_pipeline_flush (state->pipeline, SECOND, &error) &&
+      g_error_matches (error, FAPILOG_PIPELINE_ERROR, FAPILOG_PIPELINE_ERROR_WOULD_DEADLOCK))
+    g_atomic_int_inc (&state->refused);
+  g_clear_error (&error);
+}
+
+/* A sink that calls flush from its own write, on the worker thread, gets
+ * an error instead of a deadlock. */
+static void
+test_flush_from_worker_refused (void)
+{
+  g_autoptr(FapilogSettings) settings = test_settings_new ();
+  g_autoptr(FapilogSink) sink = test_sink_new ("rec", TEST_SINK_BATCH);
+  g_autoptr(FapilogPipeline) pipeline = pipeline_with (settings, sink, NULL);
+  g_autoptr(FapilogLogger) log = fapilog_pipeline_get_logger (pipeline, "x");
+  g_autoptr(GError) error = NULL;
+  FlushFromSink state = { pipeline, 0, 0 };
+
+  test_sink_set_write_hook (sink, flush_from_sink, &state);
+  fapilog_logger_log (log, FAPILOG_LEVEL_INFO, "x", NULL);
+  g_assert_true (fapilog_pipeline_flush (pipeline, 10 * SECOND, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_atomic_int_get (&state.calls), ==, 1);
+  g_assert_cmpint (g_atomic_int_get (&state.refused), ==, 1);
+  test_sink_set_write_hook (sink, NULL, NULL);
+}
+
+static void
+test_level_gate_live (void)
+{
+  g_autoptr(FapilogSettings) settings = test_settings_new ();
+  g_autoptr(FapilogSink) sink = test_sink_new ("rec", TEST_SINK_BATCH);
+  g_autoptr(FapilogPipeline) pipeline = pipeline_with (settings, sink, NULL);
+  g_autoptr(FapilogLogger) log = fapilog_pipeline_get_logger (pipeline, "app");
+  g_autoptr(FapilogStats) stats = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fapilog_logger_log (log, FAPILOG_LEVEL_DEBUG, "hidden", NULL);
+  g_assert_false (fapilog_logger_is_enabled (log, FAPILOG_LEVEL_DEBUG));
+  fapilog_pipeline_set_level (pipeline, FAPILOG_LEVEL_DEBUG);
+  g_assert_true (fapilog_logger_is_enabled (log, FAPILOG_LEVEL_DEBUG));
+  fapilog_logger_log (log, FAPILOG_LEVEL_DEBUG, "shown", NULL);
+  fapilog_pipeline_set_level (pipeline, FAPILOG_LEVEL_ERROR);
+  fapilog_logger_log (log, FAPILOG_LEVEL_WARNING, "hidden too", NULL);
+  g_assert_true (fapilog_pipeline_flush (pipeline, 10 * SECOND, &error));
+
+  stats = fapilog_pipeline_get_stats (pipeline);
+  /* Below the gate is not even submitted. */
+  g_assert_cmpuint (fapilog_stats_get_submitted (stats), ==, 1);
+  g_assert_cmpuint (test_sink_get_n_received (sink), ==, 1);
+}
+
+static void
+test_configured_sinks (void)
+{
+  g_autoptr(FapilogSettings) settings = test_settings_new ();
+  g_autoptr(FapilogPipeline) pipeline = NULL;
+  g_autoptr(FapilogStats) stats = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) names = NULL;
+  const char *bad[] = { "stdout_json", "no-such-sink", NULL };
+  const char *good[] = { "Stdout-JSON", NULL };
+
+  g_object_set (settings, "sinks", bad, NULL);
+  pipeline = fapilog_pipeline_new (settings);
+  g_assert_false (fapilog_pipeline_add_configured_sinks (pipeline, &error));
+  g_assert_error (error, FAPILOG_CONFIG_ERROR, FAPILOG_CONFIG_ERROR_UNKNOWN_SINK);
+  /* Names are normalized when configured ('-' becomes '_'). */
+  g_assert_nonnull (strstr (error->message, "no_such_sink"));
+  g_assert_nonnull (strstr (error->message, "stdout_json"));
+  g_clear_error (&error);
+  g_clear_object (&pipeline);
+
+  g_object_set (settings, "sinks", good, NULL);
+  pipeline = fapilog_pipeline_new (settings);
+  g_assert_true (fapilog_pipeline_add_configured_sinks (pipeline, &error));
+  g_assert_no_error (error);
+  stats = fapilog_pipeline_get_stats (pipeline);
+  names = fapilog_stats_get_sink_names (stats);
+  g_assert_cmpstrv (names, ((const char * const[]) { "stdout_json", NULL }));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/pipeline/flush-delivers-everything", test_flush_delivers_everything);
+  g_test_add_func ("/pipeline/flush-empty-and-not-started", test_flush_empty_and_not_started);
+  g_test_add_func ("/pipeline/logged-before-start", test_logged_before_start);
+  g_test_add_func ("/pipeline/flush-async", test_flush_async);
+  g_test_add_func ("/pipeline/flush-async-timeout-and-cancel", test_flush_async_timeout_and_cancel);
+  g_test_add_func ("/pipeline/shutdown-stats-and-after", test_shutdown_stats_and_after);
+  g_test_add_func ("/pipeline/shutdown-deadline-unsent", test_shutdown_deadline_unsent);
+  g_test_add_func ("/pipeline/failing-sink-isolated", test_failing_sink_isolated);
+  g_test_add_func ("/pipeline/slow-sink-isolated", test_slow_sink_isolated);
+  g_test_add_func ("/pipeline/backlog-overflow-counted", test_backlog_overflow_counted);
+  g_test_add_func ("/pipeline/write-timeout", test_write_timeout);
+  g_test_add_func ("/pipeline/dispatch-preference", test_dispatch_preference);
+  g_test_add_func ("/pipeline/start-failure-and-stop-order", test_start_failure_and_stop_order);
+  g_test_add_func ("/pipeline/flush-from-worker-refused", test_flush_from_worker_refused);
+  g_test_add_func ("/pipeline/level-gate-live", test_level_gate_live);
+  g_test_add_func ("/pipeline/configured-sinks", test_configured_sinks);
+
+  return g_test_run ();
+}

@@ -1,0 +1,1670 @@
+/* test-settings.c: FapilogSettings, the FAPILOG_* environment and the value parsers
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "fapilog-config-parse-private.h"
+#include "fapilog-enum-types.h"
+#include "fapilog-error.h"
+#include "fapilog-settings-private.h"
+
+/* ------------------------------------------------------------------------
+ * Helpers
+ * ------------------------------------------------------------------------ */
+
+/* One text form per property type, so tables can state expectations as
+ * strings: enums by nick, lists joined with ',', NULL as "(null)". */
+static char *
+value_to_string (const GValue *value)
+{
+  GType type = G_VALUE_TYPE (value);
+
+  if (type == G_TYPE_UINT)
+    return g_strdup_printf ("%u", g_value_get_uint (value));
+  if (type == G_TYPE_INT)
+    return g_strdup_printf ("%d", g_value_get_int (value));
+  if (type == G_TYPE_DOUBLE)
+    return g_strdup_printf ("%g", g_value_get_double (value));
+  if (type == G_TYPE_BOOLEAN)
+    return g_strdup (g_value_get_boolean (value) ? "true" : "false");
+  if (type == G_TYPE_STRING)
+    return g_strdup (g_value_get_string (value) != NULL ? g_value_get_string (value) : "(null)");
+  if (type == G_TYPE_STRV)
+    {
+      char **strv = g_value_get_boxed (value);
+
+      return strv != NULL ? g_strjoinv (",", strv) : g_strdup ("(null)");
+    }
+  if (G_TYPE_IS_ENUM (type))
+    {
+      GEnumClass *klass = g_type_class_ref (type);
+      GEnumValue *enum_value = g_enum_get_value (klass, g_value_get_enum (value));
+      char *nick = g_strdup (enum_value != NULL ? enum_value->value_nick : "(invalid)");
+
+      g_type_class_unref (klass);
+      return nick;
+    }
+
+  g_assert_not_reached ();
+}
+
+static char *
+property_to_string (FapilogSettings *settings,
+                    const char      *name)
+{
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (settings), name);
+  g_auto(GValue) value = G_VALUE_INIT;
+
+  g_assert_nonnull (pspec);
+  g_value_init (&value, pspec->value_type);
+  g_object_get_property (G_OBJECT (settings), name, &value);
+  return value_to_string (&value);
+}
+
+static void
+assert_property (FapilogSettings *settings,
+                 const char      *name,
+                 const char      *expected)
+{
+  g_autofree char *actual = property_to_string (settings, name);
+
+  if (g_strcmp0 (actual, expected) != 0)
+    g_error ("property %s is \"%s\", expected \"%s\"", name, actual, expected);
+}
+
+/* Same value and same source for every property. */
+static void
+assert_same_settings (FapilogSettings *a,
+                      FapilogSettings *b)
+{
+  guint n_pspecs;
+  g_autofree GParamSpec **pspecs =
+    g_object_class_list_properties (G_OBJECT_GET_CLASS (a), &n_pspecs);
+
+  for (guint i = 0; i < n_pspecs; i++)
+    {
+      g_autofree char *va = property_to_string (a, pspecs[i]->name);
+      g_autofree char *vb = property_to_string (b, pspecs[i]->name);
+
+      if (g_strcmp0 (va, vb) != 0)
+        g_error ("property %s differs: \"%s\" vs \"%s\"", pspecs[i]->name, va, vb);
+      g_assert_cmpstr (_fapilog_settings_get_source (a, pspecs[i]->name), ==,
+                       _fapilog_settings_get_source (b, pspecs[i]->name));
+    }
+
+  g_assert_cmpuint (a->protected_levels_mask, ==, b->protected_levels_mask);
+}
+
+static gboolean
+apply_envv (FapilogSettings  *settings,
+            GError          **error,
+            const char       *first,
+            va_list           args)
+{
+  g_autoptr(GPtrArray) envp = g_ptr_array_new ();
+
+  for (const char *entry = first; entry != NULL; entry = va_arg (args, const char *))
+    g_ptr_array_add (envp, (gpointer) entry);
+  g_ptr_array_add (envp, NULL);
+
+  return fapilog_settings_apply_environment (settings, (const char * const *) envp->pdata, error);
+}
+
+/* apply_env (settings, &error, "NAME=value", ..., NULL) */
+G_GNUC_NULL_TERMINATED static gboolean
+apply_env (FapilogSettings  *settings,
+           GError          **error,
+           const char       *first,
+           ...)
+{
+  va_list args;
+  gboolean ok;
+
+  va_start (args, first);
+  ok = apply_envv (settings, error, first, args);
+  va_end (args);
+  return ok;
+}
+
+typedef struct {
+  GHashTable *counts; /* property name -> count */
+  guint       total;
+} NotifyLog;
+
+static void
+on_notify (GObject    *object,
+           GParamSpec *pspec,
+           gpointer    user_data)
+{
+  NotifyLog *log = user_data;
+  guint count = GPOINTER_TO_UINT (g_hash_table_lookup (log->counts, pspec->name));
+
+  g_hash_table_insert (log->counts, (gpointer) pspec->name, GUINT_TO_POINTER (count + 1));
+  log->total++;
+}
+
+static void
+notify_log_init (NotifyLog       *log,
+                 FapilogSettings *settings)
+{
+  log->counts = g_hash_table_new (g_str_hash, g_str_equal);
+  log->total = 0;
+  g_signal_connect (settings, "notify", G_CALLBACK (on_notify), log);
+}
+
+static void
+notify_log_reset (NotifyLog *log)
+{
+  g_hash_table_remove_all (log->counts);
+  log->total = 0;
+}
+
+static guint
+notify_count (NotifyLog  *log,
+              const char *name)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (log->counts, name));
+}
+
+static void
+notify_log_clear (NotifyLog       *log,
+                  FapilogSettings *settings)
+{
+  g_signal_handlers_disconnect_by_func (settings, on_notify, log);
+  g_clear_pointer (&log->counts, g_hash_table_unref);
+}
+
+/* How our error messages quote a plain ASCII value: like g_strescape(). */
+static char *
+quoted_fragment (const char *value)
+{
+  g_autofree char *escaped = g_strescape (value, NULL);
+
+  return g_strdup_printf ("invalid value \"%s\"", escaped);
+}
+
+/* ------------------------------------------------------------------------
+ * Defaults and the property definitions
+ * ------------------------------------------------------------------------ */
+
+static void
+test_defaults (void)
+{
+  g_autoptr(FapilogSettings) settings = fapilog_settings_new ();
+  const guint default_mask = FAPILOG_LEVEL_BIT (FAPILOG_LEVEL_ERROR) |
+                             FAPILOG_LEVEL_BIT (FAPILOG_LEVEL_CRITICAL) |
+                             FAPILOG_LEVEL_BIT (FAPILOG_LEVEL_AUDIT) |
+                             FAPILOG_LEVEL_BIT (FAPILOG_LEVEL_SECURITY);
+  static const struct {
+    const char *property;
+    const char *value;
+  } defaults[] = {
+    { "log-level", "info" },
+    { "max-queue-size", "10000" },
+    { "protected-queue-size", "0" },
+    { "protected-levels", "ERROR,CRITICAL,AUDIT,SECURITY" },
+    { "batch-max-size", "256" },
+    { "batch-timeout-seconds", "0.25" },
+    { "overflow-policy", "drop-newest" },
+    { "backpressure-wait-ms", "50" },
+    { "sinks", "(null)" },
+    { "serialize-in-flush", "true" },
+    { "sink-write-timeout-seconds", "30" },
+    { "sink-backlog-size", "0" },
+    { "internal-logging-enabled", "true" },
+    { "shutdown-timeout-seconds", "3" },
+    { "atexit-drain-enabled", "true" },
+    { "atexit-drain-timeout-seconds", "2" },
+    { "service", "fapilog" },
+    { "env", "dev" },
+    { "version", "(null)" },
+    { "file-directory", "(null)" },
+    { "http-endpoint", "(null)" },
+  };
+  guint n_pspecs;
+  g_autofree GParamSpec **pspecs =
+    g_object_class_list_properties (G_OBJECT_GET_CLASS (settings), &n_pspecs);
+
+  /* Every property is in the table, so a new one cannot go untested. */
+  g_assert_cmpuint (n_pspecs, ==, G_N_ELEMENTS (defaults));
+
+  for (gsize i = 0; i < G_N_ELEMENTS (defaults); i++)
+    {
+      assert_property (settings, defaults[i].property, defaults[i].value);
+      g_assert_cmpstr (_fapilog_settings_get_source (settings, defaults[i].property), ==, "default");
+    }
+
+  /* The struct the core reads directly agrees with the properties. */
+  g_assert_cmpint (settings->log_level, ==, FAPILOG_LEVEL_INFO);
+  g_assert_cmpuint (settings->max_queue_size, ==, 10000);
+  g_assert_cmpuint (settings->protected_queue_size, ==, 0);
+  g_assert_cmpuint (settings->protected_levels_mask, ==, default_mask);
+  g_assert_cmpuint (settings->batch_max_size, ==, 256);
+  g_assert_cmpfloat (settings->batch_timeout_seconds, ==, 0.25);
+  g_assert_cmpint (settings->overflow_policy, ==, FAPILOG_OVERFLOW_DROP_NEWEST);
+  g_assert_cmpint (settings->backpressure_wait_ms, ==, 50);
+  g_assert_null (settings->sinks);
+  g_assert_true (settings->serialize_in_flush);
+  g_assert_cmpfloat (settings->sink_write_timeout_seconds, ==, 30.0);
+  g_assert_cmpuint (settings->sink_backlog_size, ==, 0);
+  g_assert_true (settings->internal_logging_enabled);
+  g_assert_cmpfloat (settings->shutdown_timeout_seconds, ==, 3.0);
+  g_assert_true (settings->atexit_drain_enabled);
+  g_assert_cmpfloat (settings->atexit_drain_timeout_seconds, ==, 2.0);
+  g_assert_cmpstr (settings->service, ==, "fapilog");
+  g_assert_cmpstr (settings->env, ==, "dev");
+  g_assert_null (settings->version);
+  g_assert_null (settings->file_directory);
+  g_assert_null (settings->http_endpoint);
+
+  g_assert_cmpuint (_fapilog_settings_get_protected_queue_size (settings), ==, 1000);
+  g_assert_cmpuint (_fapilog_settings_get_sink_backlog_size (settings), ==, 10000);
+}
+
+static void
+test_param_specs (void)
+{
+  g_autoptr(FapilogSettings) settings = fapilog_settings_new ();
+  GObjectClass *klass = G_OBJECT_GET_CLASS (settings);
+  guint n_pspecs;
+  g_autofree GParamSpec **pspecs = g_object_class_list_properties (klass, &n_pspecs);
+  GParamSpec *pspec;
+
+  for (guint i = 0; i < n_pspecs; i++)
+    {
+      const GValue *default_value;
+      g_autofree char *expected = NULL;
+
+      pspec = pspecs[i];
+      g_assert_true (pspec->flags & G_PARAM_READABLE);
+      g_assert_true (pspec->flags & G_PARAM_WRITABLE);
+      g_assert_true (pspec->flags & G_PARAM_EXPLICIT_NOTIFY);
+      g_assert_cmpint (pspec->flags & G_PARAM_STATIC_STRINGS, ==, G_PARAM_STATIC_STRINGS);
+
+      /* The spec's default (what introspection and GSettings see) is the
+       * value a new object has; boxed lists have no default in a spec. */
+      if (pspec->value_type == G_TYPE_STRV)
+        continue;
+      default_value = g_param_spec_get_default_value (pspec);
+      expected = value_to_string (default_value);
+      assert_property (settings, pspec->name, expected);
+    }
+
+  pspec = g_object_class_find_property (klass, "max-queue-size");
+  g_assert_cmpuint (G_PARAM_SPEC_UINT (pspec)->minimum, ==, 1);
+  g_assert_cmpuint (G_PARAM_SPEC_UINT (pspec)->maximum, ==, 1000000000);
+  pspec = g_object_class_find_property (klass, "batch-max-size");
+  g_assert_cmpuint (G_PARAM_SPEC_UINT (pspec)->minimum, ==, 1);
+  pspec = g_object_class_find_property (klass, "backpressure-wait-ms");
+  g_assert_cmpint (G_PARAM_SPEC_INT (pspec)->minimum, ==, -1);
+
+  for (guint i = 0; i < n_pspecs; i++)
+    if (pspecs[i]->value_type == G_TYPE_DOUBLE)
+      g_assert_cmpfloat (G_PARAM_SPEC_DOUBLE (pspecs[i])->minimum, >, 0.0);
+}
+
+static void
+test_derived_sizes (void)
+{
+  g_autoptr(FapilogSettings) settings = fapilog_settings_new ();
+
+  g_object_set (settings, "max-queue-size", 50, NULL);
+  g_assert_cmpuint (_fapilog_settings_get_protected_queue_size (settings), ==, 100);
+  g_assert_cmpuint (_fapilog_settings_get_sink_backlog_size (settings), ==, 50);
+
+  g_object_set (settings, "max-queue-size", 5000, NULL);
+  g_assert_cmpuint (_fapilog_settings_get_protected_queue_size (settings), ==, 500);
+
+  g_object_set (settings, "protected-queue-size", 7, "sink-backlog-size", 3, NULL);
+  g_assert_cmpuint (_fapilog_settings_get_protected_queue_size (settings), ==, 7);
+  g_assert_cmpuint (_fapilog_settings_get_sink_backlog_size (settings), ==, 3);
+}
+
+/* ------------------------------------------------------------------------
+ * Property setters
+ * ------------------------------------------------------------------------ */
+
+static void
+test_protected_levels_property (void)
+{
+  g_autoptr(FapilogSettings) settings = fapilog_settings_new ();
+  const char *levels[] = { "error", "Fatal", "bogus", "warn", "", NULL };
+  const char *canonical[] = { "WARNING", "ERROR", "CRITICAL", NULL };
+  const char *empty[] = { NULL };
+  g_auto(GStrv) read_back = NULL;
+
+  g_object_set (settings, "protected-levels", levels, NULL);
+  g_assert_cmpuint (settings->protected_levels_mask, ==,
+                    FAPILOG_LEVEL_BIT (FAPILOG_LEVEL_WARNING) |
+                    FAPILOG_LEVEL_BIT (FAPILOG_LEVEL_ERROR) |
+                    FAPILOG_LEVEL_BIT (FAPILOG_LEVEL_CRITICAL));
+  g_object_get (settings, "protected-levels", &read_back, NULL);
+  g_assert_cmpstrv (read_back, canonical);
+
+  g_object_set (settings, "protected-levels", NULL, NULL);
+  g_assert_cmpuint (settings->protected_levels_mask, ==, 0);
+  assert_property (settings, "protected-levels", "");
+
+  g_object_set (settings, "protected-levels", canonical, NULL);
+  g_object_set (settings, "protected-levels", empty, NULL);
+  g_assert_cmpuint (settings->protected_levels_mask, ==, 0);
+}
+
+static void
+test_sinks_property (void)
+{
+  g_autoptr(FapilogSettings) settings = fapilog_settings_new ();
+  const char *names[] = { "Stdout-JSON", " HTTP ", "", "rotating_file", NULL };
+  const char *expected[] = { "stdout_json", "http", "rotating_file", NULL };
+  const char *blank[] = { "", " ", NULL };
+  const char *none[] = { NULL };
+
+  g_object_set (settings, "sinks", names, NULL);
+  g_assert_cmpstrv (settings->sinks, expected);
+
+  /* Empty lists mean "default selection", which the core reads as NULL. */
+  g_object_set (settings, "sinks", none, NULL);
+  g_assert_null (settings->sinks);
+  g_object_set (settings, "sinks", names, NULL);
+  g_object_set (settings, "sinks", blank, NULL);
+  g_assert_null (settings->sinks);
+  g_object_set (settings, "sinks", names, NULL);
+  g_object_set (settings, "sinks", NULL, NULL);
+  g_assert_null (settings->sinks);
+}
+
+static void
+test_string_properties (void)
+{
+  g_autoptr(FapilogSettings) settings = fapilog_settings_new ();
+
+  g_object_set (settings, "service", "billing", "env", "prod", "version", "1.2.3", NULL);
+  g_assert_cmpstr (settings->service, ==, "billing");
+  g_assert_cmpstr (settings->env, ==, "prod");
+  g_assert_cmpstr (settings->version, ==, "1.2.3");
+
+  /* service and env go into every envelope, so NULL means "default". */
+  g_object_set (settings, "service", NULL, "env", NULL, "version", NULL, NULL);
+  g_assert_cmpstr (settings->service, ==, "fapilog");
+  g_assert_cmpstr (settings->env, ==, "dev");
+  g_assert_null (settings->version);
+
+  g_object_set (settings, "file-directory", "/var/log/app",
+                "http-endpoint", "https://logs.example.com/", NULL);
+  g_assert_cmpstr (settings->file_directory, ==, "/var/log/app");
+  g_assert_cmpstr (settings->http_endpoint, ==, "https://logs.example.com/");
+}
+
+/* Sets @pspec to a valid value different from the current one. */
+static void
+set_different_value (FapilogSettings *settings,
+                     GParamSpec      *pspec)
+{
+  g_auto(GValue) value = G_VALUE_INIT;
+  GType type = pspec->value_type;
+
+  g_value_init (&value, type);
+  g_object_get_property (G_OBJECT (settings), pspec->name, &value);
+
+  if (type == G_TYPE_UINT)
+    {
+      guint v = g_value_get_uint (&value);
+
+      g_value_set_uint (&value, v < G_PARAM_SPEC_UINT (pspec)->maximum ? v + 1 : v - 1);
+    }
+  else if (type == G_TYPE_INT)
+    {
+      gint v = g_value_get_int (&value);
+
+      g_value_set_int (&value, v < G_PARAM_SPEC_INT (pspec)->maximum ? v + 1 : v - 1);
+    }
+  else if (type == G_TYPE_DOUBLE)
+    g_value_set_double (&value, g_value_get_double (&value) * 2);
+  else if (type == G_TYPE_BOOLEAN)
+    g_value_set_boolean (&value, !g_value_get_boolean (&value));
+  else if (type == G_TYPE_STRING)
+    g_value_set_string (&value, "something else");
+  else if (type == G_TYPE_STRV)
+    {
+      const char *strv[] = { "DEBUG", NULL };
+
+      g_value_set_boxed (&value, strv);
+    }
+  else if (G_TYPE_IS_ENUM (type))
+    {
+      GEnumClass *klass = g_type_class_ref (type);
+      gint current = g_value_get_enum (&value);
+
+      for (guint i = 0; i < klass->n_values; i++)
+        if (klass->values[i].value != current)
+          {
+            g_value_set_enum (&value, klass->values[i].value);
+            break;
+          }
+      g_type_class_unref (klass);
+    }
+  else
+    g_assert_not_reached ();
+
+  g_object_set_property (G_OBJECT (settings), pspec->name, &value);
+}
+
+static void
+test_notify_only_on_change (void)
+{
+  g_autoptr(FapilogSettings) settings = fapilog_settings_new ();
+  guint n_pspecs;
+  g_autofree GParamSpec **pspecs =
+    g_object_class_list_properties (G_OBJECT_GET_CLASS (settings), &n_pspecs);
+  const char *levels_other_spelling[] = { "security", "Fatal", "audit", "error", NULL };
+  const char *sinks[] = { "stdout_json", NULL };
+  const char *sinks_other_spelling[] = { "Stdout-JSON", NULL };
+  NotifyLog log;
+
+  notify_log_init (&log, settings);
+
+  for (guint i = 0; i < n_pspecs; i++)
+    {
+      g_auto(GValue) value = G_VALUE_INIT;
+      g_autofree char *before = NULL;
+      g_autofree char *after = NULL;
+
+      /* Setting the current value again is not a change. */
+      g_value_init (&value, pspecs[i]->value_type);
+      g_object_get_property (G_OBJECT (settings), pspecs[i]->name, &value);
+      notify_log_reset (&log);
+      g_object_set_property (G_OBJECT (settings), pspecs[i]->name, &value);
+      if (log.total != 0)
+        g_error ("%s notified without a change", pspecs[i]->name);
+
+      before = property_to_string (settings, pspecs[i]->name);
+      set_different_value (settings, pspecs[i]);
+      after = property_to_string (settings, pspecs[i]->name);
+      g_assert_cmpstr (before, !=, after);
+      if (log.total != 1 || notify_count (&log, pspecs[i]->name) != 1)
+        g_error ("%s: %u notifications for one change", pspecs[i]->name, log.total);
+    }
+
+  /* The same set of levels in another spelling and order. */
+  g_object_set (settings, "protected-levels", levels_other_spelling, NULL);
+  notify_log_reset (&log);
+  g_object_set (settings, "protected-levels", levels_other_spelling, NULL);
+  g_assert_cmpuint (log.total, ==, 0);
+  {
+    const char *canonical[] = { "ERROR", "CRITICAL", "AUDIT", "SECURITY", NULL };
+
+    g_object_set (settings, "protected-levels", canonical, NULL);
+    g_assert_cmpuint (log.total, ==, 0);
+  }
+
+  /* The same sinks before and after normalization. */
+  g_object_set (settings, "sinks", sinks, NULL);
+  notify_log_reset (&log);
+  g_object_set (settings, "sinks", sinks_other_spelling, NULL);
+  g_assert_cmpuint (log.total, ==, 0);
+
+  /* NULL for service restores a default that is already there. */
+  g_object_set (settings, "service", NULL, NULL);
+  notify_log_reset (&log);
+  g_object_set (settings, "service", "fapilog", NULL);
+  g_assert_cmpuint (log.total, ==, 0);
+
+  notify_log_clear (&log, settings);
+}
+
+/* ------------------------------------------------------------------------
+ * Environment: every variable, good values
+ * ------------------------------------------------------------------------ */
+
+typedef struct {
+  const char *variable;
+  const char *value;
+  const char *property;
+  const char *expected; /* as value_to_string() renders it */
+} GoodCase;
+
+static const GoodCase good_cases[] = {
+  { "FAPILOG_CORE__LOG_LEVEL", "debug", "log-level", "debug" },
+  { "FAPILOG_CORE__LOG_LEVEL", "INFO", "log-level", "info" },
+  { "FAPILOG_CORE__LOG_LEVEL", "Warning", "log-level", "warning" },
+  { "FAPILOG_CORE__LOG_LEVEL", "warn", "log-level", "warning" },
+  { "FAPILOG_CORE__LOG_LEVEL", " ERROR ", "log-level", "error" },
+  { "FAPILOG_CORE__LOG_LEVEL", "critical", "log-level", "critical" },
+  { "FAPILOG_CORE__LOG_LEVEL", "FATAL", "log-level", "critical" },
+  { "FAPILOG_CORE__LOG_LEVEL", "audit", "log-level", "audit" },
+  { "FAPILOG_CORE__LOG_LEVEL", "\"security\"", "log-level", "security" },
+
+  { "FAPILOG_CORE__MAX_QUEUE_SIZE", "1", "max-queue-size", "1" },
+  { "FAPILOG_CORE__MAX_QUEUE_SIZE", "500", "max-queue-size", "500" },
+  { "FAPILOG_CORE__MAX_QUEUE_SIZE", "1000000000", "max-queue-size", "1000000000" },
+  { "FAPILOG_CORE__MAX_QUEUE_SIZE", " +42 ", "max-queue-size", "42" },
+  { "FAPILOG_CORE__MAX_QUEUE_SIZE", "'64'", "max-queue-size", "64" },
+
+  { "FAPILOG_CORE__PROTECTED_QUEUE_SIZE", "250", "protected-queue-size", "250" },
+  { "FAPILOG_CORE__PROTECTED_QUEUE_SIZE", "0", "protected-queue-size", "0" },
+
+  { "FAPILOG_CORE__PROTECTED_LEVELS", "[\"ERROR\",\"CRITICAL\"]", "protected-levels", "ERROR,CRITICAL" },
+  { "FAPILOG_CORE__PROTECTED_LEVELS", "error, audit", "protected-levels", "ERROR,AUDIT" },
+  { "FAPILOG_CORE__PROTECTED_LEVELS", "security,debug,fatal", "protected-levels", "DEBUG,CRITICAL,SECURITY" },
+  { "FAPILOG_CORE__PROTECTED_LEVELS", "[\" warn \"]", "protected-levels", "WARNING" },
+  { "FAPILOG_CORE__PROTECTED_LEVELS", "[]", "protected-levels", "" },
+  { "FAPILOG_CORE__PROTECTED_LEVELS", "", "protected-levels", "" },
+
+  { "FAPILOG_CORE__BATCH_MAX_SIZE", "1", "batch-max-size", "1" },
+  { "FAPILOG_CORE__BATCH_MAX_SIZE", "1000000", "batch-max-size", "1000000" },
+
+  { "FAPILOG_CORE__BATCH_TIMEOUT_SECONDS", "5", "batch-timeout-seconds", "5" },
+  { "FAPILOG_CORE__BATCH_TIMEOUT_SECONDS", "0.25", "batch-timeout-seconds", "0.25" },
+  { "FAPILOG_CORE__BATCH_TIMEOUT_SECONDS", "250ms", "batch-timeout-seconds", "0.25" },
+  { "FAPILOG_CORE__BATCH_TIMEOUT_SECONDS", "30s", "batch-timeout-seconds", "30" },
+  { "FAPILOG_CORE__BATCH_TIMEOUT_SECONDS", "1h", "batch-timeout-seconds", "3600" },
+  { "FAPILOG_CORE__BATCH_TIMEOUT_SECONDS", "1.5m", "batch-timeout-seconds", "90" },
+  { "FAPILOG_CORE__BATCH_TIMEOUT_SECONDS", ".5", "batch-timeout-seconds", "0.5" },
+  { "FAPILOG_CORE__BATCH_TIMEOUT_SECONDS", "1ms", "batch-timeout-seconds", "0.001" },
+  { "FAPILOG_CORE__BATCH_TIMEOUT_SECONDS", "1w", "batch-timeout-seconds", "604800" },
+  { "FAPILOG_CORE__BATCH_TIMEOUT_SECONDS", "365d", "batch-timeout-seconds", "3.1536e+07" },
+
+  { "FAPILOG_CORE__OVERFLOW_POLICY", "block", "overflow-policy", "block" },
+  { "FAPILOG_CORE__OVERFLOW_POLICY", "drop_newest", "overflow-policy", "drop-newest" },
+  { "FAPILOG_CORE__OVERFLOW_POLICY", "DROP_OLDEST", "overflow-policy", "drop-oldest" },
+  { "FAPILOG_CORE__OVERFLOW_POLICY", "drop-oldest", "overflow-policy", "drop-oldest" },
+  { "FAPILOG_CORE__OVERFLOW_POLICY", " Block ", "overflow-policy", "block" },
+
+  { "FAPILOG_CORE__DROP_ON_FULL", "true", "overflow-policy", "drop-newest" },
+  { "FAPILOG_CORE__DROP_ON_FULL", "false", "overflow-policy", "block" },
+  { "FAPILOG_CORE__DROP_ON_FULL", "0", "overflow-policy", "block" },
+  { "FAPILOG_CORE__DROP_ON_FULL", "YES", "overflow-policy", "drop-newest" },
+
+  { "FAPILOG_CORE__BACKPRESSURE_WAIT_MS", "-1", "backpressure-wait-ms", "-1" },
+  { "FAPILOG_CORE__BACKPRESSURE_WAIT_MS", "0", "backpressure-wait-ms", "0" },
+  { "FAPILOG_CORE__BACKPRESSURE_WAIT_MS", "200", "backpressure-wait-ms", "200" },
+  { "FAPILOG_CORE__BACKPRESSURE_WAIT_MS", "2147483647", "backpressure-wait-ms", "2147483647" },
+
+  { "FAPILOG_CORE__SINKS", "[\"stdout_json\",\"http\"]", "sinks", "stdout_json,http" },
+  { "FAPILOG_CORE__SINKS", "stdout_json, rotating_file", "sinks", "stdout_json,rotating_file" },
+  { "FAPILOG_CORE__SINKS", "Stdout-JSON", "sinks", "stdout_json" },
+  { "FAPILOG_CORE__SINKS", "[\"Rotating-File\", \" HTTP \"]", "sinks", "rotating_file,http" },
+  { "FAPILOG_CORE__SINKS", "[]", "sinks", "(null)" },
+  { "FAPILOG_CORE__SINKS", "", "sinks", "(null)" },
+  { "FAPILOG_CORE__SINKS", " , ,", "sinks", "(null)" },
+
+  { "FAPILOG_CORE__SERIALIZE_IN_FLUSH", "false", "serialize-in-flush", "false" },
+  { "FAPILOG_CORE__SERIALIZE_IN_FLUSH", "0", "serialize-in-flush", "false" },
+  { "FAPILOG_CORE__SERIALIZE_IN_FLUSH", "No", "serialize-in-flush", "false" },
+  { "FAPILOG_CORE__SERIALIZE_IN_FLUSH", "OFF", "serialize-in-flush", "false" },
+  { "FAPILOG_CORE__SERIALIZE_IN_FLUSH", "True", "serialize-in-flush", "true" },
+
+  { "FAPILOG_CORE__SINK_WRITE_TIMEOUT_SECONDS", "5", "sink-write-timeout-seconds", "5" },
+  { "FAPILOG_CORE__SINK_WRITE_TIMEOUT_SECONDS", "1500ms", "sink-write-timeout-seconds", "1.5" },
+  { "FAPILOG_CORE__SINK_WRITE_TIMEOUT_SECONDS", "2m", "sink-write-timeout-seconds", "120" },
+
+  { "FAPILOG_CORE__SINK_BACKLOG_SIZE", "123", "sink-backlog-size", "123" },
+  { "FAPILOG_CORE__SINK_BACKLOG_SIZE", "0", "sink-backlog-size", "0" },
+
+  { "FAPILOG_CORE__INTERNAL_LOGGING_ENABLED", "off", "internal-logging-enabled", "false" },
+  { "FAPILOG_CORE__INTERNAL_LOGGING_ENABLED", "FALSE", "internal-logging-enabled", "false" },
+  { "FAPILOG_CORE__INTERNAL_LOGGING_ENABLED", "yes", "internal-logging-enabled", "true" },
+
+  { "FAPILOG_CORE__SHUTDOWN_TIMEOUT_SECONDS", "10", "shutdown-timeout-seconds", "10" },
+  { "FAPILOG_CORE__SHUTDOWN_TIMEOUT_SECONDS", "0.5h", "shutdown-timeout-seconds", "1800" },
+
+  { "FAPILOG_CORE__ATEXIT_DRAIN_ENABLED", "no", "atexit-drain-enabled", "false" },
+  { "FAPILOG_CORE__ATEXIT_DRAIN_ENABLED", "ON", "atexit-drain-enabled", "true" },
+  { "FAPILOG_CORE__ATEXIT_DRAIN_ENABLED", "1", "atexit-drain-enabled", "true" },
+
+  { "FAPILOG_CORE__ATEXIT_DRAIN_TIMEOUT_SECONDS", "0.5", "atexit-drain-timeout-seconds", "0.5" },
+  { "FAPILOG_CORE__ATEXIT_DRAIN_TIMEOUT_SECONDS", "1 m", "atexit-drain-timeout-seconds", "60" },
+
+  { "FAPILOG_SERVICE", "billing", "service", "billing" },
+  { "FAPILOG_ENV", "prod", "env", "prod" },
+  { "ENV", "staging", "env", "staging" },
+  { "FAPILOG_VERSION", "1.2.3", "version", "1.2.3" },
+  { "FAPILOG_FILE__DIRECTORY", "/var/log/app", "file-directory", "/var/log/app" },
+  { "FAPILOG_HTTP__ENDPOINT", "https://logs.example.com/ingest", "http-endpoint",
+    "https://logs.example.com/ingest" },
+};
+
+static void
+test_env_good (gconstpointer data)
+{
+  const GoodCase *c = data;
+  g_autoptr(FapilogSettings) settings = fapilog_settings_new ();
+  g_autoptr(FapilogSettings) defaults = fapilog_settings_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *entry = g_strdup_printf ("%s=%s", c->variable, c->value);
+  guint n_pspecs;
+  g_autofree GParamSpec **pspecs =
+    g_object_class_list_properties (G_OBJECT_GET_CLASS (settings), &n_pspecs);
+
+  g_assert_true (apply_env (settings, &error, "UNRELATED=1", entry, "PATH=/usr/bin", NULL));
+  g_assert_no_error (error);
+
+  assert_property (settings, c->property, c->expected);
+  g_assert_cmpstr (_fapilog_settings_get_source (settings, c->property), ==, "env");
+
+  /* Nothing else moved. */
+  for (guint i = 0; i < n_pspecs; i++)
+    {
+      g_autofree char *actual = NULL;
+      g_autofree char *expected = NULL;
+
+      if (strcmp (pspecs[i]->name, c->property) == 0)
+        continue;
+      actual = property_to_string (settings, pspecs[i]->name);
+      expected = property_to_string (defaults, pspecs[i]->name);
+      g_assert_cmpstr (actual, ==, expected);
+      g_assert_cmpstr (_fapilog_settings_get_source (settings, pspecs[i]->name), ==, "default");
+    }
+}
+
+/* Every variable of the table in the documentation has a good case. */
+static void
+test_env_every_variable_covered (void)
+{
+  static const char * const variables[] = {
+    "FAPILOG_CORE__LOG_LEVEL", "FAPILOG_CORE__MAX_QUEUE_SIZE",
+    "FAPILOG_CORE__PROTECTED_QUEUE_SIZE", "FAPILOG_CORE__PROTECTED_LEVELS",
+    "FAPILOG_CORE__BATCH_MAX_SIZE", "FAPILOG_CORE__BATCH_TIMEOUT_SECONDS",
+    "FAPILOG_CORE__OVERFLOW_POLICY", "FAPILOG_CORE__DROP_ON_FULL",
+    "FAPILOG_CORE__BACKPRESSURE_WAIT_MS", "FAPILOG_CORE__SINKS",
+    "FAPILOG_CORE__SERIALIZE_IN_FLUSH", "FAPILOG_CORE__SINK_WRITE_TIMEOUT_SECONDS",
+    "FAPILOG_CORE__SINK_BACKLOG_SIZE", "FAPILOG_CORE__INTERNAL_LOGGING_ENABLED",
+    "FAPILOG_CORE__SHUTDOWN_TIMEOUT_SECONDS", "FAPILOG_CORE__ATEXIT_DRAIN_ENABLED",
+    "FAPILOG_CORE__ATEXIT_DRAIN_TIMEOUT_SECONDS", "FAPILOG_SERVICE", "FAPILOG_ENV", "ENV",
+    "FAPILOG_VERSION", "FAPILOG_FILE__DIRECTORY", "FAPILOG_HTTP__ENDPOINT",
+  };
+
+  for (gsize v = 0; v < G_N_ELEMENTS (variables); v++)
+    {
+      gboolean found = FALSE;
+
+      for (gsize i = 0; i < G_N_ELEMENTS (good_cases) && !found; i++)
+        found = strcmp (good_cases[i].variable, variables[v]) == 0;
+      if (!found)
+        g_error ("no good case for %s", variables[v]);
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Environment: bad values
+ * ------------------------------------------------------------------------ */
+
+typedef struct {
+  const char *variable;
+  const char *value;
+} BadCase;
+
+static const BadCase bad_cases[] = {
+  { "FAPILOG_CORE__LOG_LEVEL", "verbose" },
+  { "FAPILOG_CORE__LOG_LEVEL", "" },
+  { "FAPILOG_CORE__LOG_LEVEL", "20" },
+  { "FAPILOG_CORE__LOG_LEVEL", "INFOO" },
+
+  { "FAPILOG_CORE__MAX_QUEUE_SIZE", "ten" },
+  { "FAPILOG_CORE__MAX_QUEUE_SIZE", "0" },
+  { "FAPILOG_CORE__MAX_QUEUE_SIZE", "-5" },
+  { "FAPILOG_CORE__MAX_QUEUE_SIZE", "1000000001" },
+  { "FAPILOG_CORE__MAX_QUEUE_SIZE", "1.5" },
+  { "FAPILOG_CORE__MAX_QUEUE_SIZE", "10 MB" },
+  { "FAPILOG_CORE__MAX_QUEUE_SIZE", "99999999999999999999999" },
+  { "FAPILOG_CORE__MAX_QUEUE_SIZE", "" },
+  { "FAPILOG_CORE__MAX_QUEUE_SIZE", "1e3" },
+
+  { "FAPILOG_CORE__PROTECTED_QUEUE_SIZE", "-1" },
+  { "FAPILOG_CORE__PROTECTED_QUEUE_SIZE", "lots" },
+  { "FAPILOG_CORE__PROTECTED_QUEUE_SIZE", "1000000001" },
+
+  { "FAPILOG_CORE__PROTECTED_LEVELS", "[\"ERROR\", 3]" },
+  { "FAPILOG_CORE__PROTECTED_LEVELS", "[\"ERROR\"" },
+  { "FAPILOG_CORE__PROTECTED_LEVELS", "ERROR,EROR" },
+  { "FAPILOG_CORE__PROTECTED_LEVELS", "[\"NOPE\"]" },
+  { "FAPILOG_CORE__PROTECTED_LEVELS", "[null]" },
+
+  { "FAPILOG_CORE__BATCH_MAX_SIZE", "0" },
+  { "FAPILOG_CORE__BATCH_MAX_SIZE", "1000001" },
+  { "FAPILOG_CORE__BATCH_MAX_SIZE", "many" },
+
+  { "FAPILOG_CORE__BATCH_TIMEOUT_SECONDS", "fast" },
+  { "FAPILOG_CORE__BATCH_TIMEOUT_SECONDS", "0" },
+  { "FAPILOG_CORE__BATCH_TIMEOUT_SECONDS", "-1" },
+  { "FAPILOG_CORE__BATCH_TIMEOUT_SECONDS", "nan" },
+  { "FAPILOG_CORE__BATCH_TIMEOUT_SECONDS", "inf" },
+  { "FAPILOG_CORE__BATCH_TIMEOUT_SECONDS", "1e3" },
+  { "FAPILOG_CORE__BATCH_TIMEOUT_SECONDS", "5 minutes" },
+  { "FAPILOG_CORE__BATCH_TIMEOUT_SECONDS", "0.0001" },
+  { "FAPILOG_CORE__BATCH_TIMEOUT_SECONDS", "366d" },
+  { "FAPILOG_CORE__BATCH_TIMEOUT_SECONDS", "daily" },
+  { "FAPILOG_CORE__BATCH_TIMEOUT_SECONDS", "" },
+
+  { "FAPILOG_CORE__OVERFLOW_POLICY", "drop" },
+  { "FAPILOG_CORE__OVERFLOW_POLICY", "newest" },
+  { "FAPILOG_CORE__OVERFLOW_POLICY", "" },
+
+  { "FAPILOG_CORE__DROP_ON_FULL", "maybe" },
+  { "FAPILOG_CORE__DROP_ON_FULL", "2" },
+
+  { "FAPILOG_CORE__BACKPRESSURE_WAIT_MS", "-2" },
+  { "FAPILOG_CORE__BACKPRESSURE_WAIT_MS", "50ms" },
+  { "FAPILOG_CORE__BACKPRESSURE_WAIT_MS", "forever" },
+  { "FAPILOG_CORE__BACKPRESSURE_WAIT_MS", "2147483648" },
+
+  { "FAPILOG_CORE__SINKS", "[\"stdout_json\", 1]" },
+  { "FAPILOG_CORE__SINKS", "[\"stdout_json\"" },
+  { "FAPILOG_CORE__SINKS", "[stdout_json]" },
+
+  { "FAPILOG_CORE__SERIALIZE_IN_FLUSH", "yep" },
+  { "FAPILOG_CORE__SERIALIZE_IN_FLUSH", "" },
+  { "FAPILOG_CORE__SERIALIZE_IN_FLUSH", "2" },
+
+  { "FAPILOG_CORE__SINK_WRITE_TIMEOUT_SECONDS", "soon" },
+  { "FAPILOG_CORE__SINK_WRITE_TIMEOUT_SECONDS", "0" },
+
+  { "FAPILOG_CORE__SINK_BACKLOG_SIZE", "-3" },
+  { "FAPILOG_CORE__SINK_BACKLOG_SIZE", "big" },
+
+  { "FAPILOG_CORE__INTERNAL_LOGGING_ENABLED", "enabled" },
+
+  { "FAPILOG_CORE__SHUTDOWN_TIMEOUT_SECONDS", "-3" },
+  { "FAPILOG_CORE__SHUTDOWN_TIMEOUT_SECONDS", "NaN" },
+
+  { "FAPILOG_CORE__ATEXIT_DRAIN_ENABLED", "nope" },
+
+  { "FAPILOG_CORE__ATEXIT_DRAIN_TIMEOUT_SECONDS", "1y" },
+  { "FAPILOG_CORE__ATEXIT_DRAIN_TIMEOUT_SECONDS", "0ms" },
+};
+
+static void
+test_env_bad (gconstpointer data)
+{
+  const BadCase *c = data;
+  /* Good variables next to the bad one: none of them may be applied. */
+  static const char * const good[] = {
+    "FAPILOG_SERVICE=changed",
+    "FAPILOG_CORE__LOG_LEVEL=debug",
+    "FAPILOG_CORE__BATCH_MAX_SIZE=3",
+    "FAPILOG_CORE__SINKS=http",
+  };
+  g_autoptr(FapilogSettings) settings = fapilog_settings_new ();
+  g_autoptr(FapilogSettings) reference = fapilog_settings_new ();
+  g_autoptr(GPtrArray) envp = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fragment = quoted_fragment (c->value);
+  NotifyLog log;
+
+  /* Start from non-default values, set the same way in both objects, so
+   * "unchanged" also covers values and sources other than the defaults. */
+  g_object_set (settings, "max-queue-size", 321, NULL);
+  g_object_set (reference, "max-queue-size", 321, NULL);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (good); i++)
+    if (!g_str_has_prefix (good[i], c->variable) || good[i][strlen (c->variable)] != '=')
+      g_ptr_array_add (envp, g_strdup (good[i]));
+  g_ptr_array_add (envp, g_strdup_printf ("%s=%s", c->variable, c->value));
+  g_ptr_array_add (envp, NULL);
+
+  notify_log_init (&log, settings);
+  g_assert_false (fapilog_settings_apply_environment (settings,
+                                                      (const char * const *) envp->pdata,
+                                                      &error));
+  g_assert_error (error, FAPILOG_CONFIG_ERROR, FAPILOG_CONFIG_ERROR_INVALID_VALUE);
+
+  if (!g_str_has_prefix (error->message, c->variable) ||
+      strstr (error->message, fragment) == NULL ||
+      strstr (error->message, "expected") == NULL)
+    g_error ("message \"%s\" does not name %s, quote the value and list the accepted forms",
+             error->message, c->variable);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+
+  g_assert_cmpuint (log.total, ==, 0);
+  assert_same_settings (settings, reference);
+  notify_log_clear (&log, settings);
+}
+
+/* The two messages quoted in the design, word for word. */
+static void
+test_env_error_messages (void)
+{
+  g_autoptr(FapilogSettings) settings = fapilog_settings_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (apply_env (settings, &error, "FAPILOG_CORE__MAX_QUEUE_SIZE=ten", NULL));
+  g_assert_error (error, FAPILOG_CONFIG_ERROR, FAPILOG_CONFIG_ERROR_INVALID_VALUE);
+  g_assert_cmpstr (error->message, ==,
+                   "FAPILOG_CORE__MAX_QUEUE_SIZE: invalid value \"ten\": "
+                   "expected a whole number from 1 to 1000000000");
+  g_clear_error (&error);
+
+  g_assert_false (apply_env (settings, &error, "FAPILOG_CORE__BATCH_TIMEOUT_SECONDS=fast", NULL));
+  g_assert_error (error, FAPILOG_CONFIG_ERROR, FAPILOG_CONFIG_ERROR_INVALID_VALUE);
+  g_assert_cmpstr (error->message, ==,
+                   "FAPILOG_CORE__BATCH_TIMEOUT_SECONDS: invalid value \"fast\": "
+                   "expected a duration such as 5, 0.25, 250ms, 30s, 1h");
+  g_clear_error (&error);
+
+  /* The variable is named as the program spelled it in our table, and
+   * the value as the environment held it. */
+  g_assert_false (apply_env (settings, &error, "fapilog_core__overflow_policy=Drop", NULL));
+  g_assert_cmpstr (error->message, ==,
+                   "FAPILOG_CORE__OVERFLOW_POLICY: invalid value \"Drop\": "
+                   "expected one of block, drop_newest, drop_oldest");
+}
+
+/* With several bad variables the first in the documented table is
+ * reported, whatever their order in envp. */
+static void
+test_env_first_error (void)
+{
+  g_autoptr(FapilogSettings) settings = fapilog_settings_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (apply_env (settings, &error,
+                             "FAPILOG_CORE__BATCH_MAX_SIZE=zero",
+                             "FAPILOG_CORE__LOG_LEVEL=loud",
+                             NULL));
+  g_assert_error (error, FAPILOG_CONFIG_ERROR, FAPILOG_CONFIG_ERROR_INVALID_VALUE);
+  g_assert_true (g_str_has_prefix (error->message, "FAPILOG_CORE__LOG_LEVEL:"));
+}
+
+/* ------------------------------------------------------------------------
+ * Environment: names, aliases, precedence
+ * ------------------------------------------------------------------------ */
+
+static void
+test_env_drop_on_full (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  {
+    g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+
+    g_object_set (s, "overflow-policy", FAPILOG_OVERFLOW_BLOCK, NULL);
+    g_assert_true (apply_env (s, &error, "FAPILOG_CORE__DROP_ON_FULL=true", NULL));
+    g_assert_cmpint (s->overflow_policy, ==, FAPILOG_OVERFLOW_DROP_NEWEST);
+    g_assert_true (apply_env (s, &error, "FAPILOG_CORE__DROP_ON_FULL=off", NULL));
+    g_assert_cmpint (s->overflow_policy, ==, FAPILOG_OVERFLOW_BLOCK);
+    g_assert_cmpstr (_fapilog_settings_get_source (s, "overflow-policy"), ==, "env");
+  }
+
+  /* OVERFLOW_POLICY wins, in either order. */
+  {
+    g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+
+    g_assert_true (apply_env (s, &error,
+                              "FAPILOG_CORE__OVERFLOW_POLICY=drop_oldest",
+                              "FAPILOG_CORE__DROP_ON_FULL=false", NULL));
+    g_assert_cmpint (s->overflow_policy, ==, FAPILOG_OVERFLOW_DROP_OLDEST);
+  }
+  {
+    g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+
+    g_assert_true (apply_env (s, &error,
+                              "FAPILOG_CORE__DROP_ON_FULL=true",
+                              "FAPILOG_CORE__OVERFLOW_POLICY=block", NULL));
+    g_assert_cmpint (s->overflow_policy, ==, FAPILOG_OVERFLOW_BLOCK);
+  }
+
+  /* The losing alias is still validated: a typo is never silent. */
+  {
+    g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+
+    g_assert_false (apply_env (s, &error,
+                               "FAPILOG_CORE__OVERFLOW_POLICY=block",
+                               "FAPILOG_CORE__DROP_ON_FULL=ture", NULL));
+    g_assert_error (error, FAPILOG_CONFIG_ERROR, FAPILOG_CONFIG_ERROR_INVALID_VALUE);
+    g_assert_true (g_str_has_prefix (error->message, "FAPILOG_CORE__DROP_ON_FULL:"));
+    g_assert_cmpint (s->overflow_policy, ==, FAPILOG_OVERFLOW_DROP_NEWEST);
+  }
+}
+
+static void
+test_env_case_insensitive_names (void)
+{
+  g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (apply_env (s, &error,
+                            "fapilog_core__log_level=debug",
+                            "Fapilog_Core__Max_Queue_Size=7",
+                            "fapilog_service=svc",
+                            "FAPILOG_core__SINKS=http",
+                            NULL));
+  g_assert_no_error (error);
+  g_assert_cmpint (s->log_level, ==, FAPILOG_LEVEL_DEBUG);
+  g_assert_cmpuint (s->max_queue_size, ==, 7);
+  g_assert_cmpstr (s->service, ==, "svc");
+  g_assert_cmpstr (s->sinks[0], ==, "http");
+}
+
+static void
+test_env_last_wins (void)
+{
+  g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+  g_autoptr(GError) error = NULL;
+
+  /* The earlier, overridden value is not even looked at. */
+  g_assert_true (apply_env (s, &error,
+                            "FAPILOG_CORE__BATCH_MAX_SIZE=bad",
+                            "fapilog_core__batch_max_size=9",
+                            "FAPILOG_SERVICE=one",
+                            "FAPILOG_SERVICE=two",
+                            NULL));
+  g_assert_no_error (error);
+  g_assert_cmpuint (s->batch_max_size, ==, 9);
+  g_assert_cmpstr (s->service, ==, "two");
+
+  g_assert_false (apply_env (s, &error,
+                             "FAPILOG_CORE__BATCH_MAX_SIZE=9",
+                             "FAPILOG_CORE__BATCH_MAX_SIZE=bad",
+                             NULL));
+  g_assert_error (error, FAPILOG_CONFIG_ERROR, FAPILOG_CONFIG_ERROR_INVALID_VALUE);
+}
+
+static void
+test_env_env_precedence (void)
+{
+  static const struct {
+    const char *entries[3];
+    const char *expected;
+  } cases[] = {
+    { { "ENV=staging", NULL }, "staging" },
+    { { "FAPILOG_ENV=prod", "ENV=staging", NULL }, "prod" },
+    { { "ENV=staging", "FAPILOG_ENV=prod", NULL }, "prod" },
+    { { "FAPILOG_ENV=", "ENV=staging", NULL }, "staging" },
+    { { "fapilog_env=prod", "ENV=staging", NULL }, "prod" },
+    /* ENV is not ours: only the exact name counts. */
+    { { "env=lower", "Env=mixed", NULL }, "dev" },
+    { { "FAPILOG_ENV=", NULL }, "dev" },
+    { { NULL }, "dev" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (fapilog_settings_apply_environment (s, cases[i].entries, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (s->env, ==, cases[i].expected);
+      g_assert_cmpstr (_fapilog_settings_get_source (s, "env"), ==,
+                       strcmp (cases[i].expected, "dev") == 0 ? "default" : "env");
+    }
+}
+
+static void
+test_env_empty_text (void)
+{
+  g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_object_set (s, "version", "9", NULL);
+  g_assert_true (apply_env (s, &error,
+                            "FAPILOG_SERVICE=",
+                            "FAPILOG_VERSION=",
+                            "FAPILOG_FILE__DIRECTORY=",
+                            "FAPILOG_HTTP__ENDPOINT=",
+                            NULL));
+  g_assert_cmpstr (s->service, ==, "fapilog");
+  g_assert_cmpstr (_fapilog_settings_get_source (s, "service"), ==, "default");
+  g_assert_cmpstr (s->version, ==, "9");
+  g_assert_null (s->file_directory);
+  g_assert_null (s->http_endpoint);
+}
+
+static void
+test_env_ignored (void)
+{
+  g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+  g_autoptr(FapilogSettings) reference = fapilog_settings_new ();
+  g_autoptr(GError) error = NULL;
+  NotifyLog log;
+
+  notify_log_init (&log, s);
+  g_assert_true (apply_env (s, &error,
+                            "FAPILOG_CORE__WORKER_COUNT=banana",
+                            "FAPILOG_CORE__ENRICHERS=[broken",
+                            "FAPILOG_CORE__LOG_LEVELS=nope",
+                            "FAPILOG_CORE__LOG_LEVEL_X=nope",
+                            "XFAPILOG_CORE__LOG_LEVEL=nope",
+                            "FAPILOG_NOPE=1",
+                            "FAPILOG_CORE__LOG_LEVEL",
+                            "=FAPILOG_CORE__LOG_LEVEL=nope",
+                            "FAPILOG_HTTP__HEADERS={",
+                            "",
+                            NULL));
+  g_assert_no_error (error);
+  g_assert_cmpuint (log.total, ==, 0);
+  assert_same_settings (s, reference);
+  notify_log_clear (&log, s);
+}
+
+static void
+test_env_notifications (void)
+{
+  g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+  g_autoptr(GError) error = NULL;
+  NotifyLog log;
+
+  notify_log_init (&log, s);
+
+  /* Values equal to the current ones: recorded as coming from the
+   * environment, but nothing changed, so nothing is notified. */
+  g_assert_true (apply_env (s, &error,
+                            "FAPILOG_CORE__LOG_LEVEL=INFO",
+                            "FAPILOG_CORE__MAX_QUEUE_SIZE=10000",
+                            "FAPILOG_CORE__PROTECTED_LEVELS=security,audit,critical,error",
+                            "FAPILOG_CORE__DROP_ON_FULL=true",
+                            "FAPILOG_SERVICE=fapilog",
+                            NULL));
+  g_assert_cmpuint (log.total, ==, 0);
+  g_assert_cmpstr (_fapilog_settings_get_source (s, "log-level"), ==, "env");
+  g_assert_cmpstr (_fapilog_settings_get_source (s, "overflow-policy"), ==, "env");
+
+  /* Changes: one notification per changed property. */
+  g_assert_true (apply_env (s, &error,
+                            "FAPILOG_CORE__LOG_LEVEL=debug",
+                            "FAPILOG_CORE__MAX_QUEUE_SIZE=10000",
+                            "FAPILOG_CORE__OVERFLOW_POLICY=block",
+                            "FAPILOG_CORE__DROP_ON_FULL=true",
+                            "FAPILOG_CORE__SINKS=a,b",
+                            NULL));
+  g_assert_cmpuint (log.total, ==, 3);
+  g_assert_cmpuint (notify_count (&log, "log-level"), ==, 1);
+  g_assert_cmpuint (notify_count (&log, "overflow-policy"), ==, 1);
+  g_assert_cmpuint (notify_count (&log, "sinks"), ==, 1);
+
+  notify_log_clear (&log, s);
+}
+
+/* envp = NULL reads the process environment. The test first removes
+ * every variable that could matter from this (single-threaded) test
+ * process, so what it finds is only what it set. A subprocess would be
+ * tidier, but GLib's child watch thread shows up as a leak in valgrind. */
+static void
+test_env_process (void)
+{
+  g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) names = g_listenv ();
+
+  for (guint i = 0; names[i] != NULL; i++)
+    if (g_ascii_strncasecmp (names[i], "FAPILOG_", 8) == 0 || strcmp (names[i], "ENV") == 0)
+      g_unsetenv (names[i]);
+
+  g_setenv ("FAPILOG_CORE__MAX_QUEUE_SIZE", "4321", TRUE);
+  g_setenv ("ENV", "from-process", TRUE);
+  g_assert_true (fapilog_settings_apply_environment (s, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (s->max_queue_size, ==, 4321);
+  g_assert_cmpstr (s->env, ==, "from-process");
+
+  g_setenv ("FAPILOG_CORE__MAX_QUEUE_SIZE", "lots", TRUE);
+  g_assert_false (fapilog_settings_apply_environment (s, NULL, &error));
+  g_assert_error (error, FAPILOG_CONFIG_ERROR, FAPILOG_CONFIG_ERROR_INVALID_VALUE);
+  g_assert_cmpuint (s->max_queue_size, ==, 4321);
+
+  g_unsetenv ("FAPILOG_CORE__MAX_QUEUE_SIZE");
+  g_unsetenv ("ENV");
+}
+
+/* ------------------------------------------------------------------------
+ * Copy and sources
+ * ------------------------------------------------------------------------ */
+
+static void
+test_copy (void)
+{
+  g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+  g_autoptr(FapilogSettings) copy = NULL;
+  g_autoptr(FapilogSettings) default_copy = NULL;
+  g_autoptr(FapilogSettings) defaults = fapilog_settings_new ();
+  g_autoptr(GError) error = NULL;
+  const char *levels[] = { "DEBUG", "SECURITY", NULL };
+  const char *other_sinks[] = { "other", NULL };
+
+  default_copy = fapilog_settings_copy (defaults);
+  assert_same_settings (default_copy, defaults);
+
+  g_assert_true (apply_env (s, &error,
+                            "FAPILOG_CORE__MAX_QUEUE_SIZE=77",
+                            "FAPILOG_CORE__SINKS=stdout_json,http",
+                            "FAPILOG_CORE__BATCH_TIMEOUT_SECONDS=2s",
+                            "FAPILOG_VERSION=3.1",
+                            NULL));
+  g_object_set (s,
+                "log-level", FAPILOG_LEVEL_WARNING,
+                "protected-levels", levels,
+                "overflow-policy", FAPILOG_OVERFLOW_DROP_OLDEST,
+                "backpressure-wait-ms", -1,
+                "serialize-in-flush", FALSE,
+                "internal-logging-enabled", FALSE,
+                "atexit-drain-enabled", FALSE,
+                "service", "svc",
+                "file-directory", "/tmp/logs",
+                "http-endpoint", "http://localhost:1/",
+                "protected-queue-size", 11,
+                "sink-backlog-size", 12,
+                "batch-max-size", 13,
+                "sink-write-timeout-seconds", 14.0,
+                "shutdown-timeout-seconds", 15.0,
+                "atexit-drain-timeout-seconds", 16.0,
+                "env", "qa",
+                NULL);
+
+  copy = fapilog_settings_copy (s);
+  g_assert_true (copy != s);
+  assert_same_settings (copy, s);
+  g_assert_cmpstr (_fapilog_settings_get_source (copy, "max-queue-size"), ==, "env");
+  g_assert_cmpstr (_fapilog_settings_get_source (copy, "service"), ==, "code");
+
+  /* Independent storage. */
+  g_assert_true (copy->sinks != s->sinks);
+  g_object_set (copy, "sinks", other_sinks, "service", "changed", "max-queue-size", 1, NULL);
+  g_assert_cmpstr (s->sinks[0], ==, "stdout_json");
+  g_assert_cmpstr (s->service, ==, "svc");
+  g_assert_cmpuint (s->max_queue_size, ==, 77);
+}
+
+static void
+test_sources (void)
+{
+  g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+  g_autoptr(FapilogSettings) constructed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpstr (_fapilog_settings_get_source (s, "log-level"), ==, "default");
+  g_assert_null (_fapilog_settings_get_source (s, "no-such-property"));
+
+  g_assert_true (apply_env (s, &error, "FAPILOG_CORE__LOG_LEVEL=error", NULL));
+  g_assert_cmpstr (_fapilog_settings_get_source (s, "log-level"), ==, "env");
+  /* GObject's underscore spelling finds the same property. */
+  g_assert_cmpstr (_fapilog_settings_get_source (s, "log_level"), ==, "env");
+
+  /* Code after the environment, even with the same value, is code... */
+  g_object_set (s, "log-level", FAPILOG_LEVEL_ERROR, NULL);
+  g_assert_cmpstr (_fapilog_settings_get_source (s, "log-level"), ==, "code");
+
+  /* ...and the environment applied later takes over again. */
+  g_assert_true (apply_env (s, &error, "FAPILOG_CORE__LOG_LEVEL=debug", NULL));
+  g_assert_cmpstr (_fapilog_settings_get_source (s, "log-level"), ==, "env");
+
+  g_assert_cmpstr (_fapilog_settings_get_source (s, "max-queue-size"), ==, "default");
+
+  constructed = g_object_new (FAPILOG_TYPE_SETTINGS, "max-queue-size", 5, NULL);
+  g_assert_cmpstr (_fapilog_settings_get_source (constructed, "max-queue-size"), ==, "code");
+  g_assert_cmpstr (_fapilog_settings_get_source (constructed, "batch-max-size"), ==, "default");
+}
+
+static void
+test_bad_arguments (void)
+{
+  g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+  guint64 size = 7;
+
+  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_CRITICAL, "*FAPILOG_IS_SETTINGS*");
+  g_assert_false (fapilog_settings_apply_environment (NULL, NULL, NULL));
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_CRITICAL, "*FAPILOG_IS_SETTINGS*");
+  g_assert_null (fapilog_settings_copy (NULL));
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_CRITICAL, "*value != NULL*");
+  g_assert_false (_fapilog_parse_size ("X", NULL, &size, NULL));
+  g_test_assert_expected_messages ();
+  g_assert_cmpuint (size, ==, 7);
+
+  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_CRITICAL, "*property != NULL*");
+  g_assert_null (_fapilog_settings_get_source (s, NULL));
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_CRITICAL, "*name != NULL*");
+  g_assert_null (_fapilog_normalize_name (NULL));
+  g_test_assert_expected_messages ();
+}
+
+/* ------------------------------------------------------------------------
+ * Value parsers
+ * ------------------------------------------------------------------------ */
+
+static void
+assert_invalid (GError     *error,
+                const char *variable,
+                const char *value,
+                const char *expected_words)
+{
+  g_autofree char *fragment = quoted_fragment (value);
+
+  g_assert_error (error, FAPILOG_CONFIG_ERROR, FAPILOG_CONFIG_ERROR_INVALID_VALUE);
+  if (!g_str_has_prefix (error->message, variable) ||
+      strstr (error->message, fragment) == NULL ||
+      strstr (error->message, expected_words) == NULL)
+    g_error ("unexpected message for \"%s\": %s", value, error->message);
+}
+
+static void
+test_parse_size (void)
+{
+  static const struct {
+    const char *text;
+    guint64     bytes;
+  } good[] = {
+    { "10485760", 10485760 },
+    { "10 MB", 10485760 },
+    { "10MiB", 10485760 },
+    { "10mb", 10485760 },
+    { "1.5KB", 1536 },
+    { "1.5 KB", 1536 },
+    { "\"5 gb\"", G_GUINT64_CONSTANT (5) << 30 },
+    { "'2 KiB'", 2048 },
+    { " \" 3 kib \" ", 3072 },
+    { "512b", 512 },
+    { "512 B", 512 },
+    { "0", 0 },
+    { "1 TB", G_GUINT64_CONSTANT (1) << 40 },
+    { "2TiB", G_GUINT64_CONSTANT (2) << 40 },
+    { "1 GiB", G_GUINT64_CONSTANT (1) << 30 },
+    { "1.5", 1 },
+    { ".5KB", 512 },
+    { "0.5 kb", 512 },
+    { "1.0009765625 KB", 1025 },
+    { "1.", 1 },
+    { "18446744073709551615", G_MAXUINT64 },
+    { "16777215 TB", G_MAXUINT64 - ((G_GUINT64_CONSTANT (1) << 40) - 1) },
+  };
+  static const char * const bad[] = {
+    "", "  ", "-1", "-1 MB", "+1", "ten", "10 XB", "10 M", "10 K", "MB", ".",
+    "18446744073709551616", "16777216 TB", "1e3", "nan", "inf", "10 MB extra",
+    "\"10 MB", "0x10", "1,5 KB", "10 MB MB", "1.5.5 KB",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      guint64 bytes = 0;
+
+      if (!_fapilog_parse_size ("FAPILOG_FILE__MAX_BYTES", good[i].text, &bytes, &error))
+        g_error ("\"%s\": %s", good[i].text, error->message);
+      if (bytes != good[i].bytes)
+        g_error ("\"%s\" gave %" G_GUINT64_FORMAT ", expected %" G_GUINT64_FORMAT,
+                 good[i].text, bytes, good[i].bytes);
+    }
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      guint64 bytes = 99;
+
+      if (_fapilog_parse_size ("FAPILOG_FILE__MAX_BYTES", bad[i], &bytes, &error))
+        g_error ("\"%s\" was accepted as %" G_GUINT64_FORMAT, bad[i], bytes);
+      g_assert_cmpuint (bytes, ==, 99);
+      assert_invalid (error, "FAPILOG_FILE__MAX_BYTES", bad[i], "expected a size such as");
+    }
+}
+
+static void
+test_parse_duration (void)
+{
+  static const struct {
+    const char *text;
+    gboolean    keywords;
+    double      seconds;
+  } good[] = {
+    { "5", FALSE, 5 },
+    { "0.25", FALSE, 0.25 },
+    { "250ms", FALSE, 0.25 },
+    { "30s", FALSE, 30 },
+    { "1h", FALSE, 3600 },
+    { "5m", FALSE, 300 },
+    { "2d", FALSE, 172800 },
+    { "1w", FALSE, 604800 },
+    { "1.5h", FALSE, 5400 },
+    { "30 S", FALSE, 30 },
+    { "100MS", FALSE, 0.1 },
+    { "\"10s\"", FALSE, 10 },
+    { " 7 ", FALSE, 7 },
+    { "0", FALSE, 0 },
+    { "daily", TRUE, 86400 },
+    { "Hourly", TRUE, 3600 },
+    { "WEEKLY", TRUE, 604800 },
+    { "1h", TRUE, 3600 },
+  };
+  static const struct {
+    const char *text;
+    gboolean    keywords;
+  } bad[] = {
+    { "-1", FALSE }, { "-1s", TRUE }, { "nan", FALSE }, { "NaN", TRUE }, { "inf", FALSE },
+    { "infinity", TRUE }, { "fast", FALSE }, { "1e3", FALSE }, { "5 minutes", FALSE },
+    { "", FALSE }, { "1hh", FALSE }, { "1.2.3", FALSE }, { "s", FALSE }, { "10ms5", FALSE },
+    { "daily", FALSE }, { "monthly", TRUE }, { "+5", FALSE }, { "0x10", FALSE },
+  };
+  g_autofree char *huge = g_strnfill (400, '9');
+
+  for (gsize i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      double seconds = -1;
+
+      if (!_fapilog_parse_duration ("X", good[i].text, good[i].keywords, &seconds, &error))
+        g_error ("\"%s\": %s", good[i].text, error->message);
+      g_assert_cmpfloat_with_epsilon (seconds, good[i].seconds, 1e-9);
+    }
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      double seconds = -1;
+
+      if (_fapilog_parse_duration ("FAPILOG_FILE__INTERVAL_SECONDS", bad[i].text,
+                                   bad[i].keywords, &seconds, &error))
+        g_error ("\"%s\" was accepted as %g", bad[i].text, seconds);
+      g_assert_cmpfloat (seconds, ==, -1);
+      assert_invalid (error, "FAPILOG_FILE__INTERVAL_SECONDS", bad[i].text,
+                      "expected a duration such as 5, 0.25, 250ms, 30s, 1h");
+      if (bad[i].keywords)
+        g_assert_nonnull (strstr (error->message, "hourly, daily, weekly"));
+      else
+        g_assert_null (strstr (error->message, "hourly, daily, weekly"));
+    }
+
+  /* 400 digits overflow a double to infinity: rejected, not accepted as inf. */
+  {
+    g_autoptr(GError) error = NULL;
+    double seconds = -1;
+
+    g_assert_false (_fapilog_parse_duration ("X", huge, FALSE, &seconds, &error));
+    g_assert_error (error, FAPILOG_CONFIG_ERROR, FAPILOG_CONFIG_ERROR_INVALID_VALUE);
+  }
+}
+
+static void
+test_parse_boolean (void)
+{
+  static const struct {
+    const char *text;
+    gboolean    value;
+  } good[] = {
+    { "true", TRUE }, { "TRUE", TRUE }, { "True", TRUE }, { "1", TRUE }, { "yes", TRUE },
+    { "YES", TRUE }, { "on", TRUE }, { "On", TRUE }, { " true ", TRUE }, { "\"yes\"", TRUE },
+    { "false", FALSE }, { "FALSE", FALSE }, { "0", FALSE }, { "no", FALSE }, { "No", FALSE },
+    { "off", FALSE }, { "OFF", FALSE },
+  };
+  static const char * const bad[] = { "", "2", "-1", "y", "n", "t", "f", "truee", "enabled", "01" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gboolean value = !good[i].value;
+
+      g_assert_true (_fapilog_parse_boolean ("X", good[i].text, &value, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (value, ==, good[i].value);
+    }
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gboolean value = 42;
+
+      g_assert_false (_fapilog_parse_boolean ("FAPILOG_CORE__SERIALIZE_IN_FLUSH", bad[i], &value, &error));
+      g_assert_cmpint (value, ==, 42);
+      assert_invalid (error, "FAPILOG_CORE__SERIALIZE_IN_FLUSH", bad[i],
+                      "true, false, 1, 0, yes, no, on or off");
+    }
+}
+
+static void
+test_parse_int (void)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 n = 0;
+
+  g_assert_true (_fapilog_parse_int ("X", "5", 1, 10, &n, &error));
+  g_assert_cmpint (n, ==, 5);
+  g_assert_true (_fapilog_parse_int ("X", " +10 ", 1, 10, &n, &error));
+  g_assert_cmpint (n, ==, 10);
+  g_assert_true (_fapilog_parse_int ("X", "-0", 0, 10, &n, &error));
+  g_assert_cmpint (n, ==, 0);
+  g_assert_true (_fapilog_parse_int ("X", "-9223372036854775808", G_MININT64, G_MAXINT64, &n, &error));
+  g_assert_cmpint (n, ==, G_MININT64);
+  g_assert_true (_fapilog_parse_int ("X", "9223372036854775807", G_MININT64, G_MAXINT64, &n, &error));
+  g_assert_cmpint (n, ==, G_MAXINT64);
+  g_assert_no_error (error);
+
+  n = 3;
+  g_assert_false (_fapilog_parse_int ("V", "11", 1, 10, &n, &error));
+  g_assert_cmpstr (error->message, ==, "V: invalid value \"11\": expected a whole number from 1 to 10");
+  g_clear_error (&error);
+  g_assert_false (_fapilog_parse_int ("V", "x", 0, G_MAXINT64, &n, &error));
+  g_assert_cmpstr (error->message, ==, "V: invalid value \"x\": expected a whole number of at least 0");
+  g_clear_error (&error);
+
+  {
+    static const char * const bad[] = {
+      "", "-", "+", "5.0", "1e2", "0x10", "1 0", "10_000", "9223372036854775808",
+      "-9223372036854775809", "99999999999999999999999999", "--1",
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        if (_fapilog_parse_int ("V", bad[i], G_MININT64, G_MAXINT64, &n, &error))
+          g_error ("\"%s\" was accepted as %" G_GINT64_FORMAT, bad[i], n);
+        assert_invalid (error, "V", bad[i], "expected a whole number");
+        g_clear_error (&error);
+      }
+  }
+  g_assert_cmpint (n, ==, 3);
+}
+
+static void
+test_parse_level (void)
+{
+  static const struct {
+    const char  *text;
+    FapilogLevel level;
+  } good[] = {
+    { "DEBUG", FAPILOG_LEVEL_DEBUG }, { "info", FAPILOG_LEVEL_INFO },
+    { "Warning", FAPILOG_LEVEL_WARNING }, { "WARN", FAPILOG_LEVEL_WARNING },
+    { "error", FAPILOG_LEVEL_ERROR }, { "CRITICAL", FAPILOG_LEVEL_CRITICAL },
+    { "fatal", FAPILOG_LEVEL_CRITICAL }, { "Audit", FAPILOG_LEVEL_AUDIT },
+    { " security ", FAPILOG_LEVEL_SECURITY },
+  };
+  static const char * const bad[] = { "", "TRACE", "20", "ERR", "info!" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      FapilogLevel level = 0;
+
+      g_assert_true (_fapilog_parse_level ("X", good[i].text, &level, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (level, ==, good[i].level);
+    }
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      FapilogLevel level = 0;
+
+      g_assert_false (_fapilog_parse_level ("X", bad[i], &level, &error));
+      g_assert_cmpint (level, ==, 0);
+      assert_invalid (error, "X", bad[i], "DEBUG, INFO, WARNING, ERROR, CRITICAL, AUDIT or SECURITY");
+    }
+}
+
+static void
+test_parse_string_list (void)
+{
+  static const struct {
+    const char *text;
+    const char *joined; /* items joined with '|' */
+  } good[] = {
+    { "[\"stdout_json\",\"rotating_file\"]", "stdout_json|rotating_file" },
+    { "  [ \"a\" , \" b \", \"\" ]  ", "a|b" },
+    { "[]", "" },
+    { "", "" },
+    { "a,b", "a|b" },
+    { " a , b ,, c ", "a|b|c" },
+    { "single", "single" },
+    { "\"a\", 'b'", "a|b" },
+    { "[\"with,comma\"]", "with,comma" },
+  };
+  static const char * const bad[] = {
+    "[1]", "[\"a\", null]", "[\"a\", [\"b\"]]", "[\"a\", {}]", "[\"a\"", "[a,b]", "[true]",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_auto(GStrv) items = NULL;
+      g_autofree char *joined = NULL;
+
+      if (!_fapilog_parse_string_list ("X", good[i].text, &items, &error))
+        g_error ("\"%s\": %s", good[i].text, error->message);
+      /* Never NULL, even when empty: callers tell "[]" from unset. */
+      g_assert_nonnull (items);
+      joined = g_strjoinv ("|", items);
+      g_assert_cmpstr (joined, ==, good[i].joined);
+    }
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      char **items = NULL;
+
+      if (_fapilog_parse_string_list ("FAPILOG_CORE__SINKS", bad[i], &items, &error))
+        g_error ("\"%s\" was accepted", bad[i]);
+      g_assert_null (items);
+      assert_invalid (error, "FAPILOG_CORE__SINKS", bad[i], "expected a JSON list of strings");
+    }
+}
+
+static void
+test_parse_choice (void)
+{
+  static const char * const choices[] = { "json", "text", "drop_newest", NULL };
+  g_autoptr(GError) error = NULL;
+  guint index = 99;
+
+  g_assert_true (_fapilog_parse_choice ("X", "TEXT", choices, &index, &error));
+  g_assert_cmpuint (index, ==, 1);
+  g_assert_true (_fapilog_parse_choice ("X", " 'Drop-Newest' ", choices, &index, &error));
+  g_assert_cmpuint (index, ==, 2);
+  g_assert_no_error (error);
+
+  index = 99;
+  g_assert_false (_fapilog_parse_choice ("FAPILOG_FILE__MODE", "xml", choices, &index, &error));
+  g_assert_cmpuint (index, ==, 99);
+  g_assert_cmpstr (error->message, ==,
+                   "FAPILOG_FILE__MODE: invalid value \"xml\": expected one of json, text, drop_newest");
+}
+
+static void
+test_normalize_name (void)
+{
+  static const struct {
+    const char *in;
+    const char *out;
+  } cases[] = {
+    { "Stdout-JSON", "stdout_json" },
+    { "rotating_file", "rotating_file" },
+    { "HTTP", "http" },
+    { "a-b-c", "a_b_c" },
+    { "", "" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *normalized = _fapilog_normalize_name (cases[i].in);
+
+      g_assert_cmpstr (normalized, ==, cases[i].out);
+    }
+}
+
+/* Whatever bytes the environment holds, the message stays one line of
+ * valid UTF-8 of bounded length. */
+static void
+test_error_quoting (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *long_value = g_strnfill (10000, 'x');
+  gboolean b;
+
+  g_assert_false (_fapilog_parse_boolean ("X", "a\nb\tc\x01\xff\"\\", &b, &error));
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_assert_null (strchr (error->message, '\n'));
+  g_assert_cmpstr (error->message, ==,
+                   "X: invalid value \"a\\nb\\tc\\x01\\xff\\\"\\\\\": "
+                   "expected a boolean: true, false, 1, 0, yes, no, on or off");
+  g_clear_error (&error);
+
+  /* Valid UTF-8 is kept as it is. */
+  g_assert_false (_fapilog_parse_boolean ("X", "j\xc3\xa1", &b, &error));
+  g_assert_nonnull (strstr (error->message, "\"j\xc3\xa1\""));
+  g_clear_error (&error);
+
+  g_assert_false (_fapilog_parse_boolean ("X", long_value, &b, &error));
+  g_assert_cmpuint (strlen (error->message), <, 400);
+  g_assert_nonnull (strstr (error->message, "...\""));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/settings/defaults", test_defaults);
+  g_test_add_func ("/settings/param-specs", test_param_specs);
+  g_test_add_func ("/settings/derived-sizes", test_derived_sizes);
+  g_test_add_func ("/settings/property/protected-levels", test_protected_levels_property);
+  g_test_add_func ("/settings/property/sinks", test_sinks_property);
+  g_test_add_func ("/settings/property/strings", test_string_properties);
+  g_test_add_func ("/settings/property/notify-only-on-change", test_notify_only_on_change);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (good_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/settings/env/good/%s/%02" G_GSIZE_FORMAT,
+                                               good_cases[i].variable, i);
+
+      g_test_add_data_func (path, &good_cases[i], test_env_good);
+    }
+  g_test_add_func ("/settings/env/good/every-variable", test_env_every_variable_covered);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/settings/env/bad/%s/%02" G_GSIZE_FORMAT,
+                                               bad_cases[i].variable, i);
+
+      g_test_add_data_func (path, &bad_cases[i], test_env_bad);
+    }
+  g_test_add_func ("/settings/env/error-messages", test_env_error_messages);
+  g_test_add_func ("/settings/env/first-error", test_env_first_error);
+  g_test_add_func ("/settings/env/drop-on-full", test_env_drop_on_full);
+  g_test_add_func ("/settings/env/case-insensitive-names", test_env_case_insensitive_names);
+  g_test_add_func ("/settings/env/last-wins", test_env_last_wins);
+  g_test_add_func ("/settings/env/env-precedence", test_env_env_precedence);
+  g_test_add_func ("/settings/env/empty-text", test_env_empty_text);
+  g_test_add_func ("/settings/env/ignored", test_env_ignored);
+  g_test_add_func ("/settings/env/notifications", test_env_notifications);
+  g_test_add_func ("/settings/env/process", test_env_process);
+
+  g_test_add_func ("/settings/copy", test_copy);
+  g_test_add_func ("/settings/sources", test_sources);
+  g_test_add_func ("/settings/bad-arguments", test_bad_arguments);
+
+  g_test_add_func ("/settings/parse/size", test_parse_size);
+  g_test_add_func ("/settings/parse/duration", test_parse_duration);
+  g_test_add_func ("/settings/parse/boolean", test_parse_boolean);
+  g_test_add_func ("/settings/parse/int", test_parse_int);
+  g_test_add_func ("/settings/parse/level", test_parse_level);
+  g_test_add_func ("/settings/parse/string-list", test_parse_string_list);
+  g_test_add_func ("/settings/parse/choice", test_parse_choice);
+  g_test_add_func ("/settings/parse/normalize-name", test_normalize_name);
+  g_test_add_func ("/settings/parse/error-quoting", test_error_quoting);
+
+  return g_test_run ();
+}
