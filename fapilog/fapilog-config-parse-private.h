@@ -2,7 +2,9 @@
  *
  * Every parser takes the name of the variable (for the error message) and
  * sets a FAPILOG_CONFIG_ERROR_INVALID_VALUE error naming the variable, the
- * value and the accepted forms when the value is bad.
+ * value and the accepted forms when the value is bad. Surrounding
+ * whitespace and one pair of surrounding quotes ("..." or '...') are
+ * ignored in every value (lists: in each comma-separated item).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -15,7 +17,8 @@
 G_BEGIN_DECLS
 
 /* "10485760", "10 MB", "10MiB", "1.5 KB", "512b": binary multiples
- * (KB = KiB = 1024), case-insensitive, optional space, no negatives. */
+ * (KB = KiB = 1024), case-insensitive, optional space, no negatives;
+ * fractional bytes are rounded down; overflowing 64 bits is an error. */
 gboolean _fapilog_parse_size       (const char  *variable,
                                     const char  *value,
                                     guint64     *out,

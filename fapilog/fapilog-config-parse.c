@@ -1,10 +1,5 @@
 /* fapilog-config-parse.c: parsers for configuration values
  *
- * The parsers are strict on purpose: a value we cannot read exactly is an
- * error naming the variable, the value and the accepted forms, never a
- * silent default (the original library's lenient alias parser ignored bad
- * values, which hid typos in production).
- *
  * SPDX-License-Identifier: MIT
  */
 #include "config.h"
@@ -16,6 +11,11 @@
 
 #include "fapilog-config-parse-private.h"
 #include "fapilog-error.h"
+
+/* The parsers are strict on purpose: a value we cannot read exactly is an
+ * error naming the variable, the value and the accepted forms, never a
+ * silent default (the original library's lenient alias parser ignored bad
+ * values, which hid typos in production). */
 
 /* Values longer than this are cut in error messages: an environment value
  * can be arbitrarily long and the message goes to logs and terminals. */

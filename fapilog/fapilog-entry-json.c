@@ -9,23 +9,14 @@
 #include "fapilog-context-private.h"
 
 /* Entries that never went through a worker (made with fapilog_entry_new(),
- * or read before being queued) get their message id on first need. The
- * lock makes the check and the assignment one step, so two threads reading
- * the same fresh entry agree on one id and never see half of it. This is
- * not the hot path: the worker assigns ids before serializing batches. */
+ * or read before being queued) get their message id on first need.
+ * fapilog_entry_get_message_id() does that once, under the entry module's
+ * lock, so two threads reading the same fresh entry agree on one id. */
 static void
 ensure_message_id (FapilogEntry *self)
 {
-  static GMutex lock;
-  guint64 rng[2];
-
-  rng[0] = ((guint64) g_random_int () << 32) | g_random_int ();
-  rng[1] = ((guint64) g_random_int () << 32) | g_random_int ();
-
-  g_mutex_lock (&lock);
-  if (self->message_id[0] == '\0')
-    _fapilog_entry_assign_message_id (self, rng);
-  g_mutex_unlock (&lock);
+  if (!g_atomic_int_get (&self->message_id_ready))
+    fapilog_entry_get_message_id (self);
 }
 
 /**
@@ -436,7 +427,7 @@ lookup_diagnostics (FapilogEntry *self,
  * - `context.message_id`, `context.correlation_id`, `context.request_id`,
  *   `context.user_id`, `context.tenant_id`, `context.trace_id`,
  *   `context.span_id`
- * - `data.KEY`, and `data.KEY.SUBKEY…` to descend into dictionaries (such as
+ * - `data.KEY`, and `data.KEY.SUBKEY...` to descend into dictionaries (such as
  *   `a{sv}`), variants, and arrays or tuples by decimal index
  * - `diagnostics.service`, `diagnostics.env`, `diagnostics.version`,
  *   `diagnostics.host`, `diagnostics.pid`

@@ -46,6 +46,7 @@ struct _FapilogEntry {
   gint                    error_code;
   const char             *error_message;     /* when has_error */
   char                    message_id[37];    /* "" until assigned on the worker */
+  gint                    message_id_ready;  /* atomic: message_id is complete */
   guint                   n_fields;
   FapilogField            fields[];
 };

@@ -197,6 +197,7 @@ _fapilog_entry_new_captured (FapilogLoggerCore      *core,
       self->error_message = NULL;
     }
   self->message_id[0] = '\0';
+  self->message_id_ready = FALSE;
   self->n_fields = n_fields;
   if (n_fields > 0)
     _fapilog_field_collector_emit (fields, self->fields, arena);
@@ -227,7 +228,7 @@ _fapilog_entry_assign_message_id (FapilogEntry *self,
   guint64 a, b;
   char *out = self->message_id;
 
-  if (self->message_id[0] != '\0')
+  if (g_atomic_int_get (&self->message_id_ready))
     return;
 
   if (rng_state[0] == 0 && rng_state[1] == 0)
@@ -250,6 +251,7 @@ _fapilog_entry_assign_message_id (FapilogEntry *self,
       *out++ = hex[bytes[i] & 0x0f];
     }
   *out = '\0';
+  g_atomic_int_set (&self->message_id_ready, TRUE);
 }
 
 static void
@@ -268,7 +270,7 @@ ensure_message_id (FapilogEntry *self)
   static GMutex lock;
   guint64 state[2];
 
-  if (g_atomic_int_get ((gint *) (gpointer) self->message_id) != 0)
+  if (g_atomic_int_get (&self->message_id_ready))
     return;
   seed_random (state);
   g_mutex_lock (&lock);

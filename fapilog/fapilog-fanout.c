@@ -276,6 +276,7 @@ on_write_done (GObject      *source,
 
   slot_pump (slot);
   slot->fanout->progress (slot->fanout->progress_data);
+  op_unref (op);   /* the callback's reference */
 }
 
 static gboolean

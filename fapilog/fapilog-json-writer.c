@@ -298,8 +298,11 @@ _fapilog_json_write_string (FapilogJsonBuf *buf,
     }
 
   _fapilog_json_buf_reserve (buf, (end - run) + 1);
-  memcpy (buf->data + buf->len, run, end - run);
-  buf->len += end - run;
+  if (end != run)   /* an empty string may come as NULL (an empty "ay") */
+    {
+      memcpy (buf->data + buf->len, run, end - run);
+      buf->len += end - run;
+    }
   buf->data[buf->len++] = '"';
 }
 
@@ -386,29 +389,312 @@ _fapilog_json_write_int (FapilogJsonBuf *buf,
   _fapilog_json_buf_append_len (buf, start, end - start);
 }
 
-/* Formats @value with @digits significant digits; TRUE if the text reads
- * back as exactly @value. */
-static gboolean
-format_double_digits (double  value,
-                      int     digits,
-                      char   *out,
-                      gsize   out_len)
+/* Doubles are written as the shortest text that reads back as the same
+ * value, in the notation of printf's %g at the precision that was needed
+ * (15, 16 or 17 significant digits; fewer for subnormals), plus ".0" when
+ * that text would otherwise read back as an integer. Three paths:
+ *
+ * - a fast path without printf for values with few decimals (0.75, 12.5,
+ *   199.99: most values people log), in the range where %g is positional;
+ * - one printf at 17 digits, from which the 15 and 16 digit candidates are
+ *   derived by rounding the digit string, each checked with one strtod;
+ * - a digit-by-digit search for subnormals (rare).
+ *
+ * Every candidate is verified by reading it back, so correctness never
+ * depends on the shortcuts; only the length could. */
+
+static const double powers_of_ten[] = {
+  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
+  1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+};
+
+/* 2^50: below it, scaling a double by a power of ten and rounding to an
+ * integer is accurate to far better than 0.5, so the first number of
+ * decimals that works gives the shortest digits. */
+#define FAST_LIMIT 1125899906842624.0
+
+/* Writes "[-]int.frac" for @value = +/-m / 10^k with the smallest k, if
+ * 1e-4 <= |value| < 1e15 and m < 2^50. Returns the length, or 0. */
+static gsize
+format_double_fast (double  value,
+                    char   *out)
+{
+  double a = fabs (value);
+  guint k;
+
+  if (!(a >= 1e-4 && a < 1e15))
+    return 0;
+
+  for (k = 0; k < G_N_ELEMENTS (powers_of_ten); k++)
+    {
+      double scaled = a * powers_of_ten[k];
+      guint64 m;
+      double diff;
+
+      if (scaled >= FAST_LIMIT)
+        return 0;
+
+      m = (guint64) (scaled + 0.5);
+      diff = scaled - (double) m;
+      /* Cheap filter before the division that decides. */
+      if (fabs (diff) > scaled * 1e-14 + 1e-300)
+        continue;
+
+      if ((double) m / powers_of_ten[k] == a)
+        {
+          char digits[24];
+          char *end = digits + sizeof digits;
+          char *start = format_u64 (m, end);
+          gsize n = end - start;
+          char *o = out;
+
+          if (value < 0)
+            *o++ = '-';
+
+          if (k == 0)
+            {
+              memcpy (o, start, n);
+              o += n;
+              *o++ = '.';
+              *o++ = '0';
+            }
+          else if (n > k)
+            {
+              memcpy (o, start, n - k);
+              o += n - k;
+              *o++ = '.';
+              memcpy (o, start + n - k, k);
+              o += k;
+            }
+          else
+            {
+              *o++ = '0';
+              *o++ = '.';
+              memset (o, '0', k - n);
+              o += k - n;
+              memcpy (o, start, n);
+              o += n;
+            }
+
+          return o - out;
+        }
+    }
+
+  return 0;
+}
+
+/* Renders @n_digits significant digits (no leading zero) with decimal
+ * exponent @exp10 (of the first digit) as printf's %.{precision}g would:
+ * trailing zeros dropped, exponential notation when exp10 < -4 or
+ * exp10 >= precision. Returns the length. */
+static gsize
+render_g (const char *digits,
+          int         n_digits,
+          int         exp10,
+          gboolean    negative,
+          int         precision,
+          char       *out)
+{
+  char *o = out;
+
+  while (n_digits > 1 && digits[n_digits - 1] == '0')
+    n_digits--;
+
+  if (negative)
+    *o++ = '-';
+
+  if (exp10 < -4 || exp10 >= precision)
+    {
+      int e = exp10 < 0 ? -exp10 : exp10;
+
+      *o++ = digits[0];
+      if (n_digits > 1)
+        {
+          *o++ = '.';
+          memcpy (o, digits + 1, n_digits - 1);
+          o += n_digits - 1;
+        }
+      *o++ = 'e';
+      *o++ = exp10 < 0 ? '-' : '+';
+      if (e >= 100)
+        *o++ = (char) ('0' + e / 100);
+      *o++ = (char) ('0' + (e / 10) % 10);
+      *o++ = (char) ('0' + e % 10);
+    }
+  else if (exp10 >= 0)
+    {
+      int int_digits = exp10 + 1;
+
+      if (n_digits <= int_digits)
+        {
+          memcpy (o, digits, n_digits);
+          o += n_digits;
+          memset (o, '0', int_digits - n_digits);
+          o += int_digits - n_digits;
+        }
+      else
+        {
+          memcpy (o, digits, int_digits);
+          o += int_digits;
+          *o++ = '.';
+          memcpy (o, digits + int_digits, n_digits - int_digits);
+          o += n_digits - int_digits;
+        }
+    }
+  else
+    {
+      *o++ = '0';
+      *o++ = '.';
+      memset (o, '0', -exp10 - 1);
+      o += -exp10 - 1;
+      memcpy (o, digits, n_digits);
+      o += n_digits;
+    }
+
+  *o = '\0';
+  return o - out;
+}
+
+/* Formats @value with printf's %.{n-1}e and splits the result into @n
+ * digits and the decimal exponent. Locale-independent. */
+static void
+scientific_digits (double    value,
+                   int       n,
+                   char     *digits,
+                   int      *exp10)
 {
   static const char *formats[] = {
-    NULL, "%.1g", "%.2g", "%.3g", "%.4g", "%.5g", "%.6g", "%.7g", "%.8g",
-    "%.9g", "%.10g", "%.11g", "%.12g", "%.13g", "%.14g", "%.15g", "%.16g",
-    "%.17g",
+    "%.0e", "%.1e", "%.2e", "%.3e", "%.4e", "%.5e", "%.6e", "%.7e", "%.8e",
+    "%.9e", "%.10e", "%.11e", "%.12e", "%.13e", "%.14e", "%.15e", "%.16e",
   };
+  char text[G_ASCII_DTOSTR_BUF_SIZE];
+  const char *p = text;
+  int i, e = 0;
+  gboolean e_negative;
 
-  g_ascii_formatd (out, out_len, formats[digits], value);
-  return g_ascii_strtod (out, NULL) == value;
+  g_ascii_formatd (text, sizeof text, formats[n - 1], value);
+
+  if (*p == '-')
+    p++;
+  for (i = 0; i < n; i++)
+    {
+      if (*p == '.')
+        p++;
+      digits[i] = *p++;
+    }
+  /* p is at 'e' now */
+  p++;
+  e_negative = *p == '-';
+  p++;
+  while (g_ascii_isdigit (*p))
+    e = e * 10 + (*p++ - '0');
+  *exp10 = e_negative ? -e : e;
+}
+
+static gsize
+format_double_general (double  value,
+                       char   *out)
+{
+  char d17[17];
+  int exp17;
+  int precision;
+  gboolean negative = value < 0;
+
+  scientific_digits (value, 17, d17, &exp17);
+
+  for (precision = 15; precision <= 16; precision++)
+    {
+      char cand[17];
+      int exp10 = exp17;
+      gboolean tie;
+      gsize len;
+
+      if (precision == 15)
+        {
+          /* 15 digits can only read back if the true value lies within
+           * half an ulp of a 15-digit decimal. Half an ulp is at most
+           * 2^-53 * 10^17 ~ 11.1 units of the 17th digit, so when the last
+           * two of the 17 digits are well away from 00 (15..85), the
+           * 15-digit candidate cannot work: skip its strtod. */
+          int tail = (d17[15] - '0') * 10 + (d17[16] - '0');
+
+          if (tail >= 15 && tail <= 85)
+            continue;
+        }
+
+      /* Rounding the 17-digit string again gives the correctly rounded
+       * shorter string, except where it reads as an exact tie: then the
+       * discarded part of the true value decides, so ask printf. */
+      if (precision == 15)
+        tie = d17[15] == '5' && d17[16] == '0';
+      else
+        tie = d17[16] == '5';
+
+      if (tie)
+        {
+          scientific_digits (value, precision, cand, &exp10);
+        }
+      else
+        {
+          int i;
+
+          memcpy (cand, d17, precision);
+          if (d17[precision] >= '5')
+            {
+              for (i = precision - 1; i >= 0; i--)
+                {
+                  if (cand[i] != '9')
+                    {
+                      cand[i]++;
+                      break;
+                    }
+                  cand[i] = '0';
+                }
+              if (i < 0)
+                {
+                  /* 9.99...9 rounded up to 10.00...0 */
+                  cand[0] = '1';
+                  exp10++;
+                }
+            }
+        }
+
+      len = render_g (cand, precision, exp10, negative, precision, out);
+      if (g_ascii_strtod (out, NULL) == value)
+        return len;
+    }
+
+  /* 17 significant digits always read back exactly. */
+  return render_g (d17, 17, exp17, negative, 17, out);
+}
+
+static gsize
+format_double_subnormal (double  value,
+                         char   *out)
+{
+  char digits[17];
+  int exp10 = 0;
+  int n;
+  gsize len = 0;
+
+  /* Subnormals carry fewer significant digits than normal doubles, so the
+   * shortest text may have any length: search upwards. */
+  for (n = 1; n <= 17; n++)
+    {
+      scientific_digits (value, n, digits, &exp10);
+      len = render_g (digits, n, exp10, value < 0, n, out);
+      if (g_ascii_strtod (out, NULL) == value)
+        break;
+    }
+
+  return len;
 }
 
 void
 _fapilog_json_write_double (FapilogJsonBuf *buf,
                             double          value)
 {
-  char tmp[G_ASCII_DTOSTR_BUF_SIZE];
+  char tmp[48];
   gsize len;
 
   if (!isfinite (value))
@@ -417,37 +703,30 @@ _fapilog_json_write_double (FapilogJsonBuf *buf,
       return;
     }
 
-  if (value != 0.0 && fabs (value) < DBL_MIN)
+  if (value == 0.0)
     {
-      /* Subnormals carry fewer than 15 significant digits, so %.15g would
-       * print noise ("4.94065645841247e-324" for 5e-324): search upwards
-       * for the shortest precision that round-trips. */
-      int digits;
-
-      for (digits = 1; digits < 17; digits++)
-        if (format_double_digits (value, digits, tmp, sizeof tmp))
-          break;
-      if (digits == 17)
-        format_double_digits (value, 17, tmp, sizeof tmp);
-    }
-  else if (!format_double_digits (value, 15, tmp, sizeof tmp) &&
-           !format_double_digits (value, 16, tmp, sizeof tmp))
-    {
-      /* Every normal double has at most 15 significant digits that any
-       * decimal with <= 15 digits maps to uniquely (DBL_DIG), so when %.15g
-       * round-trips it is the shortest form; otherwise 16, else 17 digits
-       * (17 always round-trips). */
-      format_double_digits (value, 17, tmp, sizeof tmp);
+      if (signbit (value))
+        _fapilog_json_buf_append_literal (buf, "-0.0");
+      else
+        _fapilog_json_buf_append_literal (buf, "0.0");
+      return;
     }
 
-  len = strlen (tmp);
-
-  /* Keep doubles recognisable as such to JSON readers: "3" would come back
-   * as an integer and "-0" would lose its sign. */
-  if (strpbrk (tmp, ".eE") == NULL)
+  len = format_double_fast (value, tmp);
+  if (len == 0)
     {
-      tmp[len++] = '.';
-      tmp[len++] = '0';
+      if (fabs (value) < DBL_MIN)
+        len = format_double_subnormal (value, tmp);
+      else
+        len = format_double_general (value, tmp);
+
+      /* Keep doubles recognisable as such to JSON readers: "3" would come
+       * back as an integer. */
+      if (memchr (tmp, '.', len) == NULL && memchr (tmp, 'e', len) == NULL)
+        {
+          tmp[len++] = '.';
+          tmp[len++] = '0';
+        }
     }
 
   _fapilog_json_buf_append_len (buf, tmp, len);

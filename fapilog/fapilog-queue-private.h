@@ -73,6 +73,8 @@ void          _fapilog_queue_close        (FapilogQueue          *self);
 /* Removes what is left, counting it as unsent; returns how many. */
 guint64       _fapilog_queue_discard_unsent (FapilogQueue        *self);
 
+/* Callers currently blocked for room (block policy). */
+guint         _fapilog_queue_get_n_waiting (FapilogQueue         *self);
 guint64       _fapilog_queue_last_seq     (FapilogQueue          *self);
 /* Every entry with seq <= the result has left the queue (taken by the
  * worker, evicted or discarded). Worker thread, between batches. */

@@ -368,6 +368,17 @@ _fapilog_queue_discard_unsent (FapilogQueue *self)
   return n;
 }
 
+guint
+_fapilog_queue_get_n_waiting (FapilogQueue *self)
+{
+  guint n;
+
+  g_mutex_lock (&self->lock);
+  n = self->n_waiting;
+  g_mutex_unlock (&self->lock);
+  return n;
+}
+
 guint64
 _fapilog_queue_last_seq (FapilogQueue *self)
 {

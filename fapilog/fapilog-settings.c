@@ -8,7 +8,6 @@
 
 #include "fapilog-config-parse-private.h"
 #include "fapilog-enum-types.h"
-#include "fapilog-error.h"
 #include "fapilog-settings-private.h"
 
 /**

@@ -938,8 +938,8 @@ fapilog_stdout_pretty_sink_new (void)
  * @fd: a file descriptor open for writing
  *
  * Creates a `stdout_pretty` sink writing to @fd, with colours if @fd is a
- * terminal and `NO_COLOR` is not set. The sink does not take ownership of
- * @fd: keep it open for as long as the sink is in use.
+ * terminal and `NO_COLOR` is not set. The sink does not take ownership of the
+ * descriptor: keep it open for as long as the sink is in use.
  *
  * Returns: (transfer full): a new sink
  *

@@ -274,7 +274,7 @@ test_string_utf8_valid (void)
 {
   /* 2-, 3- and 4-byte sequences, the extremes of each, copied unchanged. */
   static const char *valid[] = {
-    "caf\xc3\xa9",                 /* é */
+    "caf\xc3\xa9",                 /* U+00E9 */
     "\xc2\x80",                    /* U+0080, smallest 2-byte */
     "\xdf\xbf",                    /* U+07FF */
     "\xe0\xa0\x80",                /* U+0800, smallest 3-byte */
@@ -283,7 +283,7 @@ test_string_utf8_valid (void)
     "\xef\xbf\xbd",                /* U+FFFD itself */
     "\xef\xbf\xbf",                /* U+FFFF */
     "\xf0\x90\x80\x80",            /* U+10000, smallest 4-byte */
-    "\xf0\x9f\x98\x80",            /* 😀 */
+    "\xf0\x9f\x98\x80",            /* U+1F600 */
     "\xf4\x8f\xbf\xbf",            /* U+10FFFF, the largest */
     "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e text \xd0\xbf\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82",
   };
@@ -641,66 +641,116 @@ test_doubles_nonfinite (void)
                        "[1.0,null,null,null]");
 }
 
-/* Significant digits of a %g-style text (leading and trailing zeros of the
- * mantissa do not count). */
-static guint
-count_digits (const char *text)
+/* The expected text, by brute force: the fewest significant digits that
+ * read back exactly, shown as printf's %g shows them at that precision (at
+ * least 15 for normal doubles, so that e.g. 100000 stays positional), with
+ * ".0" added when the text would read as an integer. */
+static char *
+reference_double (double v)
 {
-  const char *p = text;
-  guint n = 0, trailing_zeros = 0;
-  gboolean leading = TRUE;
+  char text[G_ASCII_DTOSTR_BUF_SIZE + 2];
+  char fmt[8];
+  int digits, precision;
 
-  if (*p == '-')
-    p++;
-  for (; *p != '\0' && *p != 'e'; p++)
+  for (digits = 1; digits < 17; digits++)
     {
-      if (*p == '.')
-        continue;
-      if (leading && *p == '0')
-        continue;
-      leading = FALSE;
-      n++;
-      trailing_zeros = (*p == '0') ? trailing_zeros + 1 : 0;
+      g_snprintf (fmt, sizeof fmt, "%%.%dg", digits);
+      g_ascii_formatd (text, sizeof text, fmt, v);
+      if (g_ascii_strtod (text, NULL) == v)
+        break;
     }
-  return n - trailing_zeros;
+
+  precision = (v != 0.0 && fabs (v) < DBL_MIN) ? digits : MAX (digits, 15);
+  g_snprintf (fmt, sizeof fmt, "%%.%dg", precision);
+  g_ascii_formatd (text, sizeof text, fmt, v);
+  if (strpbrk (text, ".e") == NULL)
+    strcat (text, ".0");
+
+  return g_strdup (text);
+}
+
+static void
+check_double (double v)
+{
+  g_autofree char *want = reference_double (v);
+  g_autofree char *got = json_of_double (v);
+
+  if (g_strcmp0 (got, want) != 0)
+    g_error ("%.17g: got %s, want %s", v, got, want);
+  g_assert_true (g_ascii_strtod (got, NULL) == v);
+  g_assert_true (signbit (g_ascii_strtod (got, NULL)) == signbit (v));
 }
 
 static void
 test_doubles_roundtrip (void)
 {
-  /* Random bit patterns over the whole range (subnormals included): the
-   * text reads back as the same double, and no shorter precision would have
-   * done so. */
   GRand *rand = g_rand_new_with_seed (1234);
   guint i;
+  int e;
 
+  /* Random bit patterns over the whole range, a quarter of them
+   * subnormal. */
   for (i = 0; i < 20000; i++)
     {
       guint64 bits = ((guint64) g_rand_int (rand) << 32) | g_rand_int (rand);
       double v;
-      g_autofree char *text = NULL;
-      guint digits;
 
       if (i % 4 == 0)
-        bits &= G_GUINT64_CONSTANT (0x800FFFFFFFFFFFFF);   /* a subnormal */
+        bits &= G_GUINT64_CONSTANT (0x800FFFFFFFFFFFFF);
       memcpy (&v, &bits, sizeof v);
-      if (!isfinite (v))
-        continue;
-
-      text = json_of_double (v);
-      g_assert_true (g_ascii_strtod (text, NULL) == v);
-      g_assert_true (signbit (g_ascii_strtod (text, NULL)) == signbit (v));
-
-      digits = count_digits (text);
-      if (v != 0.0 && digits > 1)
-        {
-          char shorter[G_ASCII_DTOSTR_BUF_SIZE];
-          g_autofree char *fmt = g_strdup_printf ("%%.%ug", digits - 1);
-
-          g_ascii_formatd (shorter, sizeof shorter, fmt, v);
-          g_assert_false (g_ascii_strtod (shorter, NULL) == v);
-        }
+      if (isfinite (v))
+        check_double (v);
     }
+
+  /* Values with few decimals, as people log them (the fast path), and
+   * around its limits. */
+  for (i = 0; i < 20000; i++)
+    {
+      guint64 m = g_rand_int_range (rand, 0, G_MAXINT32);
+      int k = g_rand_int_range (rand, 0, 12);
+      double v = (double) (m % (guint64) pow (10, g_rand_int_range (rand, 1, 10)));
+
+      if (i % 3 == 0)
+        v = v * 1e6 + g_rand_int_range (rand, 0, 1000000);   /* up to 15 digits */
+      v /= pow (10, k);
+      if (g_rand_boolean (rand))
+        v = -v;
+      check_double (v);
+    }
+
+  /* Typical computed values: 16 or 17 digits. */
+  for (i = 0; i < 20000; i++)
+    check_double (g_rand_double (rand) * pow (10, g_rand_int_range (rand, -8, 20)));
+
+  /* Powers of ten and their neighbours. */
+  for (e = -320; e <= 308; e++)
+    {
+      g_autofree char *text = g_strdup_printf ("1e%d", e);
+      double v = g_ascii_strtod (text, NULL);
+
+      check_double (v);
+      check_double (nextafter (v, 0));
+      check_double (nextafter (v, INFINITY));
+      check_double (-v);
+    }
+
+  /* Fixed cases around the notation switches and the fast-path limits. */
+  check_double (1e-4);
+  check_double (9.9999e-5);
+  check_double (0.00012345);
+  check_double (999999999999999.0);
+  check_double (1e15);
+  check_double (1125899906842623.0);
+  check_double (1125899906842624.5);
+  check_double (123456789012345.6);
+  check_double (0.1 + 0.7);
+  check_double (1.0 / 3.0);
+  check_double (2.0 / 3.0);
+  check_double (DBL_MAX);
+  check_double (DBL_MIN);
+  check_double (DBL_EPSILON);
+  check_double (DBL_TRUE_MIN);
+  check_double (9007199254740993.0);
 
   g_rand_free (rand);
 }

@@ -1,0 +1,472 @@
+/* test-queue.c: overflow policies, protected levels, order, lossless blocking
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fapilog-test-utils.h"
+#include "fapilog-entry-private.h"
+#include "fapilog-envelope-private.h"
+#include "fapilog-queue-private.h"
+#include "fapilog-settings-private.h"
+
+#define PROTECTED_ERRORS (FAPILOG_LEVEL_BIT (FAPILOG_LEVEL_ERROR) | \
+                          FAPILOG_LEVEL_BIT (FAPILOG_LEVEL_CRITICAL))
+
+static void
+no_wake (gpointer user_data)
+{
+  g_atomic_int_inc ((gint *) user_data);
+}
+
+/* An entry whose message is its number, so order is easy to check. */
+static FapilogEntry *
+numbered (FapilogLevel level,
+          int          n)
+{
+  g_autofree char *message = g_strdup_printf ("%d", n);
+  FapilogLoggerCore *core = _fapilog_logger_core_new ("q", NULL, _fapilog_envelope_statics_default ());
+  FapilogEntry *entry = _fapilog_entry_new_captured (core, NULL, level, g_get_real_time (), message,
+                                                     NULL, 0, NULL, NULL, NULL);
+
+  _fapilog_logger_core_unref (core);
+  return entry;
+}
+
+static FapilogQueue *
+queue_new (guint                 max,
+           guint                 protected_size,
+           FapilogOverflowPolicy policy,
+           gint                  wait_ms,
+           gint                 *wakes)
+{
+  return _fapilog_queue_new (max, protected_size, PROTECTED_ERRORS, policy, wait_ms,
+                             256, G_USEC_PER_SEC, no_wake, wakes);
+}
+
+/* Pops everything and returns the messages joined by spaces. */
+static char *
+drain_messages (FapilogQueue *queue)
+{
+  FapilogEntry *entries[64];
+  GString *out = g_string_new (NULL);
+  guint n;
+
+  while ((n = _fapilog_queue_pop (queue, entries, G_N_ELEMENTS (entries))) > 0)
+    {
+      for (guint i = 0; i < n; i++)
+        {
+          if (out->len > 0)
+            g_string_append_c (out, ' ');
+          g_string_append (out, fapilog_entry_get_message (entries[i]));
+          fapilog_entry_unref (entries[i]);
+        }
+      _fapilog_queue_account (queue, n, 0);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+assert_counters (FapilogQueue *queue,
+                 guint64       submitted,
+                 guint64       dropped,
+                 guint64       depth)
+{
+  FapilogQueueCounters c;
+
+  _fapilog_queue_get_counters (queue, &c);
+  g_assert_cmpuint (c.submitted, ==, submitted);
+  g_assert_cmpuint (c.dropped, ==, dropped);
+  g_assert_cmpuint (c.queue_depth, ==, depth);
+  g_assert_cmpuint (c.submitted, ==, c.dropped + c.filtered + c.processed + c.unsent + c.queue_depth);
+}
+
+static void
+test_drop_newest (void)
+{
+  gint wakes = 0;
+  FapilogQueue *queue = queue_new (10, 0, FAPILOG_OVERFLOW_DROP_NEWEST, 50, &wakes);
+  g_autofree char *messages = NULL;
+
+  for (int i = 0; i < 15; i++)
+    {
+      FapilogEnqueueResult result = _fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_INFO, i));
+      g_assert_cmpint (result, ==, i < 10 ? FAPILOG_ENQUEUE_ACCEPTED : FAPILOG_ENQUEUE_DROPPED);
+    }
+  assert_counters (queue, 15, 5, 10);
+  messages = drain_messages (queue);
+  /* The first entries survive. */
+  g_assert_cmpstr (messages, ==, "0 1 2 3 4 5 6 7 8 9");
+  _fapilog_queue_free (queue);
+}
+
+static void
+test_drop_oldest (void)
+{
+  gint wakes = 0;
+  FapilogQueue *queue = queue_new (10, 0, FAPILOG_OVERFLOW_DROP_OLDEST, 50, &wakes);
+  g_autofree char *messages = NULL;
+  FapilogQueueCounters c;
+
+  for (int i = 0; i < 15; i++)
+    g_assert_cmpint (_fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_INFO, i)), ==,
+                     FAPILOG_ENQUEUE_ACCEPTED);
+  assert_counters (queue, 15, 5, 10);
+  _fapilog_queue_get_counters (queue, &c);
+  g_assert_cmpuint (c.high_watermark, ==, 10);
+  messages = drain_messages (queue);
+  /* The latest entries survive, in order. */
+  g_assert_cmpstr (messages, ==, "5 6 7 8 9 10 11 12 13 14");
+  _fapilog_queue_free (queue);
+}
+
+static void
+test_protected_share (void)
+{
+  gint wakes = 0;
+  FapilogQueue *queue = queue_new (4, 2, FAPILOG_OVERFLOW_DROP_NEWEST, 0, &wakes);
+  g_autofree char *messages = NULL;
+
+  for (int i = 0; i < 4; i++)
+    _fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_INFO, i));
+  /* INFO is refused now, but ERRORs still have their reserved slots. */
+  g_assert_cmpint (_fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_INFO, 4)), ==, FAPILOG_ENQUEUE_DROPPED);
+  g_assert_cmpint (_fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_ERROR, 5)), ==, FAPILOG_ENQUEUE_ACCEPTED);
+  g_assert_cmpint (_fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_CRITICAL, 6)), ==, FAPILOG_ENQUEUE_ACCEPTED);
+  g_assert_cmpint (_fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_ERROR, 7)), ==, FAPILOG_ENQUEUE_DROPPED);
+  assert_counters (queue, 8, 2, 6);
+  messages = drain_messages (queue);
+  g_assert_cmpstr (messages, ==, "0 1 2 3 5 6");
+  _fapilog_queue_free (queue);
+}
+
+static void
+test_protected_never_evicted (void)
+{
+  gint wakes = 0;
+  FapilogQueue *queue = queue_new (4, 2, FAPILOG_OVERFLOW_DROP_OLDEST, 0, &wakes);
+  g_autofree char *messages = NULL;
+
+  _fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_ERROR, 0));
+  _fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_INFO, 1));
+  _fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_ERROR, 2));
+  _fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_INFO, 3));
+  /* Full for INFO: the oldest INFO (1) goes, the ERRORs stay put. */
+  _fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_INFO, 4));
+  _fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_INFO, 5));
+  /* Protected entries take the reserved slots; when those are full too, an
+   * ERROR evicts the oldest INFO rather than being dropped. */
+  _fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_ERROR, 6));
+  _fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_ERROR, 7));
+  _fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_ERROR, 8));
+  assert_counters (queue, 9, 3, 6);
+  messages = drain_messages (queue);
+  /* Submission order is kept across levels. */
+  g_assert_cmpstr (messages, ==, "0 2 5 6 7 8");
+  _fapilog_queue_free (queue);
+}
+
+static void
+test_only_protected_left_drops_new (void)
+{
+  gint wakes = 0;
+  FapilogQueue *queue = queue_new (2, 1, FAPILOG_OVERFLOW_DROP_OLDEST, 0, &wakes);
+  g_autofree char *messages = NULL;
+
+  for (int i = 0; i < 3; i++)
+    g_assert_cmpint (_fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_ERROR, i)), ==,
+                     FAPILOG_ENQUEUE_ACCEPTED);
+  /* Nothing evictable: both a new INFO and a new ERROR are refused. */
+  g_assert_cmpint (_fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_INFO, 3)), ==, FAPILOG_ENQUEUE_DROPPED);
+  g_assert_cmpint (_fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_ERROR, 4)), ==, FAPILOG_ENQUEUE_DROPPED);
+  messages = drain_messages (queue);
+  g_assert_cmpstr (messages, ==, "0 1 2");
+  _fapilog_queue_free (queue);
+}
+
+static void
+test_block_times_out (void)
+{
+  gint wakes = 0;
+  FapilogQueue *queue = queue_new (2, 0, FAPILOG_OVERFLOW_BLOCK, 30, &wakes);
+  gint64 start, elapsed;
+
+  _fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_INFO, 0));
+  _fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_INFO, 1));
+  start = g_get_monotonic_time ();
+  g_assert_cmpint (_fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_INFO, 2)), ==, FAPILOG_ENQUEUE_DROPPED);
+  elapsed = g_get_monotonic_time () - start;
+  /* It waited for the configured time before giving up. */
+  g_assert_cmpint (elapsed, >=, 30 * G_TIME_SPAN_MILLISECOND);
+  assert_counters (queue, 3, 1, 2);
+  _fapilog_queue_free (queue);
+}
+
+typedef struct {
+  FapilogQueue        *queue;
+  FapilogEnqueueResult result;
+} Pusher;
+
+static gpointer
+push_in_thread (gpointer data)
+{
+  Pusher *pusher = data;
+
+  pusher->result = _fapilog_queue_push (pusher->queue, numbered (FAPILOG_LEVEL_INFO, 99));
+  return NULL;
+}
+
+static void
+test_block_forever_until_room (void)
+{
+  gint wakes = 0;
+  FapilogQueue *queue = queue_new (1, 0, FAPILOG_OVERFLOW_BLOCK, -1, &wakes);
+  FapilogEntry *out[1];
+  Pusher pusher = { queue, FAPILOG_ENQUEUE_DROPPED };
+  GThread *thread;
+  g_autofree char *messages = NULL;
+
+  _fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_INFO, 0));
+  thread = g_thread_new ("pusher", push_in_thread, &pusher);
+  /* Wait until the pusher is really blocked on the condition. */
+  while (_fapilog_queue_get_n_waiting (queue) == 0)
+    g_thread_yield ();
+  g_assert_cmpuint (_fapilog_queue_pop (queue, out, 1), ==, 1);
+  _fapilog_queue_account (queue, 1, 0);
+  fapilog_entry_unref (out[0]);
+  g_thread_join (thread);
+  g_assert_cmpint (pusher.result, ==, FAPILOG_ENQUEUE_ACCEPTED);
+  messages = drain_messages (queue);
+  g_assert_cmpstr (messages, ==, "99");
+  _fapilog_queue_free (queue);
+}
+
+static void
+test_close_releases_blocked (void)
+{
+  gint wakes = 0;
+  FapilogQueue *queue = queue_new (1, 0, FAPILOG_OVERFLOW_BLOCK, -1, &wakes);
+  Pusher pusher = { queue, FAPILOG_ENQUEUE_ACCEPTED };
+  GThread *thread;
+
+  _fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_INFO, 0));
+  thread = g_thread_new ("pusher", push_in_thread, &pusher);
+  while (_fapilog_queue_get_n_waiting (queue) == 0)
+    g_thread_yield ();
+  _fapilog_queue_close (queue);
+  g_thread_join (thread);
+  g_assert_cmpint (pusher.result, ==, FAPILOG_ENQUEUE_CLOSED);
+  g_assert_cmpuint (_fapilog_queue_discard_unsent (queue), ==, 1);
+  assert_counters (queue, 2, 1, 0);
+  _fapilog_queue_free (queue);
+}
+
+/* ---- 8 threads x 100k, lossless, in per-thread order ---------------------- */
+
+#define N_THREADS 8
+
+static guint
+entries_per_thread (void)
+{
+  /* Under valgrind the same test runs with fewer entries: it checks memory
+   * there, not volume. */
+  const char *scale = g_getenv ("FAPILOG_TEST_SCALE_DOWN");
+  guint n = 100000;
+
+  if (scale != NULL && atoi (scale) > 1)
+    n /= (guint) atoi (scale);
+  return n;
+}
+
+typedef struct {
+  GObject  parent_instance;
+  guint64  next[N_THREADS];
+  guint64  total;
+  guint64  out_of_order;
+} OrderSink;
+
+typedef GObjectClass OrderSinkClass;
+
+static void order_sink_iface_init (FapilogSinkInterface *iface);
+static GType order_sink_get_type (void);
+
+G_DEFINE_TYPE_WITH_CODE (OrderSink, order_sink, G_TYPE_OBJECT,
+                         G_IMPLEMENT_INTERFACE (FAPILOG_TYPE_SINK, order_sink_iface_init))
+
+static void
+order_sink_write_batch_async (FapilogSink         *sink,
+                              FapilogBatch        *batch,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  OrderSink *self = (OrderSink *) sink;
+  g_autoptr(GTask) task = g_task_new (sink, cancellable, callback, user_data);
+
+  for (guint i = 0; i < fapilog_batch_get_n_entries (batch); i++)
+    {
+      FapilogEntry *entry = fapilog_batch_get_entry (batch, i);
+      g_autoptr(GVariant) t = fapilog_entry_lookup (entry, "data.t");
+      g_autoptr(GVariant) n = fapilog_entry_lookup (entry, "data.n");
+      gint64 thread = g_variant_get_int64 (t);
+      gint64 seq = g_variant_get_int64 (n);
+
+      if (thread < 0 || thread >= N_THREADS || (guint64) seq != self->next[thread])
+        self->out_of_order++;
+      else
+        self->next[thread]++;
+      self->total++;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+order_sink_finish (FapilogSink   *sink,
+                   GAsyncResult  *result,
+                   GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+order_sink_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  g_value_set_string (value, "order");
+}
+
+static void
+order_sink_iface_init (FapilogSinkInterface *iface)
+{
+  iface->write_batch_async = order_sink_write_batch_async;
+  iface->write_batch_finish = order_sink_finish;
+}
+
+static void
+order_sink_class_init (OrderSinkClass *klass)
+{
+  klass->get_property = order_sink_get_property;
+  g_object_class_override_property (klass, 1, "name");
+}
+
+static void
+order_sink_init (OrderSink *self)
+{
+}
+
+typedef struct {
+  FapilogLogger *log;
+  gint           thread;
+  guint          count;
+} Producer;
+
+static gpointer
+produce (gpointer data)
+{
+  Producer *producer = data;
+
+  for (guint i = 0; i < producer->count; i++)
+    fapilog_logger_log (producer->log, FAPILOG_LEVEL_INFO, "volume",
+                        "t", "i", producer->thread, "n", "x", (gint64) i, NULL);
+  return NULL;
+}
+
+static void
+test_lossless_many_threads (void)
+{
+  g_autoptr(FapilogSettings) settings = test_settings_new ();
+  g_autoptr(FapilogPipeline) pipeline = NULL;
+  g_autoptr(FapilogLogger) log = NULL;
+  g_autoptr(FapilogStats) stats = NULL;
+  g_autoptr(GError) error = NULL;
+  OrderSink *sink = g_object_new (order_sink_get_type (), NULL);
+  Producer producers[N_THREADS];
+  GThread *threads[N_THREADS];
+  guint per_thread = entries_per_thread ();
+  guint64 expected = (guint64) per_thread * N_THREADS;
+
+  /* A small queue so the producers really block. */
+  g_object_set (settings,
+                "overflow-policy", FAPILOG_OVERFLOW_BLOCK,
+                "backpressure-wait-ms", -1,
+                "max-queue-size", 1000,
+                NULL);
+  pipeline = fapilog_pipeline_new (settings);
+  fapilog_pipeline_add_sink (pipeline, FAPILOG_SINK (sink));
+  g_assert_true (fapilog_pipeline_start (pipeline, &error));
+  log = fapilog_pipeline_get_logger (pipeline, "volume");
+
+  for (gint t = 0; t < N_THREADS; t++)
+    {
+      producers[t] = (Producer) { log, t, per_thread };
+      threads[t] = g_thread_new ("producer", produce, &producers[t]);
+    }
+  for (gint t = 0; t < N_THREADS; t++)
+    g_thread_join (threads[t]);
+
+  stats = fapilog_pipeline_shutdown (pipeline, -1);
+  g_assert_cmpuint (fapilog_stats_get_submitted (stats), ==, expected);
+  g_assert_cmpuint (fapilog_stats_get_dropped (stats), ==, 0);
+  g_assert_cmpuint (fapilog_stats_get_processed (stats), ==, expected);
+  g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "order"), ==, expected);
+  g_assert_cmpuint (fapilog_stats_get_queue_high_watermark (stats), <=, 1000 + 100);
+  g_assert_cmpuint (sink->total, ==, expected);
+  g_assert_cmpuint (sink->out_of_order, ==, 0);
+  for (gint t = 0; t < N_THREADS; t++)
+    g_assert_cmpuint (sink->next[t], ==, per_thread);
+  g_object_unref (sink);
+}
+
+/* drop_newest through a whole pipeline: counts add up, nothing blocks. */
+static void
+test_pipeline_drop_counts (void)
+{
+  g_autoptr(FapilogSettings) settings = test_settings_new ();
+  g_autoptr(FapilogSink) sink = test_sink_new ("rec", TEST_SINK_BATCH);
+  g_autoptr(FapilogPipeline) pipeline = NULL;
+  g_autoptr(FapilogLogger) log = NULL;
+  g_autoptr(FapilogStats) stats = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *none[] = { NULL };
+
+  /* The worker never runs before the flush (long batch timeout), so the
+   * queue of 10 fills and the rest is dropped. */
+  g_object_set (settings, "max-queue-size", 10, "protected-levels", none,
+                "batch-timeout-seconds", 60.0, NULL);
+  pipeline = fapilog_pipeline_new (settings);
+  fapilog_pipeline_add_sink (pipeline, sink);
+  log = fapilog_pipeline_get_logger (pipeline, "drops");
+  for (int i = 0; i < 100; i++)
+    fapilog_logger_log (log, FAPILOG_LEVEL_ERROR, "flood", NULL);
+  g_assert_true (fapilog_pipeline_start (pipeline, &error));
+  stats = fapilog_pipeline_shutdown (pipeline, 10 * G_USEC_PER_SEC);
+  g_assert_cmpuint (fapilog_stats_get_submitted (stats), ==, 100);
+  g_assert_cmpuint (fapilog_stats_get_dropped (stats), ==, 90);
+  g_assert_cmpuint (fapilog_stats_get_processed (stats), ==, 10);
+  g_assert_cmpuint (test_sink_get_n_received (sink), ==, 10);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/queue/drop-newest", test_drop_newest);
+  g_test_add_func ("/queue/drop-oldest", test_drop_oldest);
+  g_test_add_func ("/queue/protected-share", test_protected_share);
+  g_test_add_func ("/queue/protected-never-evicted", test_protected_never_evicted);
+  g_test_add_func ("/queue/only-protected-left-drops-new", test_only_protected_left_drops_new);
+  g_test_add_func ("/queue/block-times-out", test_block_times_out);
+  g_test_add_func ("/queue/block-forever-until-room", test_block_forever_until_room);
+  g_test_add_func ("/queue/close-releases-blocked", test_close_releases_blocked);
+  g_test_add_func ("/queue/pipeline-drop-counts", test_pipeline_drop_counts);
+  g_test_add_func ("/queue/lossless-many-threads", test_lossless_many_threads);
+
+  return g_test_run ();
+}
