@@ -247,9 +247,19 @@ test_sink_stop_async (FapilogSink         *sink,
   TestSink *self = TEST_SINK (sink);
   g_autoptr(GTask) task = g_task_new (sink, cancellable, callback, user_data);
 
+  GPtrArray *hung;
+
   g_mutex_lock (&self->lock);
   self->stopped = TRUE;
+  /* Like a real sink, stopping gives up the writes still pending; their
+   * completions arrive after the pipeline abandoned them. */
+  hung = g_steal_pointer (&self->hung_tasks);
+  self->hung_tasks = g_ptr_array_new_with_free_func (g_object_unref);
   g_mutex_unlock (&self->lock);
+  for (guint i = 0; i < hung->len; i++)
+    g_task_return_new_error (g_ptr_array_index (hung, i), G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                             "sink stopped");
+  g_ptr_array_unref (hung);
   g_mutex_lock (&stop_order_lock);
   if (stop_order == NULL)
     stop_order = g_ptr_array_new_with_free_func (g_free);
