@@ -83,43 +83,6 @@ take_token (const char *component,
   return allowed;
 }
 
-static void
-write_field (FapilogJsonBuf     *buf,
-             const FapilogField *field)
-{
-  _fapilog_json_buf_append_c (buf, ',');
-  _fapilog_json_write_string (buf, field->key, field->key_len);
-  _fapilog_json_buf_append_c (buf, ':');
-  switch ((FapilogFieldKind) field->kind)
-    {
-    case FAPILOG_FIELD_STRING:
-      _fapilog_json_write_string (buf, field->str, field->str_len);
-      break;
-    case FAPILOG_FIELD_INT:
-      _fapilog_json_write_int (buf, field->v.i);
-      break;
-    case FAPILOG_FIELD_UINT:
-      _fapilog_json_write_uint (buf, field->v.u);
-      break;
-    case FAPILOG_FIELD_DOUBLE:
-      _fapilog_json_write_double (buf, field->v.d);
-      break;
-    case FAPILOG_FIELD_BOOLEAN:
-      if (field->v.b)
-        _fapilog_json_buf_append_literal (buf, "true");
-      else
-        _fapilog_json_buf_append_literal (buf, "false");
-      break;
-    case FAPILOG_FIELD_VARIANT:
-      _fapilog_json_write_variant (buf, field->v.variant, FAPILOG_JSON_MASK_SECRETS);
-      break;
-    case FAPILOG_FIELD_NULL:
-    default:
-      _fapilog_json_buf_append_literal (buf, "null");
-      break;
-    }
-}
-
 void
 _fapilog_diag_warn (const char *component,
                     const char *message,
@@ -160,7 +123,12 @@ _fapilog_diag_warn (const char *component,
           _fapilog_json_buf_append_literal (&buf, ":\"***\"");
         }
       else
-        write_field (&buf, &fields.fields[i]);
+        {
+          _fapilog_json_buf_append_c (&buf, ',');
+          _fapilog_json_write_string (&buf, fields.fields[i].key, fields.fields[i].key_len);
+          _fapilog_json_buf_append_c (&buf, ':');
+          _fapilog_envelope_write_field_value (&buf, &fields.fields[i], FAPILOG_JSON_MASK_SECRETS);
+        }
     }
   if (suppressed > 0)
     {

@@ -38,6 +38,11 @@ void _fapilog_envelope_write (FapilogJsonBuf *buf,
                               FapilogEntry   *entry,
                               guint           flags);
 
+/* One captured field's value as JSON (flags: FapilogJsonFlags). */
+void _fapilog_envelope_write_field_value (FapilogJsonBuf     *buf,
+                                          const FapilogField *field,
+                                          guint               flags);
+
 /* "2026-11-24T10:30:00.123Z" (24 characters plus NUL) from microseconds
  * since the epoch. Caches the formatted second per thread. */
 void _fapilog_format_timestamp (gint64 timestamp_us,

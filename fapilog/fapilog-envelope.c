@@ -291,10 +291,10 @@ pick_winners (const FapilogField **all,
     }
 }
 
-static void
-write_field_value (FapilogJsonBuf     *buf,
-                   const FapilogField *field,
-                   guint               flags)
+void
+_fapilog_envelope_write_field_value (FapilogJsonBuf     *buf,
+                                     const FapilogField *field,
+                                     guint               flags)
 {
   switch ((FapilogFieldKind) field->kind)
     {
@@ -338,7 +338,7 @@ write_member (FapilogJsonBuf     *buf,
       _fapilog_json_key_is_secret (field->key, field->key_len))
     _fapilog_json_buf_append_literal (buf, "\"***\"");
   else
-    write_field_value (buf, field, flags);
+    _fapilog_envelope_write_field_value (buf, field, flags);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -455,7 +455,7 @@ _fapilog_envelope_write (FapilogJsonBuf *buf,
 
   _fapilog_json_buf_append_literal (buf, ",\"correlation_id\":");
   if (context_fields[FAPILOG_CONTEXT_KEY_CORRELATION_ID] != NULL)
-    write_field_value (buf, context_fields[FAPILOG_CONTEXT_KEY_CORRELATION_ID], flags);
+    _fapilog_envelope_write_field_value (buf, context_fields[FAPILOG_CONTEXT_KEY_CORRELATION_ID], flags);
   else if (entry->context != NULL && entry->context->correlation_id != NULL)
     _fapilog_json_write_string (buf, entry->context->correlation_id,
                                 entry->context->correlation_id_len);
@@ -477,7 +477,7 @@ _fapilog_envelope_write (FapilogJsonBuf *buf,
       else
         _fapilog_json_write_string (buf, context_fields[i]->key, context_fields[i]->key_len);
       _fapilog_json_buf_append_c (buf, ':');
-      write_field_value (buf, context_fields[i], flags);
+      _fapilog_envelope_write_field_value (buf, context_fields[i], flags);
     }
   _fapilog_json_buf_append_literal (buf, "},");
 

@@ -94,6 +94,7 @@ struct _FapilogPipeline
   GSource                *queue_source;
   guint64                 rng[2];            /* worker only */
   guint64                 dispatched_seq;    /* worker only */
+  guint64                 reported_dropped;  /* worker only */
   FapilogEntry          **pop_buffer;        /* worker only */
 };
 
@@ -162,6 +163,25 @@ on_fanout_progress (gpointer user_data)
   update_progress (user_data);
 }
 
+/* One diagnostic per batch at most, and the diagnostics' own rate limit on
+ * top: a flood of drops costs the worker a counter read per batch. */
+static void
+report_drops (FapilogPipeline *self)
+{
+  FapilogQueueCounters counters;
+
+  _fapilog_queue_get_counters (self->queue, &counters);
+  if (counters.dropped > self->reported_dropped)
+    {
+      _fapilog_diag_warn ("backpressure", "queue full; entries dropped",
+                          "dropped", "t", counters.dropped - self->reported_dropped,
+                          "dropped_total", "t", counters.dropped,
+                          "queue_high_watermark", "t", counters.high_watermark,
+                          NULL);
+      self->reported_dropped = counters.dropped;
+    }
+}
+
 static gboolean
 on_batch_due (gpointer user_data)
 {
@@ -188,6 +208,7 @@ on_batch_due (gpointer user_data)
   fapilog_batch_unref (batch);
   _fapilog_queue_account (self->queue, n, 0);
 
+  report_drops (self);
   update_progress (self);
   return G_SOURCE_CONTINUE;
 }
@@ -1287,8 +1308,7 @@ void
 _fapilog_pipeline_submit (FapilogPipeline *self,
                           FapilogEntry    *entry)
 {
-  FapilogEnqueueResult result = _fapilog_queue_push (self->queue, entry);
-
-  if (G_UNLIKELY (result == FAPILOG_ENQUEUE_DROPPED))
-    _fapilog_diag_warn ("backpressure", "queue full; entry dropped", NULL);
+  /* Drops are counted by the queue and reported by the worker (see
+   * report_drops): the caller thread does no I/O, not even for that. */
+  _fapilog_queue_push (self->queue, entry);
 }

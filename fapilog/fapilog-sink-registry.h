@@ -17,7 +17,7 @@ G_BEGIN_DECLS
 /**
  * FapilogSinkFactory:
  * @settings: the settings the sink is configured from
- * @user_data: the data given to [func@Fapilog.sink_registry_register]
+ * @user_data: the data given to [func@Fapilog.Sink.registry_register]
  * @error: return location for a #GError
  *
  * Creates a sink from settings, or returns %NULL and sets @error.

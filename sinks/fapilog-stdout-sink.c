@@ -15,7 +15,7 @@
  * FapilogStdoutSink:
  *
  * The `stdout_json` sink: one JSON envelope per line on standard output (or
- * on any descriptor given to [ctor@Fapilog.StdoutSink.new_for_fd]).
+ * on any descriptor given to [func@Fapilog.StdoutSink.new_for_fd]).
  *
  * A whole batch goes out with one write loop (`writev`, continued over
  * partial writes, `EINTR` and `EAGAIN`), so lines are never torn or
