@@ -4,10 +4,14 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
+#include <unistd.h>
+#include <glib-unix.h>
 #include <string.h>
 
 #include "fapilog-test-utils.h"
+#include "fapilog-diagnostics-private.h"
 #include "fapilog-entry-private.h"
 #include "fapilog-envelope-private.h"
 #include "fapilog-queue-private.h"
@@ -433,11 +437,16 @@ test_pipeline_drop_counts (void)
   g_autoptr(FapilogStats) stats = NULL;
   g_autoptr(GError) error = NULL;
   const char *none[] = { NULL };
+  int diag[2];
+  char report[4096];
+  gssize n;
 
   /* The worker never runs before the flush (long batch timeout), so the
    * queue of 10 fills and the rest is dropped. */
   g_object_set (settings, "max-queue-size", 10, "protected-levels", none,
-                "batch-timeout-seconds", 60.0, NULL);
+                "batch-timeout-seconds", 60.0, "internal-logging-enabled", TRUE, NULL);
+  g_assert_true (g_unix_open_pipe (diag, FD_CLOEXEC, NULL));
+  _fapilog_diagnostics_set_fd (diag[1]);
   pipeline = fapilog_pipeline_new (settings);
   fapilog_pipeline_add_sink (pipeline, sink);
   log = fapilog_pipeline_get_logger (pipeline, "drops");
@@ -449,6 +458,16 @@ test_pipeline_drop_counts (void)
   g_assert_cmpuint (fapilog_stats_get_dropped (stats), ==, 90);
   g_assert_cmpuint (fapilog_stats_get_processed (stats), ==, 10);
   g_assert_cmpuint (test_sink_get_n_received (sink), ==, 10);
+
+  /* The drops were reported once, by the worker, with the count. */
+  _fapilog_diagnostics_set_fd (-1);
+  close (diag[1]);
+  n = read (diag[0], report, sizeof report - 1);
+  close (diag[0]);
+  g_assert_cmpint (n, >, 0);
+  report[n] = '\0';
+  g_assert_nonnull (strstr (report, "\"component\":\"backpressure\""));
+  g_assert_nonnull (strstr (report, "\"dropped\":90"));
 }
 
 int

@@ -240,8 +240,8 @@ main (int   argc,
     const char *mode;
     const char *label;
   } modes[] = {
-    { "drop",  "drop_newest, queue %u" },
-    { "block", "block (lossless), queue %u" },
+    { "drop",  "drop_newest, queue" },
+    { "block", "block (lossless), queue" },
     { "gated", "level-gated DEBUG < INFO" },
   };
   const char *child_mode = NULL;
@@ -304,7 +304,11 @@ main (int   argc,
                    "mode (ns per call)", "p50", "p99", "p99.9", "max", "mean",
                    "submitted", "dropped", "queue-hwm");
         }
-      label = g_strdup_printf (modes[m].label, (guint) bench_result_u64 (r, "queue_size"));
+      if (strcmp (modes[m].mode, "gated") == 0)
+        label = g_strdup (modes[m].label);
+      else
+        label = g_strdup_printf ("%s %" G_GUINT64_FORMAT, modes[m].label,
+                                 bench_result_u64 (r, "queue_size"));
       print_row (label, r);
       if (strcmp (modes[m].mode, "gated") == 0)
         g_print ("%-34s %.2f ns per call (mean of %u calls, one clock pair)\n",
