@@ -49,8 +49,11 @@ void           _fapilog_fanout_dispatch   (FapilogFanout             *self,
  * failed by every sink; @dispatched_seq is the last seq handed out. */
 guint64        _fapilog_fanout_completed_seq (FapilogFanout          *self,
                                               guint64                 dispatched_seq);
-/* Worker thread: TRUE when a sink backlog is at its bound. */
-gboolean       _fapilog_fanout_is_saturated (FapilogFanout           *self);
+/* Worker thread: TRUE when some sink would refuse a batch of
+ * @next_batch_size entries now (its backlog is not empty and the batch
+ * would take it past the bound). */
+gboolean       _fapilog_fanout_is_saturated (FapilogFanout           *self,
+                                             guint                    next_batch_size);
 /* Worker thread: fails every batch still waiting in a backlog (shutdown
  * deadline); writes in flight are abandoned and failed. */
 void           _fapilog_fanout_fail_pending (FapilogFanout           *self,

@@ -387,7 +387,10 @@ _fapilog_fanout_dispatch (FapilogFanout *self,
     {
       SinkSlot *slot = g_ptr_array_index (self->slots, i);
 
-      if (slot->backlog_entries + batch->n_entries > self->backlog_max)
+      /* An empty backlog takes any batch, so a batch larger than the bound
+       * still reaches a sink that keeps up. */
+      if (slot->backlog_entries > 0 &&
+          slot->backlog_entries + batch->n_entries > self->backlog_max)
         {
           GError *error = g_error_new (FAPILOG_SINK_ERROR, FAPILOG_SINK_ERROR_BACKLOG_FULL,
                                        "sink %s is %u entries behind; batch not delivered to it",
@@ -427,13 +430,17 @@ _fapilog_fanout_completed_seq (FapilogFanout *self,
 }
 
 gboolean
-_fapilog_fanout_is_saturated (FapilogFanout *self)
+_fapilog_fanout_is_saturated (FapilogFanout *self,
+                              guint          next_batch_size)
 {
   for (guint i = 0; i < self->slots->len; i++)
     {
       SinkSlot *slot = g_ptr_array_index (self->slots, i);
 
-      if (slot->backlog_entries >= self->backlog_max / 2)
+      /* Exactly the dispatch rule: saturated when the next batch would be
+       * refused. */
+      if (slot->backlog_entries > 0 &&
+          slot->backlog_entries + next_batch_size > self->backlog_max)
         return TRUE;
     }
   return FALSE;

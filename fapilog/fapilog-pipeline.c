@@ -132,7 +132,8 @@ update_progress (FapilogPipeline *self)
   GList *done = NULL;
 
   if (self->backpressure)
-    _fapilog_queue_set_paused (self->queue, _fapilog_fanout_is_saturated (self->fanout));
+    _fapilog_queue_set_paused (self->queue,
+                               _fapilog_fanout_is_saturated (self->fanout, self->batch_max));
 
   g_mutex_lock (&self->lock);
   if (completed > self->completed_seq)

@@ -706,8 +706,12 @@ fapilog_settings_class_init (FapilogSettingsClass *klass)
    * FapilogSettings:sink-backlog-size:
    *
    * How many entries may wait for one slow sink before further batches are
-   * failed for that sink only. 0 means
-   * [property@Fapilog.Settings:max-queue-size].
+   * failed for that sink only (counted, and written to the stderr
+   * fallback). 0 means [property@Fapilog.Settings:max-queue-size].
+   *
+   * Under the `block` overflow policy the worker waits for the slow sink
+   * instead, so the backpressure reaches the callers and nothing is failed
+   * for lack of room; the other sinks then wait too.
    *
    * Default: 0 (automatic), at most 1000000000.
    * Environment: `FAPILOG_CORE__SINK_BACKLOG_SIZE`.

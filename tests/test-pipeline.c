@@ -440,6 +440,38 @@ test_backlog_overflow_counted (void)
   g_assert_nonnull (strstr (fallback, "overflow"));
 }
 
+/* Lossless block mode: a slow sink slows the callers down instead of
+ * losing entries, even when a batch is larger than the sink's backlog. */
+static void
+test_block_backpressure_through_slow_sink (void)
+{
+  g_autoptr(FapilogSettings) settings = test_settings_new ();
+  g_autoptr(FapilogSink) slow = test_sink_new ("slow", TEST_SINK_BATCH);
+  g_autoptr(FapilogPipeline) pipeline = NULL;
+  g_autoptr(FapilogLogger) log = NULL;
+  g_autoptr(FapilogStats) stats = NULL;
+
+  g_object_set (settings,
+                "overflow-policy", FAPILOG_OVERFLOW_BLOCK,
+                "backpressure-wait-ms", -1,
+                "max-queue-size", 50,
+                "batch-max-size", 40,
+                "sink-backlog-size", 30,
+                NULL);
+  test_sink_set_delay_ms (slow, 2);
+  pipeline = pipeline_with (settings, slow, NULL);
+  log = fapilog_pipeline_get_logger (pipeline, "app");
+  for (int i = 0; i < 2000; i++)
+    fapilog_logger_log (log, FAPILOG_LEVEL_INFO, "lossless", "i", "i", i, NULL);
+
+  stats = fapilog_pipeline_shutdown (pipeline, -1);
+  g_assert_cmpuint (fapilog_stats_get_dropped (stats), ==, 0);
+  g_assert_cmpuint (fapilog_stats_get_sink_failed (stats, "slow"), ==, 0);
+  g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "slow"), ==, 2000);
+  g_assert_cmpuint (test_sink_get_n_received (slow), ==, 2000);
+  assert_invariant (stats);
+}
+
 static void
 test_write_timeout (void)
 {
@@ -673,6 +705,7 @@ main (int   argc,
   g_test_add_func ("/pipeline/failing-sink-isolated", test_failing_sink_isolated);
   g_test_add_func ("/pipeline/slow-sink-isolated", test_slow_sink_isolated);
   g_test_add_func ("/pipeline/backlog-overflow-counted", test_backlog_overflow_counted);
+  g_test_add_func ("/pipeline/block-backpressure-through-slow-sink", test_block_backpressure_through_slow_sink);
   g_test_add_func ("/pipeline/write-timeout", test_write_timeout);
   g_test_add_func ("/pipeline/dispatch-preference", test_dispatch_preference);
   g_test_add_func ("/pipeline/start-failure-and-stop-order", test_start_failure_and_stop_order);
