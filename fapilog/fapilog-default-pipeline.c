@@ -32,34 +32,69 @@ drain_at_exit (void)
     fapilog_stats_unref (stats);
 }
 
+/* A configuration problem is always reported, even when the configuration
+ * (or the failure to read it) turned diagnostics off. */
+static void
+report_config_problem (const char   *message,
+                       const GError *error)
+{
+  gboolean was_enabled = _fapilog_diagnostics_get_enabled ();
+
+  _fapilog_diagnostics_set_enabled (TRUE);
+  _fapilog_diag_warn ("config", message, "error", "s", error->message, NULL);
+  _fapilog_diagnostics_set_enabled (was_enabled);
+}
+
+static FapilogPipeline *
+stdout_pipeline (FapilogSettings *settings)
+{
+  g_autoptr(FapilogSink) sink = fapilog_stdout_sink_new ();
+  FapilogPipeline *pipeline = fapilog_pipeline_new (settings);
+
+  fapilog_pipeline_add_sink (pipeline, sink);
+  return pipeline;
+}
+
 /* Builds the default pipeline. A bad configuration must not take logging
- * away: it is reported and the pipeline falls back to JSON on stdout. */
+ * away: it is reported, and what cannot be honoured falls back to JSON on
+ * stdout. Settings that parsed are kept (apply_environment is
+ * all-or-nothing, so a bad variable means the built-in defaults). */
 static FapilogPipeline *
 create_default_pipeline (void)
 {
+  g_autoptr(FapilogSettings) settings = fapilog_settings_new ();
   g_autoptr(GError) error = NULL;
   FapilogPipeline *pipeline;
 
-  pipeline = fapilog_pipeline_new_from_environment (&error);
-  if (pipeline != NULL && fapilog_pipeline_start (pipeline, &error))
+  if (!fapilog_settings_apply_environment (settings, NULL, &error))
+    {
+      report_config_problem ("bad FAPILOG_* variable; using the built-in defaults and JSON on stdout",
+                             error);
+      g_clear_error (&error);
+      pipeline = stdout_pipeline (settings);
+    }
+  else
+    {
+      pipeline = fapilog_pipeline_new (settings);
+      if (!fapilog_pipeline_add_configured_sinks (pipeline, &error))
+        {
+          report_config_problem ("configured sinks unavailable; logging JSON to stdout", error);
+          g_clear_error (&error);
+          g_object_unref (pipeline);
+          pipeline = stdout_pipeline (settings);
+        }
+    }
+
+  if (fapilog_pipeline_start (pipeline, &error))
     return pipeline;
 
-  _fapilog_diagnostics_set_enabled (TRUE);
-  _fapilog_diag_warn ("config", "default pipeline configuration failed; logging JSON to stdout",
-                      "error", "s", error->message, NULL);
-  if (pipeline != NULL)
-    fapilog_stats_unref (fapilog_pipeline_shutdown (pipeline, 0));
-  g_clear_object (&pipeline);
-
-  {
-    g_autoptr(FapilogSink) sink = fapilog_stdout_sink_new ();
-    pipeline = fapilog_pipeline_new (NULL);
-    fapilog_pipeline_add_sink (pipeline, sink);
-  }
+  report_config_problem ("default pipeline failed to start; logging JSON to stdout", error);
   g_clear_error (&error);
+  fapilog_stats_unref (fapilog_pipeline_shutdown (pipeline, 0));
+  g_object_unref (pipeline);
+  pipeline = stdout_pipeline (settings);
   if (!fapilog_pipeline_start (pipeline, &error))
-    _fapilog_diag_warn ("config", "fallback pipeline failed to start",
-                        "error", "s", error->message, NULL);
+    report_config_problem ("fallback pipeline failed to start", error);
   return pipeline;
 }
 

@@ -53,7 +53,7 @@ _fapilog_fallback_write (const char   *sink_name,
                         "fallback", "s", "stderr",
                         NULL);
   else
-    _fapilog_diag_warn ("sink", "all sinks failed, log entries lost",
+    _fapilog_diag_warn ("sink", "sink failed and the stderr fallback failed too; entries lost",
                         "sink", "s", sink_name,
                         "error", "s", error != NULL ? error->message : "unknown error",
                         "fallback_error", "s", local_error->message,

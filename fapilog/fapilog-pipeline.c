@@ -1046,6 +1046,10 @@ finish_drain_on_worker (gpointer user_data)
  * After shutdown, log calls are counted as dropped; the pipeline does not
  * restart. Calling shutdown again returns the same final counts.
  *
+ * Called from the worker thread (from inside a sink), shutdown cannot wait
+ * for itself: it closes the queue, emits a diagnostic and returns the
+ * current counts; the owner of the pipeline completes the shutdown.
+ *
  * Returns: (transfer full): the final statistics
  *
  * Since: 1.0

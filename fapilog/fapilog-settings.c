@@ -676,8 +676,11 @@ fapilog_settings_class_init (FapilogSettingsClass *klass)
   /**
    * FapilogSettings:serialize-in-flush:
    *
-   * Whether the worker serializes entries once per batch and gives sinks
-   * the bytes (`write_serialized`) when a sink has no `write_batch`.
+   * For a sink without `write_batch` that has both `write_serialized` and
+   * `write`: whether it gets the pre-serialized bytes (`write_serialized`,
+   * the default) or the entries (`write`). Every batch is serialized once
+   * either way; a sink with only one of the two methods always gets that
+   * one.
    *
    * Default: %TRUE. Environment: `FAPILOG_CORE__SERIALIZE_IN_FLUSH`.
    *
@@ -1294,7 +1297,8 @@ lookup_env (const char * const *envp,
  * in capitals because it is not in fapilog's namespace. When a name occurs
  * more than once, the last occurrence wins. An empty value of a text
  * variable counts as unset (so an empty `FAPILOG_ENV` falls back to
- * `ENV`); an empty value of any other variable is an error.
+ * `ENV`); an empty list (`FAPILOG_CORE__SINKS`, `FAPILOG_CORE__PROTECTED_LEVELS`)
+ * is an empty list; an empty value of any other variable is an error.
  *
  * Other `FAPILOG_*` variables are ignored: those of later features and of
  * the original library that fapilog does not implement (such as

@@ -26,7 +26,8 @@ G_DECLARE_INTERFACE (FapilogSink, fapilog_sink, FAPILOG, SINK, GObject)
  * @g_iface: the parent interface
  * @start_async: (nullable): opens resources; optional, the default completes at once
  * @start_finish: (nullable): finishes @start_async
- * @write_async: writes one entry; required unless @write_batch_async is given
+ * @write_async: writes one entry; a sink implements at least one of
+ *   @write_async, @write_serialized_async and @write_batch_async
  * @write_finish: finishes @write_async; FALSE with an error reports a failure
  * @stop_async: (nullable): flushes and releases resources; optional
  * @stop_finish: (nullable): finishes @stop_async

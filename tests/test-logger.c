@@ -409,6 +409,26 @@ test_default_logger_bad_config (void)
 }
 
 static void
+test_default_logger_unknown_sink_keeps_settings (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_setenv ("FAPILOG_CORE__SINKS", "no_such_sink", TRUE);
+      g_setenv ("FAPILOG_SERVICE", "kept-service", TRUE);
+      g_setenv ("FAPILOG_CORE__INTERNAL_LOGGING_ENABLED", "false", TRUE);
+      fapilog_info (fapilog_get_logger (NULL), "still logged", NULL);
+      fapilog_shutdown ();
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  /* Reported even though diagnostics were switched off, and the settings
+   * that did parse are kept. */
+  g_test_trap_assert_stderr ("*no_such_sink*");
+  g_test_trap_assert_stdout ("*\"message\":\"still logged\"*\"service\":\"kept-service\"*");
+}
+
+static void
 test_atexit_drain (void)
 {
   if (g_test_subprocess ())
@@ -446,6 +466,8 @@ main (int   argc,
   g_test_add_func ("/logger/bad-arguments", test_bad_arguments);
   g_test_add_func ("/logger/default-logger", test_default_logger);
   g_test_add_func ("/logger/default-logger-bad-config", test_default_logger_bad_config);
+  g_test_add_func ("/logger/default-logger-unknown-sink-keeps-settings",
+                   test_default_logger_unknown_sink_keeps_settings);
   g_test_add_func ("/logger/atexit-drain", test_atexit_drain);
 
   return g_test_run ();

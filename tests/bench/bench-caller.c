@@ -8,22 +8,29 @@
  * Modes, each in a fresh process (this program runs itself again with
  * "--child MODE"), so that one mode's heap and threads cannot colour the
  * next:
- *   drop    drop_newest with a queue large enough for every call: the
- *           caller never waits, which is the cost of the call itself;
- *   block   lossless block mode (wait forever) with the default queue of
- *           10000: the caller waits whenever the worker falls behind, so
+ *   drop    drop_newest with a queue large enough for every call (1M), in
+ *           a tight loop: the caller never waits for room, but it outruns
+ *           the worker, so the queue (and the heap) grows during the run;
+ *   paced   drop_newest with the default queue (10000), one call every
+ *           2 us (500k/s, below what the worker drains): the cost of a
+ *           call in a program that does other work between log calls;
+ *   block   lossless block mode (wait forever) with the default queue, in
+ *           a tight loop: the caller waits whenever the queue is full, so
  *           the tail shows back-pressure;
  *   gated   a DEBUG call under the default INFO level: the cost of a
  *           disabled call.
+ * Each mode also reports the page faults and context switches of the
+ * calling thread during the timed calls, the usual causes of a long tail.
  *
- * The clock is clock_gettime (CLOCK_MONOTONIC). On Linux it runs in the
- * vDSO without a system call; here (clocksource tsc) a back-to-back pair
- * costs about 40 ns, against about 31 ns for rdtscp. rdtsc would save
- * ~10 ns per sample but needs calibration against a real clock, invariant
- * TSC support and care with out-of-order execution, and it is x86-only;
- * the monotonic clock gives nanoseconds directly on any machine. Its cost
- * is measured in each process (the median of one million back-to-back
- * pairs) and subtracted from every sample; what remains is the call.
+ * The clock is clock_gettime (CLOCK_MONOTONIC). On Linux with a TSC
+ * clocksource it runs in the vDSO without a system call: about 24 ns per
+ * read here (a back-to-back pair differs by 20 ns at the median), against
+ * about 19 ns for rdtscp. rdtsc would save ~5 ns per sample but needs
+ * calibration against a real clock, an invariant TSC and serialization
+ * against out-of-order execution, and it is x86-only; the monotonic clock
+ * gives nanoseconds directly on any machine. Its cost is measured in each
+ * process (the median of one million back-to-back pairs) and subtracted
+ * from every sample; what remains is the call.
  *
  * Usage: bench-caller [--calls N] [--warmup N] [--queue N]
  *
@@ -143,8 +150,9 @@ run_child (const char *mode)
   else if (strcmp (mode, "paced") == 0)
     {
       /* One call every 2 us at most (500k/s): less than the worker drains,
-       * so the queue stays short and the heap stops growing. */
-      queue_size = (guint) drop_queue_size;
+       * so the queue stays short, the heap stops growing and the default
+       * queue is enough (a drop would show if it were not). */
+      queue_size = 10000;
       settings = bench_settings_new (FAPILOG_OVERFLOW_DROP_NEWEST, queue_size, 0);
       pace_ns = PACE_NS;
     }
@@ -181,11 +189,20 @@ run_child (const char *mode)
 
   /* The queue is a ring of queue_size (+ its protected share) slots that
    * the kernel maps on first touch: the warm-up wraps it once so that no
-   * measured call pays a page fault for a slot, and lets malloc and the
-   * worker reach their steady state. */
+   * measured call pays a page fault for a slot, and lets the worker and
+   * the caches settle. (glibc may still hand freed heap back to the
+   * kernel after the flush: a queue that grows again faults it back in,
+   * which the report shows as minor faults.) */
   warmup = n_warmup >= 0 ? n_warmup : MAX (50000, (gint64) queue_size + queue_size / 10 + 1000);
   for (gint64 i = 0; i < warmup; i++)
-    bench_log (logger, level, (guint64) i);
+    {
+      guint64 t0 = bench_now_ns ();
+
+      bench_log (logger, level, (guint64) i);
+      if (pace_ns > 0)
+        while (bench_now_ns () - t0 < pace_ns)
+          ;
+    }
   if (!fapilog_pipeline_flush (pipeline, -1, &error))
     {
       g_printerr ("bench-caller: flush failed: %s\n", error->message);
@@ -242,7 +259,8 @@ print_row (const char *label,
 {
   g_print ("%-38s %6" G_GUINT64_FORMAT " %6" G_GUINT64_FORMAT " %7" G_GUINT64_FORMAT
            " %8" G_GUINT64_FORMAT " %7.1f %9" G_GUINT64_FORMAT " %8" G_GUINT64_FORMAT
-           " %9" G_GUINT64_FORMAT " %8" G_GUINT64_FORMAT " %7" G_GUINT64_FORMAT "\n",
+           " %9" G_GUINT64_FORMAT " %8" G_GUINT64_FORMAT " %5" G_GUINT64_FORMAT
+           "/%-5" G_GUINT64_FORMAT "\n",
            label,
            bench_result_u64 (r, "p50_ns"),
            bench_result_u64 (r, "p99_ns"),
@@ -253,7 +271,8 @@ print_row (const char *label,
            bench_result_u64 (r, "dropped"),
            bench_result_u64 (r, "high_watermark"),
            bench_result_u64 (r, "minor_faults"),
-           bench_result_u64 (r, "voluntary_switches") + bench_result_u64 (r, "involuntary_switches"));
+           bench_result_u64 (r, "voluntary_switches"),
+           bench_result_u64 (r, "involuntary_switches"));
 }
 
 int
@@ -325,9 +344,9 @@ main (int   argc,
           g_print ("calls: %" G_GUINT64_FORMAT " timed one by one per mode, after warm-up; "
                    "each mode in a fresh process\n\n",
                    bench_result_u64 (r, "samples"));
-          g_print ("%-38s %6s %6s %7s %8s %7s %9s %8s %9s %8s %7s\n",
+          g_print ("%-38s %6s %6s %7s %8s %7s %9s %8s %9s %8s %11s\n",
                    "mode (ns per call)", "p50", "p99", "p99.9", "max", "mean",
-                   "submitted", "dropped", "queue-hwm", "faults", "csw");
+                   "submitted", "dropped", "queue-hwm", "faults", "csw vol/inv");
         }
       if (strcmp (modes[m].mode, "gated") == 0)
         label = g_strdup (modes[m].label);

@@ -2,9 +2,6 @@
  *
  * SPDX-License-Identifier: MIT
  */
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 

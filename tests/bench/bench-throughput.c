@@ -1,1 +1,743 @@
-int main(void){return 0;}
+/* bench-throughput.c: end-to-end throughput, a raw write() baseline and peak RSS
+ *
+ * One producer thread logs N entries (default 1M) with three fields (a
+ * string, an int and a double) in lossless block mode (wait forever), and
+ * the clock runs from the first log call until fapilog_pipeline_shutdown()
+ * returns, i.e. until every entry has been serialized and written. Each
+ * scenario runs in a fresh process (this program runs itself again with
+ * "--child SCENARIO"), so the peak RSS (getrusage ru_maxrss) belongs to one
+ * scenario alone:
+ *
+ *   stdout       fapilog to the stdout_json sink on a descriptor opened on
+ *                /dev/null (one write per batch);
+ *   null         fapilog to a null sink that completes each batch at once
+ *                (the pipeline's own cost: capture, queue, serialization);
+ *   raw-write    the raw baseline: the same lines, serialized beforehand
+ *                into memory by a hand-written formatter (not timed), then
+ *                written to /dev/null with write() calls of up to 64 KiB
+ *                (timed): the floor set by the system calls alone;
+ *   raw-format   a hand-written synchronous logger: read the clock, format
+ *                the same line into a 64 KiB buffer, write() it to
+ *                /dev/null when full; all of it timed. This is what a
+ *                program would spend without any logging library.
+ *
+ * The hand-written formatter produces the same bytes as fapilog's
+ * envelope (same keys, order, escaping, number formats); both first lines
+ * are printed so that this can be checked by eye.
+ *
+ * Usage: bench-throughput [--entries N] [--batch N] [--queue N]
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "bench-common.h"
+
+#define WRITE_CHUNK (64 * 1024)
+#define MAX_LINE 1024
+
+static gint64 n_entries = 1000000;
+static gint64 batch_max_size = 0;      /* 0: the default (256) */
+static gint64 max_queue_size = 0;      /* 0: the default (10000) */
+static char *output_path = NULL;       /* NULL: /dev/null */
+
+/* ---- a hand-written formatter for the raw baselines ---------------------- */
+
+typedef struct {
+  char    *prefix;          /* ,"diagnostics":{...}, up to "data" */
+  gsize    prefix_len;
+  guint64  rng[2];
+  gint64   cached_sec;
+  char     cached_text[20];
+} RawFormatter;
+
+static void
+raw_formatter_init (RawFormatter *self)
+{
+  const char *env = g_getenv ("FAPILOG_ENV");
+
+  if (env == NULL)
+    env = g_getenv ("ENV");
+  if (env == NULL)
+    env = "dev";
+  /* The values are plain ASCII here, so they need no escaping. */
+  self->prefix = g_strdup_printf ("},\"diagnostics\":{\"service\":\"fapilog\",\"env\":\"%s\","
+                                  "\"host\":\"%s\",\"pid\":%d},\"data\":{",
+                                  env, g_get_host_name (), (int) getpid ());
+  self->prefix_len = strlen (self->prefix);
+  self->rng[0] = g_random_int () | ((guint64) g_random_int () << 32);
+  self->rng[1] = g_random_int () | ((guint64) g_random_int () << 32) | 1;
+  self->cached_sec = G_MININT64;
+}
+
+static void
+raw_formatter_clear (RawFormatter *self)
+{
+  g_free (self->prefix);
+}
+
+static inline char *
+put_literal (char       *p,
+             const char *s,
+             gsize       len)
+{
+  memcpy (p, s, len);
+  return p + len;
+}
+#define PUT(p, lit) put_literal ((p), (lit), sizeof (lit) - 1)
+
+/* A JSON string: quotes, escapes for '"', '\\' and control characters,
+ * and U+FFFD for bytes that are not UTF-8. */
+static char *
+put_string (char       *p,
+            const char *s,
+            gsize       len)
+{
+  static const char hex[] = "0123456789abcdef";
+  const char *end = s + len;
+
+  *p++ = '"';
+  while (s < end)
+    {
+      guchar c = (guchar) *s;
+
+      if (G_LIKELY (c >= 0x20 && c < 0x80 && c != '"' && c != '\\'))
+        {
+          *p++ = (char) c;
+          s++;
+        }
+      else if (c < 0x80)
+        {
+          *p++ = '\\';
+          switch (c)
+            {
+            case '"': *p++ = '"'; break;
+            case '\\': *p++ = '\\'; break;
+            case '\n': *p++ = 'n'; break;
+            case '\r': *p++ = 'r'; break;
+            case '\t': *p++ = 't'; break;
+            default:
+              p = PUT (p, "u00");
+              *p++ = hex[c >> 4];
+              *p++ = hex[c & 15];
+            }
+          s++;
+        }
+      else
+        {
+          gunichar u = g_utf8_get_char_validated (s, end - s);
+
+          if (u == (gunichar) -1 || u == (gunichar) -2)
+            {
+              p = PUT (p, "\xef\xbf\xbd");
+              s++;
+            }
+          else
+            {
+              const char *next = g_utf8_next_char (s);
+
+              p = put_literal (p, s, next - s);
+              s = next;
+            }
+        }
+    }
+  *p++ = '"';
+  return p;
+}
+
+static char *
+put_u64 (char    *p,
+         guint64  v)
+{
+  char tmp[24];
+  char *t = tmp + sizeof tmp;
+
+  do
+    {
+      *--t = (char) ('0' + v % 10);
+      v /= 10;
+    }
+  while (v != 0);
+  return put_literal (p, t, tmp + sizeof tmp - t);
+}
+
+static char *
+put_i64 (char   *p,
+         gint64  v)
+{
+  if (v < 0)
+    {
+      *p++ = '-';
+      return put_u64 (p, (guint64) 0 - (guint64) v);
+    }
+  return put_u64 (p, (guint64) v);
+}
+
+/* The shortest decimal form for values with at most three decimals (the
+ * benchmark's doubles all have one); anything else through %.17g. */
+static char *
+put_double (char   *p,
+            double  v)
+{
+  double scaled = v * 1000.0;
+
+  if (v > -1e12 && v < 1e12 && scaled == (double) (gint64) scaled)
+    {
+      gint64 m = (gint64) scaled;
+      guint64 a = m < 0 ? (guint64) -m : (guint64) m;
+      guint frac = (guint) (a % 1000);
+
+      if (m < 0)
+        *p++ = '-';
+      p = put_u64 (p, a / 1000);
+      *p++ = '.';
+      if (frac == 0)
+        *p++ = '0';
+      else
+        {
+          *p++ = (char) ('0' + frac / 100);
+          if (frac % 100 != 0)
+            {
+              *p++ = (char) ('0' + (frac / 10) % 10);
+              if (frac % 10 != 0)
+                *p++ = (char) ('0' + frac % 10);
+            }
+        }
+      return p;
+    }
+  else
+    {
+      char tmp[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_ascii_formatd (tmp, sizeof tmp, "%.17g", v);
+      return put_literal (p, tmp, strlen (tmp));
+    }
+}
+
+static inline void
+put2 (char *p,
+      int   v)
+{
+  p[0] = (char) ('0' + v / 10);
+  p[1] = (char) ('0' + v % 10);
+}
+
+static char *
+put_timestamp (RawFormatter *self,
+               char         *p,
+               gint64        us)
+{
+  gint64 sec = us / G_USEC_PER_SEC;
+  int ms = (int) ((us % G_USEC_PER_SEC) / 1000);
+
+  if (sec != self->cached_sec)
+    {
+      time_t t = (time_t) sec;
+      struct tm tm;
+      int year;
+
+      gmtime_r (&t, &tm);
+      year = tm.tm_year + 1900;
+      put2 (self->cached_text, year / 100);
+      put2 (self->cached_text + 2, year % 100);
+      self->cached_text[4] = '-';
+      put2 (self->cached_text + 5, tm.tm_mon + 1);
+      self->cached_text[7] = '-';
+      put2 (self->cached_text + 8, tm.tm_mday);
+      self->cached_text[10] = 'T';
+      put2 (self->cached_text + 11, tm.tm_hour);
+      self->cached_text[13] = ':';
+      put2 (self->cached_text + 14, tm.tm_min);
+      self->cached_text[16] = ':';
+      put2 (self->cached_text + 17, MIN (tm.tm_sec, 59));
+      self->cached_sec = sec;
+    }
+  p = put_literal (p, self->cached_text, 19);
+  *p++ = '.';
+  *p++ = (char) ('0' + ms / 100);
+  *p++ = (char) ('0' + (ms / 10) % 10);
+  *p++ = (char) ('0' + ms % 10);
+  *p++ = 'Z';
+  return p;
+}
+
+static char *
+put_uuid4 (RawFormatter *self,
+           char         *p)
+{
+  static const char hex[] = "0123456789abcdef";
+  guint8 bytes[16];
+
+  for (guint half = 0; half < 2; half++)
+    {
+      /* xorshift128+ */
+      guint64 s1 = self->rng[0];
+      const guint64 s0 = self->rng[1];
+      guint64 r;
+
+      self->rng[0] = s0;
+      s1 ^= s1 << 23;
+      self->rng[1] = s1 ^ s0 ^ (s1 >> 17) ^ (s0 >> 26);
+      r = self->rng[1] + s0;
+      memcpy (bytes + half * 8, &r, 8);
+    }
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+
+  for (guint i = 0; i < 16; i++)
+    {
+      if (i == 4 || i == 6 || i == 8 || i == 10)
+        *p++ = '-';
+      *p++ = hex[bytes[i] >> 4];
+      *p++ = hex[bytes[i] & 15];
+    }
+  return p;
+}
+
+/* Formats entry @i logged at @timestamp_us into @out (MAX_LINE bytes at
+ * least; the benchmark's lines are about 310) and returns its length,
+ * newline included. */
+static gsize
+raw_format_line (RawFormatter *self,
+                 char         *out,
+                 guint64       i,
+                 gint64        timestamp_us)
+{
+  const char *user = bench_value_s (i);
+  char *p = out;
+
+  p = PUT (p, "{\"timestamp\":\"");
+  p = put_timestamp (self, p, timestamp_us);
+  p = PUT (p, "\",\"level\":");
+  p = put_string (p, "INFO", 4);
+  p = PUT (p, ",\"message\":");
+  p = put_string (p, BENCH_MESSAGE, sizeof (BENCH_MESSAGE) - 1);
+  p = PUT (p, ",\"logger\":");
+  p = put_string (p, BENCH_LOGGER, sizeof (BENCH_LOGGER) - 1);
+  p = PUT (p, ",\"context\":{\"message_id\":\"");
+  p = put_uuid4 (self, p);
+  p = PUT (p, "\",\"correlation_id\":null");
+  p = put_literal (p, self->prefix, self->prefix_len);
+  p = put_string (p, BENCH_KEY_S, sizeof (BENCH_KEY_S) - 1);
+  *p++ = ':';
+  p = put_string (p, user, strlen (user));
+  *p++ = ',';
+  p = put_string (p, BENCH_KEY_I, sizeof (BENCH_KEY_I) - 1);
+  *p++ = ':';
+  p = put_i64 (p, bench_value_i (i));
+  *p++ = ',';
+  p = put_string (p, BENCH_KEY_D, sizeof (BENCH_KEY_D) - 1);
+  *p++ = ':';
+  p = put_double (p, bench_value_d (i));
+  p = PUT (p, "}}\n");
+  return p - out;
+}
+
+static gboolean
+write_all (int          fd,
+           const char  *data,
+           gsize        len)
+{
+  while (len > 0)
+    {
+      gssize n = write (fd, data, len);
+
+      if (n < 0)
+        {
+          if (errno == EINTR || errno == EAGAIN)
+            continue;
+          g_printerr ("bench-throughput: write: %s\n", g_strerror (errno));
+          return FALSE;
+        }
+      data += n;
+      len -= (gsize) n;
+    }
+  return TRUE;
+}
+
+static const char *
+output_name (void)
+{
+  return output_path != NULL ? output_path : "/dev/null";
+}
+
+/* /dev/null, or the file given with --output, emptied first. */
+static int
+open_output (void)
+{
+  int fd = open (output_name (), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+  if (fd < 0)
+    g_printerr ("bench-throughput: cannot open %s: %s\n", output_name (), g_strerror (errno));
+  return fd;
+}
+
+/* CPU time of the whole process (every thread), in seconds. */
+static double
+cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return (double) usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
+         (double) usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+}
+
+/* ---- scenarios, in the child ----------------------------------------------- */
+
+static int
+run_fapilog (gboolean to_stdout)
+{
+  g_autoptr(FapilogSettings) settings = NULL;
+  g_autoptr(FapilogPipeline) pipeline = NULL;
+  g_autoptr(FapilogSink) sink = NULL;
+  g_autoptr(FapilogLogger) logger = NULL;
+  g_autoptr(FapilogStats) stats = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *sink_name;
+  guint64 t0, t_logged, t1;
+  double cpu0;
+  int fd = -1;
+
+  settings = bench_settings_new (FAPILOG_OVERFLOW_BLOCK, (guint) max_queue_size,
+                                 (guint) batch_max_size);
+  pipeline = fapilog_pipeline_new (settings);
+  if (to_stdout)
+    {
+      fd = open_output ();
+      if (fd < 0)
+        return 1;
+      sink = fapilog_stdout_sink_new_for_fd (fd);
+    }
+  else
+    sink = bench_null_sink_new ();
+  sink_name = fapilog_sink_get_name (sink);
+  fapilog_pipeline_add_sink (pipeline, sink);
+  if (!fapilog_pipeline_start (pipeline, &error))
+    {
+      g_printerr ("bench-throughput: cannot start the pipeline: %s\n", error->message);
+      return 1;
+    }
+  logger = fapilog_pipeline_get_logger (pipeline, BENCH_LOGGER);
+  bench_report_u64 ("rss_start_kib", bench_peak_rss_kib ());
+
+  cpu0 = cpu_seconds ();
+  t0 = bench_now_ns ();
+  for (gint64 i = 0; i < n_entries; i++)
+    bench_log (logger, FAPILOG_LEVEL_INFO, (guint64) i);
+  t_logged = bench_now_ns ();
+  stats = fapilog_pipeline_shutdown (pipeline, -1);
+  t1 = bench_now_ns ();
+
+  bench_report_double ("seconds", (double) (t1 - t0) / 1e9);
+  bench_report_double ("cpu_seconds", cpu_seconds () - cpu0);
+  bench_report_double ("log_seconds", (double) (t_logged - t0) / 1e9);
+  bench_report_u64 ("entries", (guint64) n_entries);
+  bench_report_u64 ("submitted", fapilog_stats_get_submitted (stats));
+  bench_report_u64 ("dropped", fapilog_stats_get_dropped (stats));
+  bench_report_u64 ("processed", fapilog_stats_get_processed (stats));
+  bench_report_u64 ("unsent", fapilog_stats_get_unsent (stats));
+  bench_report_u64 ("written", fapilog_stats_get_sink_written (stats, sink_name));
+  bench_report_u64 ("failed", fapilog_stats_get_sink_failed (stats, sink_name));
+  if (!to_stdout)
+    {
+      bench_report_u64 ("bytes", bench_null_sink_get_bytes (BENCH_NULL_SINK (sink)));
+      bench_report_string ("first_line", bench_null_sink_get_first_line (BENCH_NULL_SINK (sink)));
+    }
+  bench_report_u64 ("rss_kib", bench_peak_rss_kib ());
+
+  g_clear_object (&logger);
+  g_clear_object (&pipeline);
+  g_clear_object (&sink);
+  if (fd >= 0)
+    close (fd);
+  return 0;
+}
+
+static int
+run_raw_write (void)
+{
+  RawFormatter formatter;
+  GArray *cuts = g_array_new (FALSE, FALSE, sizeof (gsize));
+  gsize capacity = (gsize) n_entries * 400 + MAX_LINE;
+  char *all = g_malloc (capacity);
+  gsize len = 0, chunk_start = 0, start;
+  g_autofree char *first_line = NULL;
+  guint64 t0, t1;
+  double cpu0;
+  int fd;
+
+  fd = open_output ();
+  if (fd < 0)
+    return 1;
+  raw_formatter_init (&formatter);
+
+  /* Not timed: every line into one buffer, remembering where each write
+   * of at most 64 KiB of whole lines must end. */
+  for (gint64 i = 0; i < n_entries; i++)
+    {
+      gsize n;
+
+      if (len + MAX_LINE > capacity)
+        {
+          capacity *= 2;
+          all = g_realloc (all, capacity);
+        }
+      n = raw_format_line (&formatter, all + len, (guint64) i, g_get_real_time ());
+      if (len + n - chunk_start > WRITE_CHUNK)
+        {
+          g_array_append_val (cuts, len);
+          chunk_start = len;
+        }
+      len += n;
+    }
+  g_array_append_val (cuts, len);
+
+  cpu0 = cpu_seconds ();
+  t0 = bench_now_ns ();
+  start = 0;
+  for (guint c = 0; c < cuts->len; c++)
+    {
+      gsize end = g_array_index (cuts, gsize, c);
+
+      if (!write_all (fd, all + start, end - start))
+        return 1;
+      start = end;
+    }
+  t1 = bench_now_ns ();
+
+  bench_report_double ("seconds", (double) (t1 - t0) / 1e9);
+  bench_report_double ("cpu_seconds", cpu_seconds () - cpu0);
+  bench_report_u64 ("entries", (guint64) n_entries);
+  bench_report_u64 ("bytes", len);
+  bench_report_u64 ("writes", cuts->len);
+  first_line = g_strndup (all, (const char *) memchr (all, '\n', len) - all);
+  bench_report_string ("first_line", first_line);
+  bench_report_u64 ("rss_kib", bench_peak_rss_kib ());
+
+  raw_formatter_clear (&formatter);
+  g_array_unref (cuts);
+  g_free (all);
+  close (fd);
+  return 0;
+}
+
+static int
+run_raw_format (void)
+{
+  RawFormatter formatter;
+  char *buf = g_malloc (WRITE_CHUNK + MAX_LINE);
+  gsize len = 0, bytes = 0;
+  guint64 writes = 0;
+  guint64 t0, t1;
+  double cpu0;
+  int fd;
+
+  fd = open_output ();
+  if (fd < 0)
+    return 1;
+  raw_formatter_init (&formatter);
+  bench_report_u64 ("rss_start_kib", bench_peak_rss_kib ());
+
+  cpu0 = cpu_seconds ();
+  t0 = bench_now_ns ();
+  for (gint64 i = 0; i < n_entries; i++)
+    {
+      /* Format in place; a line that overflows the 64 KiB goes out with
+       * the next write (the buffer has MAX_LINE bytes of slack). */
+      gsize n = raw_format_line (&formatter, buf + len, (guint64) i, g_get_real_time ());
+
+      if (len + n > WRITE_CHUNK)
+        {
+          if (!write_all (fd, buf, len))
+            return 1;
+          writes++;
+          bytes += len;
+          memmove (buf, buf + len, n);
+          len = 0;
+        }
+      len += n;
+    }
+  if (len > 0)
+    {
+      if (!write_all (fd, buf, len))
+        return 1;
+      writes++;
+      bytes += len;
+    }
+  t1 = bench_now_ns ();
+
+  bench_report_double ("seconds", (double) (t1 - t0) / 1e9);
+  bench_report_double ("cpu_seconds", cpu_seconds () - cpu0);
+  bench_report_u64 ("entries", (guint64) n_entries);
+  bench_report_u64 ("bytes", bytes);
+  bench_report_u64 ("writes", writes);
+  bench_report_u64 ("rss_kib", bench_peak_rss_kib ());
+
+  raw_formatter_clear (&formatter);
+  g_free (buf);
+  close (fd);
+  return 0;
+}
+
+static int
+run_child (const char *scenario)
+{
+  if (strcmp (scenario, "stdout") == 0)
+    return run_fapilog (TRUE);
+  if (strcmp (scenario, "null") == 0)
+    return run_fapilog (FALSE);
+  if (strcmp (scenario, "raw-write") == 0)
+    return run_raw_write ();
+  if (strcmp (scenario, "raw-format") == 0)
+    return run_raw_format ();
+  g_printerr ("bench-throughput: unknown scenario %s\n", scenario);
+  return 2;
+}
+
+/* ---- the parent: run every scenario and print the table ------------------- */
+
+static void
+print_row (const char *label,
+           GHashTable *r,
+           guint64     bytes,
+           double      raw_write_seconds,
+           double      raw_format_seconds)
+{
+  double seconds = bench_result_double (r, "seconds");
+  double entries = (double) bench_result_u64 (r, "entries");
+
+  g_print ("%-24s %8.4f %11.0f %9.1f %8.0f %9.1fx %7.2fx %8.1f\n",
+           label, seconds, entries / seconds, (double) bytes / seconds / 1e6,
+           bench_result_double (r, "cpu_seconds") * 1e9 / entries,
+           seconds / raw_write_seconds, seconds / raw_format_seconds,
+           (double) bench_result_u64 (r, "rss_kib") / 1024.0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  static const char * const scenarios[] = { "stdout", "null", "raw-write", "raw-format" };
+  const char *child_scenario = NULL;
+  GOptionEntry entries[] = {
+    { "entries", 0, 0, G_OPTION_ARG_INT64, &n_entries, "Entries per scenario (default 1000000)", "N" },
+    { "batch", 0, 0, G_OPTION_ARG_INT64, &batch_max_size, "batch-max-size (default: the library's, 256)", "N" },
+    { "queue", 0, 0, G_OPTION_ARG_INT64, &max_queue_size, "max-queue-size (default: the library's, 10000)", "N" },
+    { "output", 0, 0, G_OPTION_ARG_FILENAME, &output_path, "Write to FILE instead of /dev/null (emptied by each scenario, removed at the end)", "FILE" },
+    { "child", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &child_scenario, NULL, NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("- fapilog throughput benchmark");
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) envp = NULL;
+  g_autofree char *entries_arg = NULL;
+  g_autofree char *batch_arg = NULL;
+  g_autofree char *queue_arg = NULL;
+  g_autofree char *output_arg = NULL;
+  GHashTable *results[G_N_ELEMENTS (scenarios)] = { NULL, };
+  GHashTable *fl_stdout, *fl_null, *raw_write, *raw_format;
+  double rw, rf;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("bench-throughput: %s\n", error->message);
+      return 2;
+    }
+  if (n_entries < 1 || batch_max_size < 0 || batch_max_size > 1000000 ||
+      max_queue_size < 0 || max_queue_size > 100000000)
+    {
+      g_printerr ("bench-throughput: --entries must be positive, --batch and --queue in range\n");
+      return 2;
+    }
+
+  if (child_scenario != NULL)
+    return run_child (child_scenario);
+
+  envp = bench_clean_environment ();
+  entries_arg = g_strdup_printf ("--entries=%" G_GINT64_FORMAT, n_entries);
+  batch_arg = g_strdup_printf ("--batch=%" G_GINT64_FORMAT, batch_max_size);
+  queue_arg = g_strdup_printf ("--queue=%" G_GINT64_FORMAT, max_queue_size);
+  output_arg = g_strdup_printf ("--output=%s", output_name ());
+
+  for (guint s = 0; s < G_N_ELEMENTS (scenarios); s++)
+    {
+      const char *args[] = { "--child", scenarios[s], entries_arg, batch_arg, queue_arg, output_arg, NULL };
+
+      results[s] = bench_run_child (args, envp);
+      if (results[s] == NULL)
+        return 1;
+    }
+  fl_stdout = results[0];
+  fl_null = results[1];
+  raw_write = results[2];
+  raw_format = results[3];
+  if (output_path != NULL && strcmp (output_path, "/dev/null") != 0)
+    g_unlink (output_path);
+  rw = bench_result_double (raw_write, "seconds");
+  rf = bench_result_double (raw_format, "seconds");
+
+  g_print ("fapilog throughput benchmark: %" G_GINT64_FORMAT " entries, 3 fields (s, i, d), "
+           "1 producer thread, lossless block mode\n", n_entries);
+  bench_print_machine ();
+  g_print ("settings: batch-max-size %s, max-queue-size %s; each scenario in a fresh process\n",
+           batch_max_size > 0 ? batch_arg + strlen ("--batch=") : "256 (default)",
+           max_queue_size > 0 ? queue_arg + strlen ("--queue=") : "10000 (default)");
+  g_print ("output: %s; fapilog time: first log call -> fapilog_pipeline_shutdown() returned\n\n",
+           output_name ());
+
+  g_print ("%-24s %8s %11s %9s %8s %10s %8s %8s\n",
+           "scenario", "seconds", "entries/s", "MB/s", "CPU ns/e", "/raw-write", "/raw-fmt", "RSS MiB");
+  /* /dev/null does not count bytes: the stdout run wrote what the null
+   * sink run was given, the same entries serialized the same way. */
+  print_row ("fapilog stdout_json", fl_stdout, bench_result_u64 (fl_null, "bytes"), rw, rf);
+  print_row ("fapilog null sink", fl_null, bench_result_u64 (fl_null, "bytes"), rw, rf);
+  print_row ("raw write() 64 KiB", raw_write, bench_result_u64 (raw_write, "bytes"), rw, rf);
+  print_row ("raw format + write()", raw_format, bench_result_u64 (raw_format, "bytes"), rw, rf);
+
+  g_print ("\n(CPU ns/e: user + system CPU time of all threads per entry; ratios are time /\n"
+           " baseline time: lower is better, 1.0x = as fast as the baseline)\n");
+  g_print ("raw-write RSS holds all %" G_GINT64_FORMAT " lines in memory; it is not a fapilog figure\n",
+           n_entries);
+  g_print ("\nbytes: fapilog %" G_GUINT64_FORMAT " (%.1f per line), raw %" G_GUINT64_FORMAT
+           " (%.1f per line), in %" G_GUINT64_FORMAT " writes of <= 64 KiB\n",
+           bench_result_u64 (fl_null, "bytes"),
+           (double) bench_result_u64 (fl_null, "bytes") / n_entries,
+           bench_result_u64 (raw_write, "bytes"),
+           (double) bench_result_u64 (raw_write, "bytes") / n_entries,
+           bench_result_u64 (raw_write, "writes"));
+  g_print ("first line, fapilog: %s\n", (const char *) g_hash_table_lookup (fl_null, "first_line"));
+  g_print ("first line, raw:     %s\n", (const char *) g_hash_table_lookup (raw_write, "first_line"));
+
+  g_print ("\nproducer: log calls took %.3f s (stdout_json) and %.3f s (null) of the totals above\n",
+           bench_result_double (fl_stdout, "log_seconds"), bench_result_double (fl_null, "log_seconds"));
+  g_print ("RSS before logging (pipeline started): %.1f MiB (stdout_json), %.1f MiB (null)\n",
+           bench_result_u64 (fl_stdout, "rss_start_kib") / 1024.0,
+           bench_result_u64 (fl_null, "rss_start_kib") / 1024.0);
+  g_print ("final stats, stdout_json: submitted %" G_GUINT64_FORMAT ", dropped %" G_GUINT64_FORMAT
+           ", processed %" G_GUINT64_FORMAT ", unsent %" G_GUINT64_FORMAT
+           ", written %" G_GUINT64_FORMAT ", failed %" G_GUINT64_FORMAT "\n",
+           bench_result_u64 (fl_stdout, "submitted"), bench_result_u64 (fl_stdout, "dropped"),
+           bench_result_u64 (fl_stdout, "processed"), bench_result_u64 (fl_stdout, "unsent"),
+           bench_result_u64 (fl_stdout, "written"), bench_result_u64 (fl_stdout, "failed"));
+  g_print ("final stats, null sink:   submitted %" G_GUINT64_FORMAT ", dropped %" G_GUINT64_FORMAT
+           ", processed %" G_GUINT64_FORMAT ", unsent %" G_GUINT64_FORMAT
+           ", written %" G_GUINT64_FORMAT ", failed %" G_GUINT64_FORMAT "\n",
+           bench_result_u64 (fl_null, "submitted"), bench_result_u64 (fl_null, "dropped"),
+           bench_result_u64 (fl_null, "processed"), bench_result_u64 (fl_null, "unsent"),
+           bench_result_u64 (fl_null, "written"), bench_result_u64 (fl_null, "failed"));
+
+  g_print ("\ntargets: >= 1000000 entries/s end to end; within 3x of the raw baseline; "
+           "peak RSS <= 64 MiB\n");
+
+  for (guint s = 0; s < G_N_ELEMENTS (scenarios); s++)
+    g_hash_table_unref (results[s]);
+  return 0;
+}
