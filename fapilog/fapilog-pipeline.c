@@ -119,7 +119,7 @@ wake_worker (gpointer user_data)
 
 /* ---- worker side ---------------------------------------------------------- */
 
-static void flush_waiter_return (FlushWaiter *waiter, GError *error);
+static void flush_waiter_return_in_context (FlushWaiter *waiter);
 
 /* Recomputes how far every entry has got and completes the flushes that
  * were waiting for it. Called on the worker after each batch and each sink
@@ -154,7 +154,7 @@ update_progress (FapilogPipeline *self)
   g_mutex_unlock (&self->lock);
 
   for (GList *l = done; l != NULL; l = l->next)
-    flush_waiter_return (l->data, NULL);
+    flush_waiter_return_in_context (l->data);
   g_list_free (done);
 }
 
@@ -373,10 +373,30 @@ fapilog_pipeline_constructed (GObject *object)
   _fapilog_diagnostics_set_enabled (settings->internal_logging_enabled);
 }
 
+static gpointer
+shutdown_and_release (gpointer data)
+{
+  FapilogPipeline *self = data;
+
+  fapilog_stats_unref (fapilog_pipeline_shutdown (self,
+                         (gint64) (self->settings->shutdown_timeout_seconds * G_USEC_PER_SEC)));
+  g_object_unref (self);
+  return NULL;
+}
+
 static void
 fapilog_pipeline_dispose (GObject *object)
 {
   FapilogPipeline *self = FAPILOG_PIPELINE (object);
+
+  if (self->state == STATE_RUNNING && self->worker != NULL && g_thread_self () == self->worker)
+    {
+      /* The last reference went away on the worker (a sink held it). The
+       * worker cannot wait for itself, so the pipeline stays alive and
+       * another thread shuts it down and drops this new reference. */
+      g_thread_unref (g_thread_new ("fapilog-shutdown", shutdown_and_release, g_object_ref (self)));
+      return;
+    }
 
   if (self->state == STATE_RUNNING)
     {
@@ -848,6 +868,28 @@ flush_waiter_return (FlushWaiter *waiter,
   else
     g_task_return_boolean (waiter->task, TRUE);
   flush_waiter_free (waiter);
+}
+
+static gboolean
+return_success_in_idle (gpointer user_data)
+{
+  flush_waiter_return (user_data, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* Completes a claimed waiter from its task's own context. The worker must
+ * not do it: dropping the waiter's task reference there could drop the
+ * last reference to the pipeline on its own worker thread, which cannot
+ * join itself. */
+static void
+flush_waiter_return_in_context (FlushWaiter *waiter)
+{
+  GSource *idle = g_idle_source_new ();
+
+  g_source_set_callback (idle, return_success_in_idle, waiter, NULL);
+  g_source_set_static_name (idle, "fapilog flush completion");
+  g_source_attach (idle, g_task_get_context (waiter->task));
+  g_source_unref (idle);
 }
 
 /* Removes @waiter if it is still waiting; returns whether it was. */

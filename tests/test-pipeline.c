@@ -634,6 +634,69 @@ test_flush_from_worker_refused (void)
   test_sink_set_write_hook (sink, NULL, NULL);
 }
 
+typedef struct {
+  GMutex   lock;
+  GCond    cond;
+  gboolean finalized;
+  gpointer pipeline;   /* the last reference, dropped by the sink */
+} LastRef;
+
+static void
+drop_last_ref_from_sink (gpointer sink,
+                         gpointer user_data)
+{
+  LastRef *state = user_data;
+
+  g_clear_object (&state->pipeline);
+}
+
+static void
+on_pipeline_finalized (gpointer  user_data,
+                       GObject  *where_the_object_was)
+{
+  LastRef *state = user_data;
+
+  g_mutex_lock (&state->lock);
+  state->finalized = TRUE;
+  g_cond_signal (&state->cond);
+  g_mutex_unlock (&state->lock);
+}
+
+/* A sink that drops the last reference to its pipeline, on the worker
+ * thread: the pipeline must still shut down cleanly (and not free itself
+ * under its own worker). */
+static void
+test_last_ref_dropped_on_worker (void)
+{
+  g_autoptr(FapilogSettings) settings = test_settings_new ();
+  g_autoptr(FapilogSink) sink = test_sink_new ("holder", TEST_SINK_BATCH);
+  FapilogPipeline *pipeline = pipeline_with (settings, sink, NULL);
+  FapilogLogger *log = fapilog_pipeline_get_logger (pipeline, "x");
+  gint64 deadline = g_get_monotonic_time () + 10 * SECOND;
+  LastRef state = { 0 };
+
+  g_mutex_init (&state.lock);
+  g_cond_init (&state.cond);
+  g_object_weak_ref (G_OBJECT (pipeline), on_pipeline_finalized, &state);
+  state.pipeline = pipeline;   /* takes over the test's reference */
+  test_sink_set_write_hook (sink, drop_last_ref_from_sink, &state);
+
+  fapilog_logger_log (log, FAPILOG_LEVEL_INFO, "the last words", NULL);
+  g_object_unref (log);
+
+  g_mutex_lock (&state.lock);
+  while (!state.finalized)
+    if (!g_cond_wait_until (&state.cond, &state.lock, deadline))
+      break;
+  g_mutex_unlock (&state.lock);
+  g_assert_true (state.finalized);
+  g_assert_cmpuint (test_sink_get_n_received (sink), ==, 1);
+  g_assert_true (test_sink_get_stopped (sink));
+  test_sink_set_write_hook (sink, NULL, NULL);
+  g_mutex_clear (&state.lock);
+  g_cond_clear (&state.cond);
+}
+
 static void
 test_level_gate_live (void)
 {
@@ -710,6 +773,7 @@ main (int   argc,
   g_test_add_func ("/pipeline/dispatch-preference", test_dispatch_preference);
   g_test_add_func ("/pipeline/start-failure-and-stop-order", test_start_failure_and_stop_order);
   g_test_add_func ("/pipeline/flush-from-worker-refused", test_flush_from_worker_refused);
+  g_test_add_func ("/pipeline/last-ref-dropped-on-worker", test_last_ref_dropped_on_worker);
   g_test_add_func ("/pipeline/level-gate-live", test_level_gate_live);
   g_test_add_func ("/pipeline/configured-sinks", test_configured_sinks);
 
