@@ -4,7 +4,7 @@
 set -eu
 
 packages="
-  gcc pkg-config meson ninja-build
+  gcc libc6-dev pkg-config meson ninja-build
   libglib2.0-dev libglib2.0-dev-bin libjson-glib-dev libsoup-3.0-dev zlib1g-dev
   gobject-introspection libgirepository1.0-dev gi-docgen
   valgrind
