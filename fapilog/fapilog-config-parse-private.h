@@ -67,6 +67,12 @@ gboolean _fapilog_parse_choice     (const char         *variable,
                                     const char * const *choices,
                                     guint              *out_index,
                                     GError            **error);
+/* Permission bits in octal, with or without a leading 0 ("0640", "640"),
+ * from 0 to 0777: no setuid, setgid or sticky bit, no "0o" prefix. */
+gboolean _fapilog_parse_file_mode  (const char         *variable,
+                                    const char         *value,
+                                    guint              *out,
+                                    GError            **error);
 /* Sets the FAPILOG_CONFIG_ERROR_INVALID_VALUE error every parser uses:
  * `VARIABLE: invalid value "VALUE": EXPECTED`, with the value escaped
  * (control characters, quotes, invalid UTF-8) and cut at 200 bytes.

@@ -34,6 +34,8 @@
   "expected a level: DEBUG, INFO, WARNING, ERROR, CRITICAL, AUDIT or SECURITY"
 #define EXPECTED_LIST \
   "expected a JSON list of strings such as [\"a\",\"b\"] or a comma-separated list such as a,b"
+#define EXPECTED_FILE_MODE \
+  "expected octal permission bits from 0 to 0777, such as 0640 or 640"
 
 /* Escapes @value for an error message: the message must stay valid UTF-8
  * and on one line whatever bytes the environment held. */
@@ -650,5 +652,43 @@ _fapilog_parse_choice (const char         *variable,
   listed = g_strjoinv (", ", (char **) choices);
   _fapilog_config_error_invalid (error, variable, value,
                                  "expected one of %s", listed);
+  return FALSE;
+}
+
+gboolean
+_fapilog_parse_file_mode (const char  *variable,
+                          const char  *value,
+                          guint       *out,
+                          GError     **error)
+{
+  g_autofree char *text = NULL;
+  const char *p;
+  guint mode = 0;
+
+  g_return_val_if_fail (value != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  text = strip_value (value);
+  if (*text == '\0')
+    goto invalid;
+
+  /* Octal whatever the leading zeros, as chmod reads it: "640" is 0640,
+   * never the decimal 640 (01200), which would carry the sticky bit. */
+  for (p = text; *p != '\0'; p++)
+    {
+      if (*p < '0' || *p > '7')
+        goto invalid;
+      mode = mode * 8 + (guint) (*p - '0');
+      /* Checked at every digit, so a long value cannot overflow. */
+      if (mode > 0777)
+        goto invalid;
+    }
+
+  *out = mode;
+  return TRUE;
+
+invalid:
+  _fapilog_config_error_invalid (error, variable, value, EXPECTED_FILE_MODE);
   return FALSE;
 }

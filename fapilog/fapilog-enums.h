@@ -57,4 +57,38 @@ typedef enum {
   FAPILOG_OVERFLOW_DROP_OLDEST,
 } FapilogOverflowPolicy;
 
+/**
+ * FapilogFileFormat:
+ * @FAPILOG_FILE_FORMAT_JSON: one JSON envelope per line; files end in `.jsonl`
+ * @FAPILOG_FILE_FORMAT_TEXT: `timestamp level logger message key=value…` per
+ *   line; files end in `.log`
+ *
+ * What a file sink writes (`FAPILOG_FILE__MODE`).
+ *
+ * Since: 1.0
+ */
+typedef enum {
+  FAPILOG_FILE_FORMAT_JSON,
+  FAPILOG_FILE_FORMAT_TEXT,
+} FapilogFileFormat;
+
+/**
+ * FapilogFsyncPolicy:
+ * @FAPILOG_FSYNC_NEVER: never call fsync(); the kernel writes back when it
+ *   likes (a machine crash can lose recent lines, a process crash cannot)
+ * @FAPILOG_FSYNC_ROTATE: fsync() a file when it is closed by rotation or
+ *   at stop
+ * @FAPILOG_FSYNC_BATCH: fsync() after every batch written (slow; every
+ *   acknowledged batch survives a machine crash)
+ *
+ * When a file sink forces its data to stable storage (`FAPILOG_FILE__FSYNC`).
+ *
+ * Since: 1.0
+ */
+typedef enum {
+  FAPILOG_FSYNC_NEVER,
+  FAPILOG_FSYNC_ROTATE,
+  FAPILOG_FSYNC_BATCH,
+} FapilogFsyncPolicy;
+
 G_END_DECLS

@@ -20,73 +20,105 @@
 # define IOV_MAX 1024
 #endif
 
-/* SIGPIPE handling for one call.
+/* SIGPIPE and SIGXFSZ handling for one call.
  *
  * A write to a pipe or socket whose reading end is closed raises SIGPIPE in
- * the writing thread, and the default action kills the whole process. We
- * block SIGPIPE on the calling thread while writing, so the signal stays
- * pending on this thread and the write fails with EPIPE instead; then we
- * consume that pending signal with sigtimedwait() before unblocking, so it is
- * never delivered.
+ * the writing thread, and a write past RLIMIT_FSIZE raises SIGXFSZ; the
+ * default action of both kills the whole process. We block both on the
+ * calling thread while writing, so the signal stays pending on this thread
+ * and the write fails with EPIPE or EFBIG instead; then we consume that
+ * pending signal with sigtimedwait() before unblocking, so it is never
+ * delivered.
  *
- * We consume it only if it is ours: when the thread already had SIGPIPE
+ * We consume a signal only if it is ours: when the thread already had it
  * blocked *and* pending before the write (somebody else's signal, which the
- * application wants to sigwait() for), a second SIGPIPE would merge with that
- * one (standard signals do not queue), and we must not eat it. If SIGPIPE was
- * not blocked before, it cannot have been pending for this thread (it would
- * have been delivered), so there is no need to ask. */
+ * application wants to sigwait() for), a second one would merge with that
+ * one (standard signals do not queue), and we must not eat it. If the signal
+ * was not blocked before, it cannot have been pending for this thread (it
+ * would have been delivered), so there is no need to ask. */
 typedef struct {
-  sigset_t pipe_set;
+  int      signo;
   gboolean was_blocked;
   gboolean was_pending;
-} SigpipeGuard;
+} GuardedSignal;
+
+typedef struct {
+  GuardedSignal signals[2];   /* SIGPIPE, SIGXFSZ */
+} SignalGuard;
 
 static void
-sigpipe_guard_enter (SigpipeGuard *guard)
+signal_guard_enter (SignalGuard *guard)
 {
-  sigset_t old_mask;
+  sigset_t set, old_mask, pending;
+  gboolean have_pending = FALSE;
 
-  sigemptyset (&guard->pipe_set);
-  sigaddset (&guard->pipe_set, SIGPIPE);
-  guard->was_blocked = FALSE;
-  guard->was_pending = FALSE;
+  guard->signals[0] = (GuardedSignal) { SIGPIPE, FALSE, FALSE };
+  guard->signals[1] = (GuardedSignal) { SIGXFSZ, FALSE, FALSE };
 
-  if (pthread_sigmask (SIG_BLOCK, &guard->pipe_set, &old_mask) != 0)
-    return;
-
-  guard->was_blocked = sigismember (&old_mask, SIGPIPE) == 1;
-  if (guard->was_blocked)
+  sigemptyset (&set);
+  sigaddset (&set, SIGPIPE);
+  sigaddset (&set, SIGXFSZ);
+  if (pthread_sigmask (SIG_BLOCK, &set, &old_mask) != 0)
     {
-      sigset_t pending;
+      /* Nothing was blocked by us: leave every signal alone. */
+      guard->signals[0].was_blocked = guard->signals[1].was_blocked = TRUE;
+      guard->signals[0].was_pending = guard->signals[1].was_pending = TRUE;
+      return;
+    }
 
-      sigemptyset (&pending);
-      if (sigpending (&pending) == 0)
-        guard->was_pending = sigismember (&pending, SIGPIPE) == 1;
-      else
-        guard->was_pending = TRUE;   /* unknown: leave signals alone */
+  sigemptyset (&pending);
+  for (guint i = 0; i < G_N_ELEMENTS (guard->signals); i++)
+    {
+      GuardedSignal *sig = &guard->signals[i];
+
+      sig->was_blocked = sigismember (&old_mask, sig->signo) == 1;
+      if (!sig->was_blocked)
+        continue;
+      if (!have_pending)
+        {
+          if (sigpending (&pending) != 0)
+            sigfillset (&pending);   /* unknown: leave signals alone */
+          have_pending = TRUE;
+        }
+      sig->was_pending = sigismember (&pending, sig->signo) == 1;
     }
 }
 
 static void
-sigpipe_guard_leave (SigpipeGuard *guard,
-                     gboolean      got_epipe)
+signal_guard_leave (SignalGuard *guard,
+                    int          errsv)
 {
   int saved_errno = errno;
+  sigset_t unblock;
 
-  if (got_epipe && !guard->was_pending)
+  sigemptyset (&unblock);
+  for (guint i = 0; i < G_N_ELEMENTS (guard->signals); i++)
     {
-      const struct timespec zero = { 0, 0 };
-      int r;
+      GuardedSignal *sig = &guard->signals[i];
+      gboolean raised = (sig->signo == SIGPIPE && errsv == EPIPE) ||
+                        (sig->signo == SIGXFSZ && errsv == EFBIG);
 
-      /* Zero timeout: never waits. EAGAIN means no SIGPIPE was raised (for
-       * example the descriptor is a socket with SO_NOSIGPIPE semantics). */
-      do
-        r = sigtimedwait (&guard->pipe_set, NULL, &zero);
-      while (r < 0 && errno == EINTR);
+      if (raised && !sig->was_pending)
+        {
+          const struct timespec zero = { 0, 0 };
+          sigset_t one;
+          int r;
+
+          /* Zero timeout: never waits. EAGAIN means no signal was raised
+           * (for example a socket with SO_NOSIGPIPE semantics, or EFBIG
+           * from a file system's own limit). */
+          sigemptyset (&one);
+          sigaddset (&one, sig->signo);
+          do
+            r = sigtimedwait (&one, NULL, &zero);
+          while (r < 0 && errno == EINTR);
+        }
+
+      if (!sig->was_blocked)
+        sigaddset (&unblock, sig->signo);
     }
 
-  if (!guard->was_blocked)
-    pthread_sigmask (SIG_UNBLOCK, &guard->pipe_set, NULL);
+  pthread_sigmask (SIG_UNBLOCK, &unblock, NULL);
 
   errno = saved_errno;
 }
@@ -140,7 +172,7 @@ _fapilog_io_writev_all (int            fd,
                         gsize         *written,
                         GError       **error)
 {
-  SigpipeGuard guard;
+  SignalGuard guard;
   gsize total = 0;
   gsize done = 0;
   int errsv = 0;
@@ -165,7 +197,7 @@ _fapilog_io_writev_all (int            fd,
       return FALSE;
     }
 
-  sigpipe_guard_enter (&guard);
+  signal_guard_enter (&guard);
 
   while (iovcnt > 0)
     {
@@ -225,7 +257,7 @@ _fapilog_io_writev_all (int            fd,
         }
     }
 
-  sigpipe_guard_leave (&guard, errsv == EPIPE);
+  signal_guard_leave (&guard, errsv);
 
   if (written != NULL)
     *written = done;

@@ -34,6 +34,15 @@ struct _FapilogSettings {
   char                 *env;                          /* "dev" */
   char                 *version;                      /* NULL */
   char                 *file_directory;               /* NULL; selects rotating_file by default */
+  char                 *file_filename_prefix;         /* "fapilog" */
+  FapilogFileFormat     file_format;                  /* JSON; property "file-mode" */
+  guint64               file_max_bytes;               /* 10 MiB; 0 disables size rotation */
+  double                file_interval_seconds;        /* 0 disables time rotation */
+  guint                 file_max_files;               /* 0 = no limit */
+  guint64               file_max_total_bytes;         /* 0 = no limit */
+  gboolean              file_compress_rotated;        /* FALSE */
+  guint                 file_file_mode;               /* 0640 */
+  FapilogFsyncPolicy    file_fsync;                   /* ROTATE */
   char                 *http_endpoint;                /* NULL; selects http by default */
 
   /* Added with the settings implementation: */

@@ -41,6 +41,12 @@
 #define DEFAULT_SERVICE "fapilog"
 #define DEFAULT_ENV     "dev"
 
+#define DEFAULT_FILE_FILENAME_PREFIX "fapilog"
+#define DEFAULT_FILE_MAX_BYTES       (G_GUINT64_CONSTANT (10) * 1024 * 1024)
+#define DEFAULT_FILE_FILE_MODE       0640
+/* Rotation intervals share the timeouts' upper bound; 0 disables. */
+#define MAX_INTERVAL_SECONDS         MAX_TIMEOUT_SECONDS
+
 #define DEFAULT_PROTECTED_LEVELS_MASK \
   (FAPILOG_LEVEL_BIT (FAPILOG_LEVEL_ERROR) | \
    FAPILOG_LEVEL_BIT (FAPILOG_LEVEL_CRITICAL) | \
@@ -77,6 +83,15 @@ enum {
   PROP_ENV,
   PROP_VERSION,
   PROP_FILE_DIRECTORY,
+  PROP_FILE_FILENAME_PREFIX,
+  PROP_FILE_MODE,
+  PROP_FILE_MAX_BYTES,
+  PROP_FILE_INTERVAL_SECONDS,
+  PROP_FILE_MAX_FILES,
+  PROP_FILE_MAX_TOTAL_BYTES,
+  PROP_FILE_COMPRESS_ROTATED,
+  PROP_FILE_FILE_MODE,
+  PROP_FILE_FSYNC,
   PROP_HTTP_ENDPOINT,
   N_PROPS
 };
@@ -188,6 +203,16 @@ store_int (gint *field,
 }
 
 static gboolean
+store_uint64 (guint64 *field,
+              guint64  value)
+{
+  if (*field == value)
+    return FALSE;
+  *field = value;
+  return TRUE;
+}
+
+static gboolean
 store_double (double *field,
               double  value)
 {
@@ -242,6 +267,15 @@ store_strv (char ***field,
   return TRUE;
 }
 
+/* The prefix becomes the start of file names in the sink's directory: a
+ * '/' would put the files somewhere else, and an empty prefix would give
+ * names starting with '-' that retention could confuse with other files. */
+static gboolean
+filename_prefix_is_valid (const char *prefix)
+{
+  return prefix != NULL && *prefix != '\0' && strchr (prefix, '/') == NULL;
+}
+
 static void
 record_source (FapilogSettings *self,
                GParamSpec      *pspec,
@@ -264,6 +298,27 @@ settings_set (FapilogSettings *self,
               Source           source)
 {
   gboolean changed = FALSE;
+
+  /* The one value a setter refuses: a bad prefix from code (the
+   * environment checks it before getting here). The current value, and
+   * where it came from, stay as they are. */
+  if (prop_id == PROP_FILE_FILENAME_PREFIX)
+    {
+      const char *prefix = g_value_get_string (value);
+
+      if (prefix != NULL && !filename_prefix_is_valid (prefix))
+        {
+          g_autofree char *escaped = g_strescape (prefix, NULL);
+
+          /* A warning, as GObject gives for a value out of a property's
+           * range; g_log() rather than g_warning(), which is structured
+           * here, so that tests can expect it. */
+          g_log (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING,
+                 "FapilogSettings:file-filename-prefix: ignoring \"%s\": "
+                 "a prefix must not be empty or contain '/'", escaped);
+          return;
+        }
+    }
 
   switch (prop_id)
     {
@@ -366,6 +421,57 @@ settings_set (FapilogSettings *self,
 
     case PROP_FILE_DIRECTORY:
       changed = store_string (&self->file_directory, g_value_get_string (value));
+      break;
+
+    case PROP_FILE_FILENAME_PREFIX:
+      {
+        const char *prefix = g_value_get_string (value);
+
+        changed = store_string (&self->file_filename_prefix,
+                                prefix != NULL ? prefix : DEFAULT_FILE_FILENAME_PREFIX);
+      }
+      break;
+
+    case PROP_FILE_MODE:
+      {
+        FapilogFileFormat format = g_value_get_enum (value);
+
+        changed = (self->file_format != format);
+        self->file_format = format;
+      }
+      break;
+
+    case PROP_FILE_MAX_BYTES:
+      changed = store_uint64 (&self->file_max_bytes, g_value_get_uint64 (value));
+      break;
+
+    case PROP_FILE_INTERVAL_SECONDS:
+      changed = store_double (&self->file_interval_seconds, g_value_get_double (value));
+      break;
+
+    case PROP_FILE_MAX_FILES:
+      changed = store_uint (&self->file_max_files, g_value_get_uint (value));
+      break;
+
+    case PROP_FILE_MAX_TOTAL_BYTES:
+      changed = store_uint64 (&self->file_max_total_bytes, g_value_get_uint64 (value));
+      break;
+
+    case PROP_FILE_COMPRESS_ROTATED:
+      changed = store_boolean (&self->file_compress_rotated, g_value_get_boolean (value));
+      break;
+
+    case PROP_FILE_FILE_MODE:
+      changed = store_uint (&self->file_file_mode, g_value_get_uint (value));
+      break;
+
+    case PROP_FILE_FSYNC:
+      {
+        FapilogFsyncPolicy policy = g_value_get_enum (value);
+
+        changed = (self->file_fsync != policy);
+        self->file_fsync = policy;
+      }
       break;
 
     case PROP_HTTP_ENDPOINT:
@@ -489,6 +595,42 @@ fapilog_settings_get_property (GObject    *object,
       g_value_set_string (value, self->file_directory);
       break;
 
+    case PROP_FILE_FILENAME_PREFIX:
+      g_value_set_string (value, self->file_filename_prefix);
+      break;
+
+    case PROP_FILE_MODE:
+      g_value_set_enum (value, self->file_format);
+      break;
+
+    case PROP_FILE_MAX_BYTES:
+      g_value_set_uint64 (value, self->file_max_bytes);
+      break;
+
+    case PROP_FILE_INTERVAL_SECONDS:
+      g_value_set_double (value, self->file_interval_seconds);
+      break;
+
+    case PROP_FILE_MAX_FILES:
+      g_value_set_uint (value, self->file_max_files);
+      break;
+
+    case PROP_FILE_MAX_TOTAL_BYTES:
+      g_value_set_uint64 (value, self->file_max_total_bytes);
+      break;
+
+    case PROP_FILE_COMPRESS_ROTATED:
+      g_value_set_boolean (value, self->file_compress_rotated);
+      break;
+
+    case PROP_FILE_FILE_MODE:
+      g_value_set_uint (value, self->file_file_mode);
+      break;
+
+    case PROP_FILE_FSYNC:
+      g_value_set_enum (value, self->file_fsync);
+      break;
+
     case PROP_HTTP_ENDPOINT:
       g_value_set_string (value, self->http_endpoint);
       break;
@@ -508,6 +650,7 @@ fapilog_settings_finalize (GObject *object)
   g_clear_pointer (&self->env, g_free);
   g_clear_pointer (&self->version, g_free);
   g_clear_pointer (&self->file_directory, g_free);
+  g_clear_pointer (&self->file_filename_prefix, g_free);
   g_clear_pointer (&self->http_endpoint, g_free);
   g_clear_pointer (&self->property_sources, g_hash_table_unref);
 
@@ -839,6 +982,151 @@ fapilog_settings_class_init (FapilogSettingsClass *klass)
                          NULL, flags);
 
   /**
+   * FapilogSettings:file-filename-prefix:
+   *
+   * How the names of the rotating file sink's files begin:
+   * `PREFIX-YYYYMMDD-HHMMSS.jsonl`. Retention only ever deletes files
+   * whose names start with `PREFIX-`. Setting %NULL restores the default;
+   * an empty prefix or one containing `/` is refused with a warning and
+   * the current value kept.
+   *
+   * Default: `fapilog`. Environment: `FAPILOG_FILE__FILENAME_PREFIX` (any
+   * text that is not empty and has no `/`; an empty value is an error).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_FILE_FILENAME_PREFIX] =
+    g_param_spec_string ("file-filename-prefix", NULL, NULL,
+                         DEFAULT_FILE_FILENAME_PREFIX, flags);
+
+  /**
+   * FapilogSettings:file-mode:
+   *
+   * What the rotating file sink writes: one JSON envelope per line in
+   * `.jsonl` files, or `timestamp level logger message key=value…` lines
+   * in `.log` files. (The file's permission bits are
+   * [property@Fapilog.Settings:file-file-mode].)
+   *
+   * Default: %FAPILOG_FILE_FORMAT_JSON.
+   * Environment: `FAPILOG_FILE__MODE` (`json` or `text`, case-insensitive;
+   * anything else is an error, where the original library wrote text).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_FILE_MODE] =
+    g_param_spec_enum ("file-mode", NULL, NULL,
+                       FAPILOG_TYPE_FILE_FORMAT, FAPILOG_FILE_FORMAT_JSON, flags);
+
+  /**
+   * FapilogSettings:file-max-bytes:
+   *
+   * The size in bytes at which the rotating file sink starts a new file:
+   * it rotates before a write that would take the file past it. 0
+   * disables rotation by size.
+   *
+   * Default: 10485760 (10 MiB).
+   * Environment: `FAPILOG_FILE__MAX_BYTES` (a size: `10485760`, `10 MB`,
+   * `10MiB`).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_FILE_MAX_BYTES] =
+    g_param_spec_uint64 ("file-max-bytes", NULL, NULL,
+                         0, G_MAXUINT64, DEFAULT_FILE_MAX_BYTES, flags);
+
+  /**
+   * FapilogSettings:file-interval-seconds:
+   *
+   * The rotating file sink also starts a new file at every multiple of
+   * this many seconds since 1970-01-01 00:00 UTC (86400: at midnight UTC).
+   * 0 disables rotation by time.
+   *
+   * Default: 0, at most 31536000 (a year).
+   * Environment: `FAPILOG_FILE__INTERVAL_SECONDS` (a duration from 1ms to
+   * 365d, `hourly`, `daily`, `weekly`, or `0`).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_FILE_INTERVAL_SECONDS] =
+    g_param_spec_double ("file-interval-seconds", NULL, NULL,
+                         0.0, MAX_INTERVAL_SECONDS, 0.0, flags);
+
+  /**
+   * FapilogSettings:file-max-files:
+   *
+   * How many rotated files the rotating file sink keeps (the file being
+   * written is not counted); the oldest are deleted first. 0 keeps any
+   * number.
+   *
+   * Default: 0 (no limit). Environment: `FAPILOG_FILE__MAX_FILES`.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_FILE_MAX_FILES] =
+    g_param_spec_uint ("file-max-files", NULL, NULL,
+                       0, G_MAXUINT, 0, flags);
+
+  /**
+   * FapilogSettings:file-max-total-bytes:
+   *
+   * How many bytes the rotated files of the rotating file sink may take
+   * together (the file being written is not counted); the oldest are
+   * deleted first. 0 means no limit.
+   *
+   * Default: 0 (no limit).
+   * Environment: `FAPILOG_FILE__MAX_TOTAL_BYTES` (a size).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_FILE_MAX_TOTAL_BYTES] =
+    g_param_spec_uint64 ("file-max-total-bytes", NULL, NULL,
+                         0, G_MAXUINT64, 0, flags);
+
+  /**
+   * FapilogSettings:file-compress-rotated:
+   *
+   * Whether the rotating file sink compresses each file it rotates out
+   * with gzip (`.jsonl.gz`), off the write path.
+   *
+   * Default: %FALSE. Environment: `FAPILOG_FILE__COMPRESS_ROTATED`.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_FILE_COMPRESS_ROTATED] =
+    g_param_spec_boolean ("file-compress-rotated", NULL, NULL,
+                          FALSE, flags);
+
+  /**
+   * FapilogSettings:file-file-mode:
+   *
+   * The permission bits the rotating file sink creates its files with,
+   * before the umask. (What it writes into them is
+   * [property@Fapilog.Settings:file-mode].)
+   *
+   * Default: 0640 (416), from 0 to 0777.
+   * Environment: `FAPILOG_FILE__FILE_MODE` (octal: `0640` or `640`).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_FILE_FILE_MODE] =
+    g_param_spec_uint ("file-file-mode", NULL, NULL,
+                       0, 0777, DEFAULT_FILE_FILE_MODE, flags);
+
+  /**
+   * FapilogSettings:file-fsync:
+   *
+   * When the rotating file sink forces its data to stable storage.
+   *
+   * Default: %FAPILOG_FSYNC_ROTATE.
+   * Environment: `FAPILOG_FILE__FSYNC` (`never`, `rotate`, `batch`).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_FILE_FSYNC] =
+    g_param_spec_enum ("file-fsync", NULL, NULL,
+                       FAPILOG_TYPE_FSYNC_POLICY, FAPILOG_FSYNC_ROTATE, flags);
+
+  /**
    * FapilogSettings:http-endpoint:
    *
    * The URL the HTTP sink posts to. When [property@Fapilog.Settings:sinks]
@@ -878,6 +1166,15 @@ fapilog_settings_init (FapilogSettings *self)
   self->env = g_strdup (DEFAULT_ENV);
   self->version = NULL;
   self->file_directory = NULL;
+  self->file_filename_prefix = g_strdup (DEFAULT_FILE_FILENAME_PREFIX);
+  self->file_format = FAPILOG_FILE_FORMAT_JSON;
+  self->file_max_bytes = DEFAULT_FILE_MAX_BYTES;
+  self->file_interval_seconds = 0.0;
+  self->file_max_files = 0;
+  self->file_max_total_bytes = 0;
+  self->file_compress_rotated = FALSE;
+  self->file_file_mode = DEFAULT_FILE_FILE_MODE;
+  self->file_fsync = FAPILOG_FSYNC_ROTATE;
   self->http_endpoint = NULL;
   self->property_sources = g_hash_table_new (g_str_hash, g_str_equal);
 }
@@ -994,6 +1291,12 @@ typedef enum {
   VAR_LEVEL_LIST,      /* a list of level names */
   VAR_NAME_LIST,       /* a list of names, normalized */
   VAR_STRING,          /* any text; empty counts as unset */
+  VAR_FILENAME_PREFIX, /* text, not empty, without '/' */
+  VAR_FILE_FORMAT,     /* json | text */
+  VAR_SIZE,            /* a size in bytes */
+  VAR_INTERVAL,        /* 0, or a duration or keyword in the property's range */
+  VAR_FILE_MODE,       /* octal permission bits */
+  VAR_FSYNC_POLICY,    /* never | rotate | batch */
 } VarKind;
 
 typedef struct {
@@ -1032,6 +1335,15 @@ static const EnvVar env_vars[] = {
   { "ENV",                                        VAR_STRING,          PROP_ENV,                          TRUE,  TRUE },
   { "FAPILOG_VERSION",                            VAR_STRING,          PROP_VERSION,                      FALSE, FALSE },
   { "FAPILOG_FILE__DIRECTORY",                    VAR_STRING,          PROP_FILE_DIRECTORY,               FALSE, FALSE },
+  { "FAPILOG_FILE__FILENAME_PREFIX",              VAR_FILENAME_PREFIX, PROP_FILE_FILENAME_PREFIX,         FALSE, FALSE },
+  { "FAPILOG_FILE__MODE",                         VAR_FILE_FORMAT,     PROP_FILE_MODE,                    FALSE, FALSE },
+  { "FAPILOG_FILE__MAX_BYTES",                    VAR_SIZE,            PROP_FILE_MAX_BYTES,               FALSE, FALSE },
+  { "FAPILOG_FILE__INTERVAL_SECONDS",             VAR_INTERVAL,        PROP_FILE_INTERVAL_SECONDS,        FALSE, FALSE },
+  { "FAPILOG_FILE__MAX_FILES",                    VAR_UINT,            PROP_FILE_MAX_FILES,               FALSE, FALSE },
+  { "FAPILOG_FILE__MAX_TOTAL_BYTES",              VAR_SIZE,            PROP_FILE_MAX_TOTAL_BYTES,         FALSE, FALSE },
+  { "FAPILOG_FILE__COMPRESS_ROTATED",             VAR_BOOLEAN,         PROP_FILE_COMPRESS_ROTATED,        FALSE, FALSE },
+  { "FAPILOG_FILE__FILE_MODE",                    VAR_FILE_MODE,       PROP_FILE_FILE_MODE,               FALSE, FALSE },
+  { "FAPILOG_FILE__FSYNC",                        VAR_FSYNC_POLICY,    PROP_FILE_FSYNC,                   FALSE, FALSE },
   { "FAPILOG_HTTP__ENDPOINT",                     VAR_STRING,          PROP_HTTP_ENDPOINT,                FALSE, FALSE },
 };
 
@@ -1040,6 +1352,18 @@ static const char * const overflow_policy_names[] = {
 };
 static const FapilogOverflowPolicy overflow_policy_values[] = {
   FAPILOG_OVERFLOW_BLOCK, FAPILOG_OVERFLOW_DROP_NEWEST, FAPILOG_OVERFLOW_DROP_OLDEST
+};
+
+/* Only these two: the original library wrote text for any other value,
+ * so a typo such as "jsno" silently changed the format of the files. */
+static const char * const file_format_names[] = { "json", "text", NULL };
+static const FapilogFileFormat file_format_values[] = {
+  FAPILOG_FILE_FORMAT_JSON, FAPILOG_FILE_FORMAT_TEXT
+};
+
+static const char * const fsync_policy_names[] = { "never", "rotate", "batch", NULL };
+static const FapilogFsyncPolicy fsync_policy_values[] = {
+  FAPILOG_FSYNC_NEVER, FAPILOG_FSYNC_ROTATE, FAPILOG_FSYNC_BATCH
 };
 
 static gboolean
@@ -1097,6 +1421,34 @@ parse_duration_in_range (const char  *variable,
       _fapilog_config_error_invalid (error, variable, value,
                                      "expected a duration from 1ms to 365d, "
                                      "such as 5, 0.25, 250ms, 30s, 1h");
+      return FALSE;
+    }
+
+  g_value_init (out, G_TYPE_DOUBLE);
+  g_value_set_double (out, seconds);
+  return TRUE;
+}
+
+/* 0 disables time rotation; anything else is held to the range of the
+ * other durations. One message for a bad form and a bad range, since
+ * both need the whole list of what is accepted. */
+static gboolean
+parse_interval (const char  *variable,
+                const char  *value,
+                GParamSpec  *pspec,
+                GValue      *out,
+                GError     **error)
+{
+  GParamSpecDouble *spec = G_PARAM_SPEC_DOUBLE (pspec);
+  double seconds;
+
+  if (!_fapilog_parse_duration (variable, value, TRUE, &seconds, NULL) ||
+      (seconds != 0.0 && (seconds < MIN_TIMEOUT_SECONDS || seconds > spec->maximum)))
+    {
+      _fapilog_config_error_invalid (error, variable, value,
+                                     "expected 0 (no rotation by time), hourly, daily, "
+                                     "weekly, or a duration from 1ms to 365d such as "
+                                     "30s, 5m, 1h, 1d");
       return FALSE;
     }
 
@@ -1214,6 +1566,67 @@ parse_env_value (const EnvVar  *var,
         }
       return TRUE;
 
+    case VAR_FILENAME_PREFIX:
+      /* Taken as it is, like the other text, but an empty value is an
+       * error rather than unset: it is a file name, not a label. */
+      if (!filename_prefix_is_valid (value))
+        {
+          _fapilog_config_error_invalid (error, var->name, value,
+                                         "expected the start of a file name: "
+                                         "not empty and without '/'");
+          return FALSE;
+        }
+      g_value_init (out, G_TYPE_STRING);
+      g_value_set_string (out, value);
+      return TRUE;
+
+    case VAR_FILE_FORMAT:
+      {
+        guint index;
+
+        if (!_fapilog_parse_choice (var->name, value, file_format_names, &index, error))
+          return FALSE;
+        g_value_init (out, FAPILOG_TYPE_FILE_FORMAT);
+        g_value_set_enum (out, file_format_values[index]);
+      }
+      return TRUE;
+
+    case VAR_SIZE:
+      {
+        guint64 bytes;
+
+        if (!_fapilog_parse_size (var->name, value, &bytes, error))
+          return FALSE;
+        g_value_init (out, G_TYPE_UINT64);
+        g_value_set_uint64 (out, bytes);
+      }
+      return TRUE;
+
+    case VAR_INTERVAL:
+      return parse_interval (var->name, value, pspec, out, error);
+
+    case VAR_FILE_MODE:
+      {
+        guint mode;
+
+        if (!_fapilog_parse_file_mode (var->name, value, &mode, error))
+          return FALSE;
+        g_value_init (out, G_TYPE_UINT);
+        g_value_set_uint (out, mode);
+      }
+      return TRUE;
+
+    case VAR_FSYNC_POLICY:
+      {
+        guint index;
+
+        if (!_fapilog_parse_choice (var->name, value, fsync_policy_names, &index, error))
+          return FALSE;
+        g_value_init (out, FAPILOG_TYPE_FSYNC_POLICY);
+        g_value_set_enum (out, fsync_policy_values[index]);
+      }
+      return TRUE;
+
     default:
       g_assert_not_reached ();
     }
@@ -1279,6 +1692,15 @@ lookup_env (const char * const *envp,
  * | `FAPILOG_ENV`, else `ENV` | [property@Fapilog.Settings:env] | any text |
  * | `FAPILOG_VERSION` | [property@Fapilog.Settings:version] | any text |
  * | `FAPILOG_FILE__DIRECTORY` | [property@Fapilog.Settings:file-directory] | a path |
+ * | `FAPILOG_FILE__FILENAME_PREFIX` | [property@Fapilog.Settings:file-filename-prefix] | text, not empty, without `/` |
+ * | `FAPILOG_FILE__MODE` | [property@Fapilog.Settings:file-mode] | `json`, `text` |
+ * | `FAPILOG_FILE__MAX_BYTES` | [property@Fapilog.Settings:file-max-bytes] | size; 0 disables rotation by size |
+ * | `FAPILOG_FILE__INTERVAL_SECONDS` | [property@Fapilog.Settings:file-interval-seconds] | duration, 1ms to 365d, or `hourly`, `daily`, `weekly`; 0 disables rotation by time |
+ * | `FAPILOG_FILE__MAX_FILES` | [property@Fapilog.Settings:file-max-files] | whole number, 0 (no limit) to 4294967295 |
+ * | `FAPILOG_FILE__MAX_TOTAL_BYTES` | [property@Fapilog.Settings:file-max-total-bytes] | size; 0 for no limit |
+ * | `FAPILOG_FILE__COMPRESS_ROTATED` | [property@Fapilog.Settings:file-compress-rotated] | boolean |
+ * | `FAPILOG_FILE__FILE_MODE` | [property@Fapilog.Settings:file-file-mode] | octal permission bits, 0 to 0777 (`0640`, `640`) |
+ * | `FAPILOG_FILE__FSYNC` | [property@Fapilog.Settings:file-fsync] | `never`, `rotate`, `batch` |
  * | `FAPILOG_HTTP__ENDPOINT` | [property@Fapilog.Settings:http-endpoint] | a URL |
  *
  * Forms of values:
@@ -1286,10 +1708,14 @@ lookup_env (const char * const *envp,
  * - whole numbers are decimal, with an optional sign;
  * - durations are seconds (`5`, `0.25`) or a number with a unit: `ms`,
  *   `s`, `m`, `h`, `d`, `w` (`250ms`, `30s`, `1h`);
+ * - sizes are a number of bytes or a number with `B`, `KB`, `MB`, `GB`,
+ *   `TB` (or `KiB` … `TiB`), binary multiples (`10485760`, `10 MB`,
+ *   `10MiB`);
+ * - permission bits are octal, with or without a leading 0 (`0640`, `640`);
  * - booleans are `true`, `false`, `1`, `0`, `yes`, `no`, `on` or `off`;
  * - lists are a JSON list of strings (`["stdout_json","http"]`) or a
  *   comma-separated list (`stdout_json, http`);
- * - words (levels, policies, booleans, units) are case-insensitive, and
+ * - words (levels, policies, modes, booleans, units) are case-insensitive, and
  *   surrounding whitespace and one pair of surrounding quotes are ignored.
  *
  * Variable names are case-insensitive, as in the original fapilog
@@ -1298,7 +1724,8 @@ lookup_env (const char * const *envp,
  * more than once, the last occurrence wins. An empty value of a text
  * variable counts as unset (so an empty `FAPILOG_ENV` falls back to
  * `ENV`); an empty list (`FAPILOG_CORE__SINKS`, `FAPILOG_CORE__PROTECTED_LEVELS`)
- * is an empty list; an empty value of any other variable is an error.
+ * is an empty list; an empty value of any other variable, including
+ * `FAPILOG_FILE__FILENAME_PREFIX`, is an error.
  *
  * Other `FAPILOG_*` variables are ignored: those of later features and of
  * the original library that fapilog does not implement (such as

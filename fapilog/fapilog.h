@@ -22,5 +22,6 @@
 #include "fapilog-pipeline.h"
 #include "fapilog-stdout-sink.h"
 #include "fapilog-stdout-pretty-sink.h"
+#include "fapilog-rotating-file-sink.h"
 
 #undef FAPILOG_INSIDE

@@ -26,6 +26,8 @@ value_to_string (const GValue *value)
     return g_strdup_printf ("%u", g_value_get_uint (value));
   if (type == G_TYPE_INT)
     return g_strdup_printf ("%d", g_value_get_int (value));
+  if (type == G_TYPE_UINT64)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT, g_value_get_uint64 (value));
   if (type == G_TYPE_DOUBLE)
     return g_strdup_printf ("%g", g_value_get_double (value));
   if (type == G_TYPE_BOOLEAN)
@@ -222,6 +224,15 @@ test_defaults (void)
     { "env", "dev" },
     { "version", "(null)" },
     { "file-directory", "(null)" },
+    { "file-filename-prefix", "fapilog" },
+    { "file-mode", "json" },
+    { "file-max-bytes", "10485760" },
+    { "file-interval-seconds", "0" },
+    { "file-max-files", "0" },
+    { "file-max-total-bytes", "0" },
+    { "file-compress-rotated", "false" },
+    { "file-file-mode", "416" }, /* 0640 */
+    { "file-fsync", "rotate" },
     { "http-endpoint", "(null)" },
   };
   guint n_pspecs;
@@ -258,6 +269,15 @@ test_defaults (void)
   g_assert_cmpstr (settings->env, ==, "dev");
   g_assert_null (settings->version);
   g_assert_null (settings->file_directory);
+  g_assert_cmpstr (settings->file_filename_prefix, ==, "fapilog");
+  g_assert_cmpint (settings->file_format, ==, FAPILOG_FILE_FORMAT_JSON);
+  g_assert_cmpuint (settings->file_max_bytes, ==, 10 * 1024 * 1024);
+  g_assert_cmpfloat (settings->file_interval_seconds, ==, 0.0);
+  g_assert_cmpuint (settings->file_max_files, ==, 0);
+  g_assert_cmpuint (settings->file_max_total_bytes, ==, 0);
+  g_assert_false (settings->file_compress_rotated);
+  g_assert_cmpuint (settings->file_file_mode, ==, 0640);
+  g_assert_cmpint (settings->file_fsync, ==, FAPILOG_FSYNC_ROTATE);
   g_assert_null (settings->http_endpoint);
 
   g_assert_cmpuint (_fapilog_settings_get_protected_queue_size (settings), ==, 1000);
@@ -300,9 +320,21 @@ test_param_specs (void)
   g_assert_cmpuint (G_PARAM_SPEC_UINT (pspec)->minimum, ==, 1);
   pspec = g_object_class_find_property (klass, "backpressure-wait-ms");
   g_assert_cmpint (G_PARAM_SPEC_INT (pspec)->minimum, ==, -1);
+  pspec = g_object_class_find_property (klass, "file-file-mode");
+  g_assert_cmpuint (G_PARAM_SPEC_UINT (pspec)->minimum, ==, 0);
+  g_assert_cmpuint (G_PARAM_SPEC_UINT (pspec)->maximum, ==, 0777);
+  pspec = g_object_class_find_property (klass, "file-max-bytes");
+  g_assert_cmpuint (G_PARAM_SPEC_UINT64 (pspec)->minimum, ==, 0);
+  g_assert_cmpuint (G_PARAM_SPEC_UINT64 (pspec)->maximum, ==, G_MAXUINT64);
+  pspec = g_object_class_find_property (klass, "file-interval-seconds");
+  g_assert_cmpfloat (G_PARAM_SPEC_DOUBLE (pspec)->minimum, ==, 0.0);
+  g_assert_cmpfloat (G_PARAM_SPEC_DOUBLE (pspec)->maximum, ==, 365.0 * 86400.0);
 
+  /* Timeouts cannot be 0 (a busy loop); the rotation interval can, it
+   * disables rotation by time. */
   for (guint i = 0; i < n_pspecs; i++)
-    if (pspecs[i]->value_type == G_TYPE_DOUBLE)
+    if (pspecs[i]->value_type == G_TYPE_DOUBLE &&
+        strcmp (pspecs[i]->name, "file-interval-seconds") != 0)
       g_assert_cmpfloat (G_PARAM_SPEC_DOUBLE (pspecs[i])->minimum, >, 0.0);
 }
 
@@ -398,6 +430,80 @@ test_string_properties (void)
   g_assert_cmpstr (settings->http_endpoint, ==, "https://logs.example.com/");
 }
 
+static void
+test_file_properties (void)
+{
+  g_autoptr(FapilogSettings) settings = fapilog_settings_new ();
+
+  g_object_set (settings,
+                "file-filename-prefix", "billing",
+                "file-mode", FAPILOG_FILE_FORMAT_TEXT,
+                "file-max-bytes", G_GUINT64_CONSTANT (5) << 30,
+                "file-interval-seconds", 3600.0,
+                "file-max-files", 7,
+                "file-max-total-bytes", G_MAXUINT64,
+                "file-compress-rotated", TRUE,
+                "file-file-mode", 0600,
+                "file-fsync", FAPILOG_FSYNC_BATCH,
+                NULL);
+  g_assert_cmpstr (settings->file_filename_prefix, ==, "billing");
+  g_assert_cmpint (settings->file_format, ==, FAPILOG_FILE_FORMAT_TEXT);
+  g_assert_cmpuint (settings->file_max_bytes, ==, G_GUINT64_CONSTANT (5) << 30);
+  g_assert_cmpfloat (settings->file_interval_seconds, ==, 3600.0);
+  g_assert_cmpuint (settings->file_max_files, ==, 7);
+  g_assert_cmpuint (settings->file_max_total_bytes, ==, G_MAXUINT64);
+  g_assert_true (settings->file_compress_rotated);
+  g_assert_cmpuint (settings->file_file_mode, ==, 0600);
+  g_assert_cmpint (settings->file_fsync, ==, FAPILOG_FSYNC_BATCH);
+  assert_property (settings, "file-mode", "text");
+  assert_property (settings, "file-fsync", "batch");
+  assert_property (settings, "file-max-total-bytes", "18446744073709551615");
+
+  /* Zero disables or lifts every limit. */
+  g_object_set (settings, "file-max-bytes", G_GUINT64_CONSTANT (0),
+                "file-interval-seconds", 0.0, "file-max-files", 0,
+                "file-max-total-bytes", G_GUINT64_CONSTANT (0), NULL);
+  g_assert_cmpuint (settings->file_max_bytes, ==, 0);
+  g_assert_cmpfloat (settings->file_interval_seconds, ==, 0.0);
+  g_assert_cmpuint (settings->file_max_files, ==, 0);
+  g_assert_cmpuint (settings->file_max_total_bytes, ==, 0);
+
+  /* NULL restores the default prefix. */
+  g_object_set (settings, "file-filename-prefix", NULL, NULL);
+  g_assert_cmpstr (settings->file_filename_prefix, ==, "fapilog");
+}
+
+/* A bad prefix from code is refused with a warning: value, source and
+ * notifications as if nothing had been set. */
+static void
+test_file_prefix_refused (void)
+{
+  static const char * const bad[] = { "", "logs/app", "/", "../up", "app/" };
+  g_autoptr(FapilogSettings) settings = fapilog_settings_new ();
+  NotifyLog log;
+
+  g_object_set (settings, "file-filename-prefix", "kept", NULL);
+  g_assert_cmpstr (_fapilog_settings_get_source (settings, "file-filename-prefix"), ==, "code");
+  g_assert_true (fapilog_settings_apply_environment (settings,
+                                                     (const char *[]) { "FAPILOG_FILE__FILENAME_PREFIX=kept", NULL },
+                                                     NULL));
+  g_assert_cmpstr (_fapilog_settings_get_source (settings, "file-filename-prefix"), ==, "env");
+  notify_log_init (&log, settings);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING,
+                             "*file-filename-prefix*must not be empty or contain '/'*");
+      g_object_set (settings, "file-filename-prefix", bad[i], NULL);
+      g_test_assert_expected_messages ();
+      g_assert_cmpstr (settings->file_filename_prefix, ==, "kept");
+      g_assert_cmpstr (_fapilog_settings_get_source (settings, "file-filename-prefix"), ==, "env");
+    }
+
+  g_assert_cmpuint (log.total, ==, 0);
+  notify_log_clear (&log, settings);
+}
+
 /* Sets @pspec to a valid value different from the current one. */
 static void
 set_different_value (FapilogSettings *settings,
@@ -415,6 +521,12 @@ set_different_value (FapilogSettings *settings,
 
       g_value_set_uint (&value, v < G_PARAM_SPEC_UINT (pspec)->maximum ? v + 1 : v - 1);
     }
+  else if (type == G_TYPE_UINT64)
+    {
+      guint64 v = g_value_get_uint64 (&value);
+
+      g_value_set_uint64 (&value, v < G_PARAM_SPEC_UINT64 (pspec)->maximum ? v + 1 : v - 1);
+    }
   else if (type == G_TYPE_INT)
     {
       gint v = g_value_get_int (&value);
@@ -422,7 +534,12 @@ set_different_value (FapilogSettings *settings,
       g_value_set_int (&value, v < G_PARAM_SPEC_INT (pspec)->maximum ? v + 1 : v - 1);
     }
   else if (type == G_TYPE_DOUBLE)
-    g_value_set_double (&value, g_value_get_double (&value) * 2);
+    {
+      double v = g_value_get_double (&value);
+
+      /* Doubling 0 (the rotation interval) would not change it. */
+      g_value_set_double (&value, v != 0.0 ? v * 2 : 1.0);
+    }
   else if (type == G_TYPE_BOOLEAN)
     g_value_set_boolean (&value, !g_value_get_boolean (&value));
   else if (type == G_TYPE_STRING)
@@ -623,6 +740,70 @@ static const GoodCase good_cases[] = {
   { "ENV", "staging", "env", "staging" },
   { "FAPILOG_VERSION", "1.2.3", "version", "1.2.3" },
   { "FAPILOG_FILE__DIRECTORY", "/var/log/app", "file-directory", "/var/log/app" },
+
+  { "FAPILOG_FILE__FILENAME_PREFIX", "billing", "file-filename-prefix", "billing" },
+  { "FAPILOG_FILE__FILENAME_PREFIX", "my app.v2", "file-filename-prefix", "my app.v2" },
+  { "FAPILOG_FILE__FILENAME_PREFIX", "..", "file-filename-prefix", ".." },
+
+  { "FAPILOG_FILE__MODE", "json", "file-mode", "json" },
+  { "FAPILOG_FILE__MODE", "text", "file-mode", "text" },
+  { "FAPILOG_FILE__MODE", "TEXT", "file-mode", "text" },
+  { "FAPILOG_FILE__MODE", " Json ", "file-mode", "json" },
+  { "FAPILOG_FILE__MODE", "\"text\"", "file-mode", "text" },
+
+  { "FAPILOG_FILE__MAX_BYTES", "10485760", "file-max-bytes", "10485760" },
+  { "FAPILOG_FILE__MAX_BYTES", "10 MB", "file-max-bytes", "10485760" },
+  { "FAPILOG_FILE__MAX_BYTES", "10MiB", "file-max-bytes", "10485760" },
+  { "FAPILOG_FILE__MAX_BYTES", "\"64 kb\"", "file-max-bytes", "65536" },
+  { "FAPILOG_FILE__MAX_BYTES", "1.5 GB", "file-max-bytes", "1610612736" },
+  { "FAPILOG_FILE__MAX_BYTES", "128", "file-max-bytes", "128" },
+  { "FAPILOG_FILE__MAX_BYTES", "0", "file-max-bytes", "0" },
+  { "FAPILOG_FILE__MAX_BYTES", "18446744073709551615", "file-max-bytes", "18446744073709551615" },
+
+  { "FAPILOG_FILE__INTERVAL_SECONDS", "3600", "file-interval-seconds", "3600" },
+  { "FAPILOG_FILE__INTERVAL_SECONDS", "hourly", "file-interval-seconds", "3600" },
+  { "FAPILOG_FILE__INTERVAL_SECONDS", "Daily", "file-interval-seconds", "86400" },
+  { "FAPILOG_FILE__INTERVAL_SECONDS", "WEEKLY", "file-interval-seconds", "604800" },
+  { "FAPILOG_FILE__INTERVAL_SECONDS", "30m", "file-interval-seconds", "1800" },
+  { "FAPILOG_FILE__INTERVAL_SECONDS", "1h", "file-interval-seconds", "3600" },
+  { "FAPILOG_FILE__INTERVAL_SECONDS", "2w", "file-interval-seconds", "1.2096e+06" },
+  { "FAPILOG_FILE__INTERVAL_SECONDS", "100ms", "file-interval-seconds", "0.1" },
+  { "FAPILOG_FILE__INTERVAL_SECONDS", "1ms", "file-interval-seconds", "0.001" },
+  { "FAPILOG_FILE__INTERVAL_SECONDS", "365d", "file-interval-seconds", "3.1536e+07" },
+  { "FAPILOG_FILE__INTERVAL_SECONDS", "'daily'", "file-interval-seconds", "86400" },
+  /* 0 is also the default: the source check of test_env_good shows it
+   * was applied, and test_env_file_zero starts from other values. */
+  { "FAPILOG_FILE__INTERVAL_SECONDS", "0", "file-interval-seconds", "0" },
+  { "FAPILOG_FILE__INTERVAL_SECONDS", "0s", "file-interval-seconds", "0" },
+  { "FAPILOG_FILE__INTERVAL_SECONDS", "0.0", "file-interval-seconds", "0" },
+
+  { "FAPILOG_FILE__MAX_FILES", "0", "file-max-files", "0" },
+  { "FAPILOG_FILE__MAX_FILES", "5", "file-max-files", "5" },
+  { "FAPILOG_FILE__MAX_FILES", "4294967295", "file-max-files", "4294967295" },
+
+  { "FAPILOG_FILE__MAX_TOTAL_BYTES", "1 GiB", "file-max-total-bytes", "1073741824" },
+  { "FAPILOG_FILE__MAX_TOTAL_BYTES", "256", "file-max-total-bytes", "256" },
+  { "FAPILOG_FILE__MAX_TOTAL_BYTES", "0", "file-max-total-bytes", "0" },
+
+  { "FAPILOG_FILE__COMPRESS_ROTATED", "true", "file-compress-rotated", "true" },
+  { "FAPILOG_FILE__COMPRESS_ROTATED", "1", "file-compress-rotated", "true" },
+  { "FAPILOG_FILE__COMPRESS_ROTATED", "On", "file-compress-rotated", "true" },
+  { "FAPILOG_FILE__COMPRESS_ROTATED", "no", "file-compress-rotated", "false" },
+
+  { "FAPILOG_FILE__FILE_MODE", "0640", "file-file-mode", "416" },
+  { "FAPILOG_FILE__FILE_MODE", "640", "file-file-mode", "416" },
+  { "FAPILOG_FILE__FILE_MODE", "0600", "file-file-mode", "384" },
+  { "FAPILOG_FILE__FILE_MODE", "644", "file-file-mode", "420" },
+  { "FAPILOG_FILE__FILE_MODE", "0777", "file-file-mode", "511" },
+  { "FAPILOG_FILE__FILE_MODE", "0", "file-file-mode", "0" },
+  { "FAPILOG_FILE__FILE_MODE", "00640", "file-file-mode", "416" },
+  { "FAPILOG_FILE__FILE_MODE", "\"0640\"", "file-file-mode", "416" },
+
+  { "FAPILOG_FILE__FSYNC", "never", "file-fsync", "never" },
+  { "FAPILOG_FILE__FSYNC", "rotate", "file-fsync", "rotate" },
+  { "FAPILOG_FILE__FSYNC", "BATCH", "file-fsync", "batch" },
+  { "FAPILOG_FILE__FSYNC", " Never ", "file-fsync", "never" },
+
   { "FAPILOG_HTTP__ENDPOINT", "https://logs.example.com/ingest", "http-endpoint",
     "https://logs.example.com/ingest" },
 };
@@ -674,7 +855,11 @@ test_env_every_variable_covered (void)
     "FAPILOG_CORE__SINK_BACKLOG_SIZE", "FAPILOG_CORE__INTERNAL_LOGGING_ENABLED",
     "FAPILOG_CORE__SHUTDOWN_TIMEOUT_SECONDS", "FAPILOG_CORE__ATEXIT_DRAIN_ENABLED",
     "FAPILOG_CORE__ATEXIT_DRAIN_TIMEOUT_SECONDS", "FAPILOG_SERVICE", "FAPILOG_ENV", "ENV",
-    "FAPILOG_VERSION", "FAPILOG_FILE__DIRECTORY", "FAPILOG_HTTP__ENDPOINT",
+    "FAPILOG_VERSION", "FAPILOG_FILE__DIRECTORY", "FAPILOG_FILE__FILENAME_PREFIX",
+    "FAPILOG_FILE__MODE", "FAPILOG_FILE__MAX_BYTES", "FAPILOG_FILE__INTERVAL_SECONDS",
+    "FAPILOG_FILE__MAX_FILES", "FAPILOG_FILE__MAX_TOTAL_BYTES",
+    "FAPILOG_FILE__COMPRESS_ROTATED", "FAPILOG_FILE__FILE_MODE", "FAPILOG_FILE__FSYNC",
+    "FAPILOG_HTTP__ENDPOINT",
   };
 
   for (gsize v = 0; v < G_N_ELEMENTS (variables); v++)
@@ -774,6 +959,59 @@ static const BadCase bad_cases[] = {
 
   { "FAPILOG_CORE__ATEXIT_DRAIN_TIMEOUT_SECONDS", "1y" },
   { "FAPILOG_CORE__ATEXIT_DRAIN_TIMEOUT_SECONDS", "0ms" },
+
+  { "FAPILOG_FILE__FILENAME_PREFIX", "" },
+  { "FAPILOG_FILE__FILENAME_PREFIX", "logs/app" },
+  { "FAPILOG_FILE__FILENAME_PREFIX", "/" },
+  { "FAPILOG_FILE__FILENAME_PREFIX", "../app" },
+
+  /* The original library wrote text for anything but "json". */
+  { "FAPILOG_FILE__MODE", "jsno" },
+  { "FAPILOG_FILE__MODE", "jsonl" },
+  { "FAPILOG_FILE__MODE", "plain" },
+  { "FAPILOG_FILE__MODE", "" },
+
+  { "FAPILOG_FILE__MAX_BYTES", "10 XB" },
+  { "FAPILOG_FILE__MAX_BYTES", "-1" },
+  { "FAPILOG_FILE__MAX_BYTES", "ten megabytes" },
+  { "FAPILOG_FILE__MAX_BYTES", "18446744073709551616" },
+  { "FAPILOG_FILE__MAX_BYTES", "" },
+
+  { "FAPILOG_FILE__INTERVAL_SECONDS", "monthly" },
+  { "FAPILOG_FILE__INTERVAL_SECONDS", "-1" },
+  { "FAPILOG_FILE__INTERVAL_SECONDS", "-1h" },
+  { "FAPILOG_FILE__INTERVAL_SECONDS", "0.0001" },
+  { "FAPILOG_FILE__INTERVAL_SECONDS", "366d" },
+  { "FAPILOG_FILE__INTERVAL_SECONDS", "nan" },
+  { "FAPILOG_FILE__INTERVAL_SECONDS", "1 day" },
+  { "FAPILOG_FILE__INTERVAL_SECONDS", "" },
+
+  { "FAPILOG_FILE__MAX_FILES", "-1" },
+  { "FAPILOG_FILE__MAX_FILES", "4294967296" },
+  { "FAPILOG_FILE__MAX_FILES", "ten" },
+  { "FAPILOG_FILE__MAX_FILES", "" },
+
+  { "FAPILOG_FILE__MAX_TOTAL_BYTES", "1 PB" },
+  { "FAPILOG_FILE__MAX_TOTAL_BYTES", "-5 MB" },
+  { "FAPILOG_FILE__MAX_TOTAL_BYTES", "" },
+
+  { "FAPILOG_FILE__COMPRESS_ROTATED", "gzip" },
+  { "FAPILOG_FILE__COMPRESS_ROTATED", "" },
+
+  { "FAPILOG_FILE__FILE_MODE", "1000" },
+  { "FAPILOG_FILE__FILE_MODE", "4755" },
+  { "FAPILOG_FILE__FILE_MODE", "0800" },
+  { "FAPILOG_FILE__FILE_MODE", "649" },
+  { "FAPILOG_FILE__FILE_MODE", "rw-r-----" },
+  { "FAPILOG_FILE__FILE_MODE", "0o640" },
+  { "FAPILOG_FILE__FILE_MODE", "-640" },
+  { "FAPILOG_FILE__FILE_MODE", "0x1a0" },
+  { "FAPILOG_FILE__FILE_MODE", "00000000000000000000000001000" },
+  { "FAPILOG_FILE__FILE_MODE", "" },
+
+  { "FAPILOG_FILE__FSYNC", "always" },
+  { "FAPILOG_FILE__FSYNC", "true" },
+  { "FAPILOG_FILE__FSYNC", "" },
 };
 
 static void
@@ -850,6 +1088,58 @@ test_env_error_messages (void)
   g_assert_cmpstr (error->message, ==,
                    "FAPILOG_CORE__OVERFLOW_POLICY: invalid value \"Drop\": "
                    "expected one of block, drop_newest, drop_oldest");
+}
+
+/* The messages of the file variables, word for word. */
+static void
+test_env_file_error_messages (void)
+{
+  static const struct {
+    const char *entry;
+    const char *message;
+  } cases[] = {
+    { "FAPILOG_FILE__FILENAME_PREFIX=logs/app",
+      "FAPILOG_FILE__FILENAME_PREFIX: invalid value \"logs/app\": "
+      "expected the start of a file name: not empty and without '/'" },
+    { "FAPILOG_FILE__FILENAME_PREFIX=",
+      "FAPILOG_FILE__FILENAME_PREFIX: invalid value \"\": "
+      "expected the start of a file name: not empty and without '/'" },
+    { "FAPILOG_FILE__MODE=jsno",
+      "FAPILOG_FILE__MODE: invalid value \"jsno\": expected one of json, text" },
+    { "FAPILOG_FILE__MAX_BYTES=10 XB",
+      "FAPILOG_FILE__MAX_BYTES: invalid value \"10 XB\": expected a size such as "
+      "10485760, 10 MB, 10MiB or 1.5 KB (a number of bytes, or a number with B, KB, "
+      "MB, GB or TB; binary multiples)" },
+    { "FAPILOG_FILE__INTERVAL_SECONDS=monthly",
+      "FAPILOG_FILE__INTERVAL_SECONDS: invalid value \"monthly\": expected 0 "
+      "(no rotation by time), hourly, daily, weekly, or a duration from 1ms to "
+      "365d such as 30s, 5m, 1h, 1d" },
+    { "FAPILOG_FILE__INTERVAL_SECONDS=366d",
+      "FAPILOG_FILE__INTERVAL_SECONDS: invalid value \"366d\": expected 0 "
+      "(no rotation by time), hourly, daily, weekly, or a duration from 1ms to "
+      "365d such as 30s, 5m, 1h, 1d" },
+    { "FAPILOG_FILE__MAX_FILES=-1",
+      "FAPILOG_FILE__MAX_FILES: invalid value \"-1\": "
+      "expected a whole number from 0 to 4294967295" },
+    { "FAPILOG_FILE__COMPRESS_ROTATED=gzip",
+      "FAPILOG_FILE__COMPRESS_ROTATED: invalid value \"gzip\": "
+      "expected a boolean: true, false, 1, 0, yes, no, on or off" },
+    { "FAPILOG_FILE__FILE_MODE=4755",
+      "FAPILOG_FILE__FILE_MODE: invalid value \"4755\": "
+      "expected octal permission bits from 0 to 0777, such as 0640 or 640" },
+    { "FAPILOG_FILE__FSYNC=always",
+      "FAPILOG_FILE__FSYNC: invalid value \"always\": expected one of never, rotate, batch" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(FapilogSettings) settings = fapilog_settings_new ();
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (apply_env (settings, &error, cases[i].entry, NULL));
+      g_assert_error (error, FAPILOG_CONFIG_ERROR, FAPILOG_CONFIG_ERROR_INVALID_VALUE);
+      g_assert_cmpstr (error->message, ==, cases[i].message);
+    }
 }
 
 /* With several bad variables the first in the documented table is
@@ -1013,6 +1303,90 @@ test_env_empty_text (void)
   g_assert_null (s->http_endpoint);
 }
 
+/* 0 in the environment disables rotation and lifts limits set before. */
+static void
+test_env_file_zero (void)
+{
+  g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_object_set (s,
+                "file-max-bytes", G_GUINT64_CONSTANT (1000),
+                "file-interval-seconds", 60.0,
+                "file-max-files", 3,
+                "file-max-total-bytes", G_GUINT64_CONSTANT (5000),
+                NULL);
+  g_assert_true (apply_env (s, &error,
+                            "FAPILOG_FILE__MAX_BYTES=0",
+                            "FAPILOG_FILE__INTERVAL_SECONDS=0",
+                            "FAPILOG_FILE__MAX_FILES=0",
+                            "FAPILOG_FILE__MAX_TOTAL_BYTES=0 MB",
+                            NULL));
+  g_assert_no_error (error);
+  g_assert_cmpuint (s->file_max_bytes, ==, 0);
+  g_assert_cmpfloat (s->file_interval_seconds, ==, 0.0);
+  g_assert_cmpuint (s->file_max_files, ==, 0);
+  g_assert_cmpuint (s->file_max_total_bytes, ==, 0);
+
+  g_object_set (s, "file-interval-seconds", 60.0, NULL);
+  g_assert_true (apply_env (s, &error, "FAPILOG_FILE__INTERVAL_SECONDS=0ms", NULL));
+  g_assert_cmpfloat (s->file_interval_seconds, ==, 0.0);
+}
+
+/* Every FAPILOG_FILE__* variable at once, as a deployment would set them. */
+static void
+test_env_file_all (void)
+{
+  g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+  g_autoptr(GError) error = NULL;
+  NotifyLog log;
+
+  notify_log_init (&log, s);
+  g_assert_true (apply_env (s, &error,
+                            "FAPILOG_FILE__DIRECTORY=/var/log/billing",
+                            "FAPILOG_FILE__FILENAME_PREFIX=billing",
+                            "FAPILOG_FILE__MODE=text",
+                            "FAPILOG_FILE__MAX_BYTES=\"64 MB\"",
+                            "FAPILOG_FILE__INTERVAL_SECONDS=daily",
+                            "FAPILOG_FILE__MAX_FILES=14",
+                            "FAPILOG_FILE__MAX_TOTAL_BYTES=1GiB",
+                            "FAPILOG_FILE__COMPRESS_ROTATED=yes",
+                            "FAPILOG_FILE__FILE_MODE=0600",
+                            "FAPILOG_FILE__FSYNC=never",
+                            NULL));
+  g_assert_no_error (error);
+  g_assert_cmpstr (s->file_directory, ==, "/var/log/billing");
+  g_assert_cmpstr (s->file_filename_prefix, ==, "billing");
+  g_assert_cmpint (s->file_format, ==, FAPILOG_FILE_FORMAT_TEXT);
+  g_assert_cmpuint (s->file_max_bytes, ==, 64 * 1024 * 1024);
+  g_assert_cmpfloat (s->file_interval_seconds, ==, 86400.0);
+  g_assert_cmpuint (s->file_max_files, ==, 14);
+  g_assert_cmpuint (s->file_max_total_bytes, ==, 1024 * 1024 * 1024);
+  g_assert_true (s->file_compress_rotated);
+  g_assert_cmpuint (s->file_file_mode, ==, 0600);
+  g_assert_cmpint (s->file_fsync, ==, FAPILOG_FSYNC_NEVER);
+
+  /* One notification per property, all values changed. */
+  g_assert_cmpuint (log.total, ==, 10);
+  g_assert_cmpuint (notify_count (&log, "file-file-mode"), ==, 1);
+  g_assert_cmpuint (notify_count (&log, "file-max-bytes"), ==, 1);
+
+  /* The same again in other spellings: sources stay "env", nothing is
+   * notified. */
+  notify_log_reset (&log);
+  g_assert_true (apply_env (s, &error,
+                            "fapilog_file__mode=TEXT",
+                            "FAPILOG_FILE__MAX_BYTES=67108864",
+                            "FAPILOG_FILE__INTERVAL_SECONDS=24h",
+                            "FAPILOG_FILE__FILE_MODE=600",
+                            "FAPILOG_FILE__FSYNC=Never",
+                            NULL));
+  g_assert_cmpuint (log.total, ==, 0);
+  g_assert_cmpstr (_fapilog_settings_get_source (s, "file-file-mode"), ==, "env");
+
+  notify_log_clear (&log, s);
+}
+
 static void
 test_env_ignored (void)
 {
@@ -1151,19 +1525,43 @@ test_copy (void)
                 "shutdown-timeout-seconds", 15.0,
                 "atexit-drain-timeout-seconds", 16.0,
                 "env", "qa",
+                "file-filename-prefix", "copied",
+                "file-mode", FAPILOG_FILE_FORMAT_TEXT,
+                "file-max-bytes", G_GUINT64_CONSTANT (1) << 40,
+                "file-max-files", 9,
+                "file-compress-rotated", TRUE,
+                "file-file-mode", 0604,
                 NULL);
+  g_assert_true (apply_env (s, &error,
+                            "FAPILOG_FILE__INTERVAL_SECONDS=hourly",
+                            "FAPILOG_FILE__MAX_TOTAL_BYTES=3 GB",
+                            "FAPILOG_FILE__FSYNC=batch",
+                            NULL));
 
   copy = fapilog_settings_copy (s);
   g_assert_true (copy != s);
   assert_same_settings (copy, s);
   g_assert_cmpstr (_fapilog_settings_get_source (copy, "max-queue-size"), ==, "env");
   g_assert_cmpstr (_fapilog_settings_get_source (copy, "service"), ==, "code");
+  g_assert_cmpstr (copy->file_filename_prefix, ==, "copied");
+  g_assert_cmpint (copy->file_format, ==, FAPILOG_FILE_FORMAT_TEXT);
+  g_assert_cmpuint (copy->file_max_bytes, ==, G_GUINT64_CONSTANT (1) << 40);
+  g_assert_cmpfloat (copy->file_interval_seconds, ==, 3600.0);
+  g_assert_cmpuint (copy->file_max_files, ==, 9);
+  g_assert_cmpuint (copy->file_max_total_bytes, ==, G_GUINT64_CONSTANT (3) << 30);
+  g_assert_true (copy->file_compress_rotated);
+  g_assert_cmpuint (copy->file_file_mode, ==, 0604);
+  g_assert_cmpint (copy->file_fsync, ==, FAPILOG_FSYNC_BATCH);
+  g_assert_cmpstr (_fapilog_settings_get_source (copy, "file-fsync"), ==, "env");
+  g_assert_cmpstr (_fapilog_settings_get_source (copy, "file-file-mode"), ==, "code");
 
   /* Independent storage. */
   g_assert_true (copy->sinks != s->sinks);
-  g_object_set (copy, "sinks", other_sinks, "service", "changed", "max-queue-size", 1, NULL);
+  g_object_set (copy, "sinks", other_sinks, "service", "changed", "max-queue-size", 1,
+                "file-filename-prefix", "other", NULL);
   g_assert_cmpstr (s->sinks[0], ==, "stdout_json");
   g_assert_cmpstr (s->service, ==, "svc");
+  g_assert_cmpstr (s->file_filename_prefix, ==, "copied");
   g_assert_cmpuint (s->max_queue_size, ==, 77);
 }
 
@@ -1562,6 +1960,45 @@ test_parse_choice (void)
 }
 
 static void
+test_parse_file_mode (void)
+{
+  static const struct {
+    const char *text;
+    guint       mode;
+  } good[] = {
+    { "0640", 0640 }, { "640", 0640 }, { "0", 0 }, { "000", 0 }, { "777", 0777 },
+    { "0777", 0777 }, { "600", 0600 }, { "7", 07 }, { " 0644 ", 0644 }, { "'750'", 0750 },
+    { "0000000000000000000000640", 0640 },
+  };
+  static const char * const bad[] = {
+    "", " ", "1000", "01000", "4755", "2750", "8", "0800", "649", "0o640", "0x1a0",
+    "-640", "+640", "640.0", "6 40", "rw-r-----", "u=rw", "99999999999999999999999",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      guint mode = 12345;
+
+      if (!_fapilog_parse_file_mode ("X", good[i].text, &mode, &error))
+        g_error ("\"%s\": %s", good[i].text, error->message);
+      g_assert_cmpuint (mode, ==, good[i].mode);
+    }
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      guint mode = 12345;
+
+      if (_fapilog_parse_file_mode ("FAPILOG_FILE__FILE_MODE", bad[i], &mode, &error))
+        g_error ("\"%s\" was accepted as %o", bad[i], mode);
+      g_assert_cmpuint (mode, ==, 12345);
+      assert_invalid (error, "FAPILOG_FILE__FILE_MODE", bad[i],
+                      "expected octal permission bits from 0 to 0777");
+    }
+}
+
+static void
 test_normalize_name (void)
 {
   static const struct {
@@ -1622,6 +2059,8 @@ main (int   argc,
   g_test_add_func ("/settings/property/protected-levels", test_protected_levels_property);
   g_test_add_func ("/settings/property/sinks", test_sinks_property);
   g_test_add_func ("/settings/property/strings", test_string_properties);
+  g_test_add_func ("/settings/property/file", test_file_properties);
+  g_test_add_func ("/settings/property/file-prefix-refused", test_file_prefix_refused);
   g_test_add_func ("/settings/property/notify-only-on-change", test_notify_only_on_change);
 
   for (gsize i = 0; i < G_N_ELEMENTS (good_cases); i++)
@@ -1641,12 +2080,15 @@ main (int   argc,
       g_test_add_data_func (path, &bad_cases[i], test_env_bad);
     }
   g_test_add_func ("/settings/env/error-messages", test_env_error_messages);
+  g_test_add_func ("/settings/env/file-error-messages", test_env_file_error_messages);
   g_test_add_func ("/settings/env/first-error", test_env_first_error);
   g_test_add_func ("/settings/env/drop-on-full", test_env_drop_on_full);
   g_test_add_func ("/settings/env/case-insensitive-names", test_env_case_insensitive_names);
   g_test_add_func ("/settings/env/last-wins", test_env_last_wins);
   g_test_add_func ("/settings/env/env-precedence", test_env_env_precedence);
   g_test_add_func ("/settings/env/empty-text", test_env_empty_text);
+  g_test_add_func ("/settings/env/file-zero", test_env_file_zero);
+  g_test_add_func ("/settings/env/file-all", test_env_file_all);
   g_test_add_func ("/settings/env/ignored", test_env_ignored);
   g_test_add_func ("/settings/env/notifications", test_env_notifications);
   g_test_add_func ("/settings/env/process", test_env_process);
@@ -1662,6 +2104,7 @@ main (int   argc,
   g_test_add_func ("/settings/parse/level", test_parse_level);
   g_test_add_func ("/settings/parse/string-list", test_parse_string_list);
   g_test_add_func ("/settings/parse/choice", test_parse_choice);
+  g_test_add_func ("/settings/parse/file-mode", test_parse_file_mode);
   g_test_add_func ("/settings/parse/normalize-name", test_normalize_name);
   g_test_add_func ("/settings/parse/error-quoting", test_error_quoting);
 

@@ -21,11 +21,27 @@
  *                /dev/null when full; all of it timed. This is what a
  *                program would spend without any logging library.
  *
+ * Then the rotating_file sink, each scenario in a fresh directory under a
+ * temporary directory (--dir; removed at the end), with the sink's default
+ * max-bytes (10 MiB, so 1M entries rotate about 30 times):
+ *
+ *   raw-write          again, written to a regular file in that temporary
+ *                      directory: the baseline of the file scenarios;
+ *   rotating           fsync never, no compression (the throughput figure);
+ *   rotating-gzip      fsync never, rotated files gzipped;
+ *   rotating-fsync     fsync rotate (the sink's default), no compression;
+ *   rotating-gzip-fsync fsync rotate, rotated files gzipped.
+ *
+ * The clock of the file scenarios also stops at fapilog_pipeline_shutdown();
+ * with compression, the time until the last rotated file has been
+ * compressed is reported as well.
+ *
  * The hand-written formatter produces the same bytes as fapilog's
  * envelope (same keys, order, escaping, number formats); both first lines
  * are printed so that this can be checked by eye.
  *
- * Usage: bench-throughput [--entries N] [--batch N] [--queue N]
+ * Usage: bench-throughput [--entries N] [--batch N] [--queue N] [--output FILE]
+ *                         [--dir DIR]
  *
  * SPDX-License-Identifier: MIT
  */
@@ -33,6 +49,8 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -46,6 +64,23 @@ static gint64 n_entries = 1000000;
 static gint64 batch_max_size = 0;      /* 0: the default (256) */
 static gint64 max_queue_size = 0;      /* 0: the default (10000) */
 static char *output_path = NULL;       /* NULL: /dev/null */
+/* The parent makes one directory per file scenario in it (NULL: a new
+ * temporary directory); a child writes its files straight into it. */
+static char *files_dir = NULL;
+
+typedef struct {
+  const char         *scenario;  /* the child's name */
+  const char         *label;
+  gboolean            compress;
+  FapilogFsyncPolicy  fsync;
+} FileScenario;
+
+static const FileScenario file_scenarios[] = {
+  { "rotating",            "rotating_file",               FALSE, FAPILOG_FSYNC_NEVER },
+  { "rotating-gzip",       "rotating_file + gzip",        TRUE,  FAPILOG_FSYNC_NEVER },
+  { "rotating-fsync",      "rotating_file, fsync rotate", FALSE, FAPILOG_FSYNC_ROTATE },
+  { "rotating-gzip-fsync", "rotating_file + gzip, fsync", TRUE,  FAPILOG_FSYNC_ROTATE },
+};
 
 /* ---- a hand-written formatter for the raw baselines ---------------------- */
 
@@ -391,38 +426,28 @@ cpu_seconds (void)
 
 /* ---- scenarios, in the child ----------------------------------------------- */
 
-static int
-run_fapilog (gboolean to_stdout)
+/* Logs the N entries through a new pipeline writing to @sink, shuts it
+ * down and reports the figures every fapilog scenario shares. */
+static gboolean
+run_pipeline (FapilogSink *sink)
 {
   g_autoptr(FapilogSettings) settings = NULL;
   g_autoptr(FapilogPipeline) pipeline = NULL;
-  g_autoptr(FapilogSink) sink = NULL;
   g_autoptr(FapilogLogger) logger = NULL;
   g_autoptr(FapilogStats) stats = NULL;
   g_autoptr(GError) error = NULL;
-  const char *sink_name;
+  const char *sink_name = fapilog_sink_get_name (sink);
   guint64 t0, t_logged, t1;
   double cpu0;
-  int fd = -1;
 
   settings = bench_settings_new (FAPILOG_OVERFLOW_BLOCK, (guint) max_queue_size,
                                  (guint) batch_max_size);
   pipeline = fapilog_pipeline_new (settings);
-  if (to_stdout)
-    {
-      fd = open_output ();
-      if (fd < 0)
-        return 1;
-      sink = fapilog_stdout_sink_new_for_fd (fd);
-    }
-  else
-    sink = bench_null_sink_new ();
-  sink_name = fapilog_sink_get_name (sink);
   fapilog_pipeline_add_sink (pipeline, sink);
   if (!fapilog_pipeline_start (pipeline, &error))
     {
       g_printerr ("bench-throughput: cannot start the pipeline: %s\n", error->message);
-      return 1;
+      return FALSE;
     }
   logger = fapilog_pipeline_get_logger (pipeline, BENCH_LOGGER);
   bench_report_u64 ("rss_start_kib", bench_peak_rss_kib ());
@@ -445,18 +470,123 @@ run_fapilog (gboolean to_stdout)
   bench_report_u64 ("unsent", fapilog_stats_get_unsent (stats));
   bench_report_u64 ("written", fapilog_stats_get_sink_written (stats, sink_name));
   bench_report_u64 ("failed", fapilog_stats_get_sink_failed (stats, sink_name));
+  bench_report_u64 ("rss_kib", bench_peak_rss_kib ());
+  return TRUE;
+}
+
+static int
+run_fapilog (gboolean to_stdout)
+{
+  g_autoptr(FapilogSink) sink = NULL;
+  int fd = -1;
+
+  if (to_stdout)
+    {
+      fd = open_output ();
+      if (fd < 0)
+        return 1;
+      sink = fapilog_stdout_sink_new_for_fd (fd);
+    }
+  else
+    sink = bench_null_sink_new ();
+
+  if (!run_pipeline (sink))
+    return 1;
+
   if (!to_stdout)
     {
       bench_report_u64 ("bytes", bench_null_sink_get_bytes (BENCH_NULL_SINK (sink)));
       bench_report_string ("first_line", bench_null_sink_get_first_line (BENCH_NULL_SINK (sink)));
     }
-  bench_report_u64 ("rss_kib", bench_peak_rss_kib ());
 
-  g_clear_object (&logger);
-  g_clear_object (&pipeline);
   g_clear_object (&sink);
   if (fd >= 0)
     close (fd);
+  return 0;
+}
+
+typedef struct {
+  guint   files;       /* every regular file */
+  guint   gz_files;    /* ... of which end in .gz */
+  guint   plain_files; /* ... of which end in .jsonl */
+  guint64 bytes;       /* their sizes */
+  guint64 plain_bytes;
+} DirSummary;
+
+static void
+summarize_dir (const char *path,
+               DirSummary *summary)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  memset (summary, 0, sizeof *summary);
+  if (dir == NULL)
+    return;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+      GStatBuf st;
+
+      if (g_stat (file, &st) != 0 || !S_ISREG (st.st_mode))
+        continue;
+      summary->files++;
+      summary->bytes += (guint64) st.st_size;
+      if (g_str_has_suffix (name, ".gz"))
+        summary->gz_files++;
+      else if (g_str_has_suffix (name, ".jsonl"))
+        {
+          summary->plain_files++;
+          summary->plain_bytes += (guint64) st.st_size;
+        }
+    }
+}
+
+static int
+run_rotating (const FileScenario *fs)
+{
+  g_autoptr(FapilogSink) sink = NULL;
+  DirSummary summary;
+  guint64 max_bytes = 0;
+  guint64 t_stopped, t_compressed;
+
+  sink = fapilog_rotating_file_sink_new (files_dir);
+  g_object_set (sink,
+                "compress-rotated", fs->compress,
+                "fsync", fs->fsync,
+                NULL);
+  g_object_get (sink, "max-bytes", &max_bytes, NULL);
+
+  if (!run_pipeline (sink))
+    return 1;
+  t_stopped = bench_now_ns ();
+
+  /* Compression runs off the write path and may still be going when the
+   * pipeline has stopped: wait until only the last, never rotated file is
+   * left uncompressed (and no temporary file is left), for at most a
+   * minute. */
+  if (fs->compress)
+    {
+      for (guint i = 0; i < 60000; i++)
+        {
+          summarize_dir (files_dir, &summary);
+          if (summary.plain_files <= 1 && summary.files == summary.gz_files + summary.plain_files)
+            break;
+          g_usleep (1000);
+        }
+    }
+  t_compressed = bench_now_ns ();
+
+  summarize_dir (files_dir, &summary);
+  bench_report_u64 ("max_bytes", max_bytes);
+  bench_report_u64 ("files", summary.files);
+  bench_report_u64 ("gz_files", summary.gz_files);
+  bench_report_u64 ("disk_bytes", summary.bytes);
+  bench_report_u64 ("plain_bytes", summary.plain_bytes);
+  bench_report_double ("compress_wait_seconds", (double) (t_compressed - t_stopped) / 1e9);
+
+  g_clear_object (&sink);
   return 0;
 }
 
@@ -597,11 +727,76 @@ run_child (const char *scenario)
     return run_raw_write ();
   if (strcmp (scenario, "raw-format") == 0)
     return run_raw_format ();
+  for (gsize i = 0; i < G_N_ELEMENTS (file_scenarios); i++)
+    if (strcmp (scenario, file_scenarios[i].scenario) == 0)
+      {
+        if (files_dir == NULL)
+          {
+            g_printerr ("bench-throughput: %s needs --dir\n", scenario);
+            return 2;
+          }
+        return run_rotating (&file_scenarios[i]);
+      }
   g_printerr ("bench-throughput: unknown scenario %s\n", scenario);
   return 2;
 }
 
 /* ---- the parent: run every scenario and print the table ------------------- */
+
+/* Removes the files in @path and then @path (one level: the scenarios
+ * make no subdirectories). */
+static void
+remove_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+
+      g_unlink (file);
+    }
+  g_rmdir (path);
+}
+
+static const char *
+fs_type_name (const char *path)
+{
+  struct statfs st;
+
+  if (statfs (path, &st) != 0)
+    return "unknown";
+  switch ((unsigned long) st.f_type)
+    {
+    case 0xEF53UL: return "ext2/3/4";
+    case 0x01021994UL: return "tmpfs";
+    case 0x58465342UL: return "xfs";
+    case 0x9123683EUL: return "btrfs";
+    case 0x794C7630UL: return "overlayfs";
+    default: return "other";
+    }
+}
+
+static void
+print_file_row (const char *label,
+                GHashTable *r,
+                guint64     bytes,
+                double      raw_file_seconds)
+{
+  double seconds = bench_result_double (r, "seconds");
+  double entries = (double) bench_result_u64 (r, "entries");
+
+  g_print ("%-28s %8.4f %11.0f %9.1f %8.0f %8.2fx %6" G_GUINT64_FORMAT " %9.1f %8.1f\n",
+           label, seconds, entries / seconds, (double) bytes / seconds / 1e6,
+           bench_result_double (r, "cpu_seconds") * 1e9 / entries,
+           seconds / raw_file_seconds,
+           bench_result_u64 (r, "files"),
+           (double) bench_result_u64 (r, "disk_bytes") / 1e6,
+           (double) bench_result_u64 (r, "rss_kib") / 1024.0);
+}
 
 static void
 print_row (const char *label,
@@ -631,6 +826,7 @@ main (int   argc,
     { "batch", 0, 0, G_OPTION_ARG_INT64, &batch_max_size, "batch-max-size (default: the library's, 256)", "N" },
     { "queue", 0, 0, G_OPTION_ARG_INT64, &max_queue_size, "max-queue-size (default: the library's, 10000)", "N" },
     { "output", 0, 0, G_OPTION_ARG_FILENAME, &output_path, "Write to FILE instead of /dev/null (emptied by each scenario, removed at the end)", "FILE" },
+    { "dir", 0, 0, G_OPTION_ARG_FILENAME, &files_dir, "Make the directories of the rotating_file scenarios and their raw baseline in DIR (default: a new temporary directory; what is made is removed at the end)", "DIR" },
     { "child", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &child_scenario, NULL, NULL },
     { NULL }
   };
@@ -642,8 +838,12 @@ main (int   argc,
   g_autofree char *queue_arg = NULL;
   g_autofree char *output_arg = NULL;
   GHashTable *results[G_N_ELEMENTS (scenarios)] = { NULL, };
-  GHashTable *fl_stdout, *fl_null, *raw_write, *raw_format;
-  double rw, rf;
+  GHashTable *file_results[G_N_ELEMENTS (file_scenarios)] = { NULL, };
+  GHashTable *fl_stdout, *fl_null, *raw_write, *raw_format, *raw_file = NULL;
+  g_autofree char *base_dir = NULL;
+  g_autofree char *raw_file_path = NULL;
+  gboolean made_base_dir = FALSE;
+  double rw, rf, rfile;
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -683,6 +883,60 @@ main (int   argc,
     g_unlink (output_path);
   rw = bench_result_double (raw_write, "seconds");
   rf = bench_result_double (raw_format, "seconds");
+
+  /* The file scenarios: the raw baseline written to a file, then the
+   * rotating_file sink, each in a directory of its own that is removed
+   * right after, so that no scenario's dirty pages are written back
+   * during the next one. */
+  if (files_dir != NULL)
+    {
+      base_dir = g_strdup (files_dir);
+      if (g_mkdir_with_parents (base_dir, 0700) != 0)
+        {
+          g_printerr ("bench-throughput: cannot make %s: %s\n", base_dir, g_strerror (errno));
+          return 1;
+        }
+    }
+  else
+    {
+      base_dir = g_dir_make_tmp ("fapilog-bench-XXXXXX", &error);
+      if (base_dir == NULL)
+        {
+          g_printerr ("bench-throughput: %s\n", error->message);
+          return 1;
+        }
+      made_base_dir = TRUE;
+    }
+
+  raw_file_path = g_build_filename (base_dir, "raw-write.jsonl", NULL);
+  {
+    g_autofree char *raw_output_arg = g_strdup_printf ("--output=%s", raw_file_path);
+    const char *args[] = { "--child", "raw-write", entries_arg, raw_output_arg, NULL };
+
+    raw_file = bench_run_child (args, envp);
+    g_unlink (raw_file_path);
+    if (raw_file == NULL)
+      return 1;
+  }
+  rfile = bench_result_double (raw_file, "seconds");
+
+  for (gsize f = 0; f < G_N_ELEMENTS (file_scenarios); f++)
+    {
+      g_autofree char *dir = g_build_filename (base_dir, file_scenarios[f].scenario, NULL);
+      g_autofree char *dir_arg = g_strdup_printf ("--dir=%s", dir);
+      const char *args[] = { "--child", file_scenarios[f].scenario, entries_arg, batch_arg,
+                             queue_arg, dir_arg, NULL };
+
+      if (g_mkdir (dir, 0700) != 0)
+        {
+          g_printerr ("bench-throughput: cannot make %s: %s\n", dir, g_strerror (errno));
+          return 1;
+        }
+      file_results[f] = bench_run_child (args, envp);
+      remove_dir (dir);
+      if (file_results[f] == NULL)
+        return 1;
+    }
 
   g_print ("fapilog throughput benchmark: %" G_GINT64_FORMAT " entries, 3 fields (s, i, d), "
            "1 producer thread, lossless block mode\n", n_entries);
@@ -737,7 +991,58 @@ main (int   argc,
   g_print ("\ntargets: >= 1000000 entries/s end to end; within 3x of the raw baseline; "
            "peak RSS <= 64 MiB\n");
 
+  g_print ("\nrotating_file: files in %s (%s), max-bytes %" G_GUINT64_FORMAT
+           " (the sink's default), a fresh directory per scenario\n\n",
+           base_dir, fs_type_name (base_dir), bench_result_u64 (file_results[0], "max_bytes"));
+  g_print ("%-28s %8s %11s %9s %8s %9s %6s %9s %8s\n",
+           "scenario", "seconds", "entries/s", "MB/s", "CPU ns/e", "/raw-file", "files",
+           "disk MB", "RSS MiB");
+  g_print ("%-28s %8.4f %11.0f %9.1f %8.0f %8.2fx %6d %9.1f %8.1f\n",
+           "raw write() 64 KiB, file", rfile,
+           (double) bench_result_u64 (raw_file, "entries") / rfile,
+           (double) bench_result_u64 (raw_file, "bytes") / rfile / 1e6,
+           bench_result_double (raw_file, "cpu_seconds") * 1e9 /
+             (double) bench_result_u64 (raw_file, "entries"),
+           1.0, 1, (double) bench_result_u64 (raw_file, "bytes") / 1e6,
+           (double) bench_result_u64 (raw_file, "rss_kib") / 1024.0);
+  /* MB/s counts the serialized bytes (as the null sink got them), before
+   * compression; "disk MB" is what the directory held at the end. */
+  for (gsize f = 0; f < G_N_ELEMENTS (file_scenarios); f++)
+    print_file_row (file_scenarios[f].label, file_results[f],
+                    bench_result_u64 (fl_null, "bytes"), rfile);
+
+  g_print ("\n(/raw-file: time / the time of the raw write() of the same bytes to a file in\n"
+           " the same directory; MB/s counts the serialized bytes, before compression)\n");
+  for (gsize f = 0; f < G_N_ELEMENTS (file_scenarios); f++)
+    {
+      GHashTable *r = file_results[f];
+
+      g_print ("%s: submitted %" G_GUINT64_FORMAT ", dropped %" G_GUINT64_FORMAT
+               ", written %" G_GUINT64_FORMAT ", failed %" G_GUINT64_FORMAT
+               "; %" G_GUINT64_FORMAT " files (%" G_GUINT64_FORMAT " gzipped)",
+               file_scenarios[f].label,
+               bench_result_u64 (r, "submitted"), bench_result_u64 (r, "dropped"),
+               bench_result_u64 (r, "written"), bench_result_u64 (r, "failed"),
+               bench_result_u64 (r, "files"), bench_result_u64 (r, "gz_files"));
+      if (file_scenarios[f].compress)
+        g_print ("; compression done %.3f s after shutdown returned\n",
+                 bench_result_double (r, "compress_wait_seconds"));
+      else
+        g_print ("; the files hold %" G_GUINT64_FORMAT " bytes (%s the serialized bytes)\n",
+                 bench_result_u64 (r, "plain_bytes"),
+                 bench_result_u64 (r, "plain_bytes") == bench_result_u64 (fl_null, "bytes")
+                 ? "=" : "DIFFERENT FROM");
+    }
+  g_print ("\nrotating_file target: within 1.5x of the raw write() to a file, without "
+           "compression\n");
+
+  if (made_base_dir)
+    g_rmdir (base_dir);
+
   for (guint s = 0; s < G_N_ELEMENTS (scenarios); s++)
     g_hash_table_unref (results[s]);
+  for (gsize f = 0; f < G_N_ELEMENTS (file_scenarios); f++)
+    g_hash_table_unref (file_results[f]);
+  g_hash_table_unref (raw_file);
   return 0;
 }
