@@ -21,11 +21,13 @@
 #include <unistd.h>
 
 #include <gio/gio.h>
+#include <glib-unix.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <zlib.h>
 
 #include "fapilog.h"
+#include "fapilog-diagnostics-private.h"
 #include "fapilog-entry-private.h"
 #include "fapilog-rotating-file-sink-private.h"
 #include "fapilog-test-utils.h"
@@ -819,6 +821,83 @@ test_gzip (void)
   remove_tree (dir);
 }
 
+/* A compression that fails keeps the rotated file and says so. The failure
+ * is made real: the temporary name is a symbolic link into a directory
+ * that does not exist, so creating it fails even for root. */
+static void
+test_gzip_failure_keeps_original (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  const guint sizes[2] = { 100, 200 };
+  g_autoptr(FapilogBatch) batch = make_batch (sizes, 2);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *gz = NULL;
+  g_autofree char *missing = NULL;
+  GString *diag = g_string_new (NULL);
+  FapilogRotatingFileSink *rf;
+  FapilogSink *sink;
+  GString *kept;
+  char buf[4096];
+  gssize n;
+  int fds[2];
+  Driver d;
+
+  g_assert_true (g_unix_open_pipe (fds, FD_CLOEXEC, NULL));
+  _fapilog_diagnostics_set_enabled (TRUE);
+  _fapilog_diagnostics_set_fd (fds[1]);
+
+  set_fake_now (fixed_timestamp ());
+  sink = g_object_new (FAPILOG_TYPE_ROTATING_FILE_SINK,
+                       "directory", dir, "compress-rotated", TRUE, NULL);
+  rf = FAPILOG_ROTATING_FILE_SINK (sink);
+  _fapilog_rotating_file_sink_set_clock (rf, fake_clock, NULL);
+  driver_start (&d, sink);
+  g_assert_true (driver_write (&d, batch, &error));
+  g_assert_no_error (error);
+
+  first = fapilog_rotating_file_sink_dup_current_path (rf);
+  g_assert_nonnull (first);
+  tmp = g_strconcat (first, ".gz.tmp", NULL);
+  gz = g_strconcat (first, ".gz", NULL);
+  missing = g_build_filename (dir, "no-such-dir", "x", NULL);
+  g_assert_cmpint (symlink (missing, tmp), ==, 0);
+
+  fapilog_rotating_file_sink_rotate (rf);
+  g_assert_true (_fapilog_rotating_file_sink_wait_rotations (rf, 1, 30 * G_USEC_PER_SEC));
+  g_assert_true (_fapilog_rotating_file_sink_wait_background (rf, 30 * G_USEC_PER_SEC));
+  driver_stop (&d);
+  g_object_unref (sink);
+
+  _fapilog_diagnostics_set_fd (-1);
+  close (fds[1]);
+  while ((n = read (fds[0], buf, sizeof buf)) > 0)
+    g_string_append_len (diag, buf, n);
+  close (fds[0]);
+
+  /* The original is intact, no .gz was published, and the diagnostic
+   * names the file. */
+  g_assert_true (g_file_test (first, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (g_file_test (gz, G_FILE_TEST_EXISTS));
+  {
+    g_autofree char *base = g_path_get_basename (first);
+    kept = read_file (dir, base);
+  }
+  {
+    gsize batch_len;
+    const guint8 *batch_data = fapilog_batch_get_data (batch, &batch_len);
+
+    g_assert_cmpmem (kept->str, kept->len, batch_data, batch_len);
+  }
+  g_string_free (kept, TRUE);
+  g_assert_nonnull (strstr (diag->str, "compression failed"));
+  g_assert_nonnull (strstr (diag->str, first));
+  g_string_free (diag, TRUE);
+  g_unlink (tmp);
+  remove_tree (dir);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Reopen, forced rotation, permissions, text, health                       */
 
@@ -1423,6 +1502,7 @@ main (int    argc,
   g_test_add_func ("/rotating-file/retention/count", test_retention_count);
   g_test_add_func ("/rotating-file/retention/bytes", test_retention_bytes);
   g_test_add_func ("/rotating-file/gzip", test_gzip);
+  g_test_add_func ("/rotating-file/gzip-failure-keeps-original", test_gzip_failure_keeps_original);
   g_test_add_func ("/rotating-file/reopen", test_reopen);
   g_test_add_func ("/rotating-file/rotate", test_forced_rotate);
   g_test_add_func ("/rotating-file/permissions", test_permissions);
