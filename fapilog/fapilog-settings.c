@@ -1099,8 +1099,8 @@ fapilog_settings_class_init (FapilogSettingsClass *klass)
   /**
    * FapilogSettings:file-file-mode:
    *
-   * The permission bits the rotating file sink creates its files with,
-   * before the umask. (What it writes into them is
+   * The permission bits the rotating file sink gives its files, exactly:
+   * the umask does not reduce them. (What it writes into them is
    * [property@Fapilog.Settings:file-mode].)
    *
    * Default: 0640 (416), from 0 to 0777.
