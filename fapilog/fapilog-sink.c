@@ -355,6 +355,29 @@ return_not_supported (FapilogSink         *self,
   g_object_unref (task);
 }
 
+/* A result made by the wrappers below (tagged with @tag) carries the
+ * outcome in its GTask; any other came from the sink's own method. */
+typedef gboolean (*FinishFunc) (FapilogSink *, GAsyncResult *, GError **);
+
+static gboolean
+finish_write (FapilogSink   *self,
+              GAsyncResult  *result,
+              gpointer       tag,
+              FinishFunc     sink_finish,
+              GError       **error)
+{
+  if (g_async_result_is_tagged (result, tag))
+    return g_task_propagate_boolean (G_TASK (result), error);
+  if (G_UNLIKELY (sink_finish == NULL))
+    {
+      g_set_error (error, FAPILOG_SINK_ERROR, FAPILOG_SINK_ERROR_NOT_SUPPORTED,
+                   "%s implements a write method without its _finish method",
+                   G_OBJECT_TYPE_NAME (self));
+      return FALSE;
+    }
+  return sink_finish (self, result, error);
+}
+
 /**
  * fapilog_sink_write_async:
  * @self: a sink
@@ -412,9 +435,8 @@ fapilog_sink_write_finish (FapilogSink   *self,
   g_return_val_if_fail (FAPILOG_IS_SINK (self), FALSE);
   g_return_val_if_fail (G_IS_ASYNC_RESULT (result), FALSE);
 
-  if (g_async_result_is_tagged (result, fapilog_sink_write_async))
-    return g_task_propagate_boolean (G_TASK (result), error);
-  return FAPILOG_SINK_GET_IFACE (self)->write_finish (self, result, error);
+  return finish_write (self, result, fapilog_sink_write_async,
+                       FAPILOG_SINK_GET_IFACE (self)->write_finish, error);
 }
 
 /**
@@ -483,9 +505,8 @@ fapilog_sink_write_serialized_finish (FapilogSink   *self,
   g_return_val_if_fail (FAPILOG_IS_SINK (self), FALSE);
   g_return_val_if_fail (G_IS_ASYNC_RESULT (result), FALSE);
 
-  if (g_async_result_is_tagged (result, fapilog_sink_write_serialized_async))
-    return g_task_propagate_boolean (G_TASK (result), error);
-  return FAPILOG_SINK_GET_IFACE (self)->write_serialized_finish (self, result, error);
+  return finish_write (self, result, fapilog_sink_write_serialized_async,
+                       FAPILOG_SINK_GET_IFACE (self)->write_serialized_finish, error);
 }
 
 /**
@@ -540,9 +561,8 @@ fapilog_sink_write_batch_finish (FapilogSink   *self,
   g_return_val_if_fail (FAPILOG_IS_SINK (self), FALSE);
   g_return_val_if_fail (G_IS_ASYNC_RESULT (result), FALSE);
 
-  if (g_async_result_is_tagged (result, fapilog_sink_write_batch_async))
-    return g_task_propagate_boolean (G_TASK (result), error);
-  return FAPILOG_SINK_GET_IFACE (self)->write_batch_finish (self, result, error);
+  return finish_write (self, result, fapilog_sink_write_batch_async,
+                       FAPILOG_SINK_GET_IFACE (self)->write_batch_finish, error);
 }
 
 /**
