@@ -533,7 +533,6 @@ clear_step (FapilogFanout *self)
 typedef struct {
   FapilogFanout *self;
   guint          step;
-  gboolean       stopping;
 } StepToken;
 
 static void
@@ -699,7 +698,6 @@ stop_next (FapilogFanout *self)
   token = g_new0 (StepToken, 1);
   token->self = self;
   token->step = ++self->step_serial;
-  token->stopping = TRUE;
   self->step_cancellable = g_cancellable_new ();
 
   now = g_get_monotonic_time ();

@@ -11,7 +11,6 @@ G_BEGIN_DECLS
 
 /* The level gate, read with one atomic load per log call. */
 gint                    _fapilog_pipeline_get_level_gate (FapilogPipeline *self);
-FapilogEnvelopeStatics *_fapilog_pipeline_get_statics    (FapilogPipeline *self);
 /* Takes ownership of @entry; counts it as submitted, and as dropped when
  * the queue refuses it. */
 void                    _fapilog_pipeline_submit         (FapilogPipeline *self,

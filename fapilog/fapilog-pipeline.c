@@ -1345,12 +1345,6 @@ _fapilog_pipeline_get_level_gate (FapilogPipeline *self)
   return g_atomic_int_get (&self->level);
 }
 
-FapilogEnvelopeStatics *
-_fapilog_pipeline_get_statics (FapilogPipeline *self)
-{
-  return self->statics;
-}
-
 void
 _fapilog_pipeline_submit (FapilogPipeline *self,
                           FapilogEntry    *entry)

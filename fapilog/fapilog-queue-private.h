@@ -44,8 +44,6 @@ void          _fapilog_queue_free         (FapilogQueue          *self);
  * (drop_oldest) is counted as dropped and released outside the lock. */
 FapilogEnqueueResult _fapilog_queue_push  (FapilogQueue          *self,
                                            FapilogEntry          *entry);
-/* Counts an entry that was refused before reaching the queue. */
-void          _fapilog_queue_count_dropped (FapilogQueue         *self);
 
 /* Worker side: a GSource that dispatches when a batch is due (full, its
  * timeout passed, a flush asked for it, or the queue is draining). The

@@ -237,15 +237,6 @@ _fapilog_queue_push (FapilogQueue *self,
   return result;
 }
 
-void
-_fapilog_queue_count_dropped (FapilogQueue *self)
-{
-  g_mutex_lock (&self->lock);
-  self->counters.submitted++;
-  self->counters.dropped++;
-  g_mutex_unlock (&self->lock);
-}
-
 guint
 _fapilog_queue_pop (FapilogQueue  *self,
                     FapilogEntry **out,

@@ -21,7 +21,7 @@
                           FAPILOG_LEVEL_BIT (FAPILOG_LEVEL_CRITICAL))
 
 static void
-no_wake (gpointer user_data)
+count_wake (gpointer user_data)
 {
   g_atomic_int_inc ((gint *) user_data);
 }
@@ -48,7 +48,7 @@ queue_new (guint                 max,
            gint                 *wakes)
 {
   return _fapilog_queue_new (max, protected_size, PROTECTED_ERRORS, policy, wait_ms,
-                             256, G_USEC_PER_SEC, no_wake, wakes);
+                             256, G_USEC_PER_SEC, count_wake, wakes);
 }
 
 /* Pops everything and returns the messages joined by spaces. */
