@@ -91,4 +91,40 @@ typedef enum {
   FAPILOG_FSYNC_BATCH,
 } FapilogFsyncPolicy;
 
+/**
+ * FapilogHttpBatchFormat:
+ * @FAPILOG_HTTP_BATCH_FORMAT_ARRAY: a JSON array of entries,
+ *   `application/json`
+ * @FAPILOG_HTTP_BATCH_FORMAT_NDJSON: one entry per line, each ending in a
+ *   newline, `application/x-ndjson`
+ * @FAPILOG_HTTP_BATCH_FORMAT_WRAPPED: an object holding the array under
+ *   [property@Fapilog.HttpSink:batch-wrapper-key] (`{"logs":[...]}`),
+ *   `application/json`
+ *
+ * How the http sink lays out the entries of one request body
+ * (`FAPILOG_HTTP__BATCH_FORMAT`).
+ *
+ * Since: 1.0
+ */
+typedef enum {
+  FAPILOG_HTTP_BATCH_FORMAT_ARRAY,
+  FAPILOG_HTTP_BATCH_FORMAT_NDJSON,
+  FAPILOG_HTTP_BATCH_FORMAT_WRAPPED,
+} FapilogHttpBatchFormat;
+
+/**
+ * FapilogHttpCompression:
+ * @FAPILOG_HTTP_COMPRESSION_NONE: bodies are sent as they are
+ * @FAPILOG_HTTP_COMPRESSION_GZIP: bodies are gzip-compressed and sent with
+ *   `Content-Encoding: gzip`
+ *
+ * Compression of request bodies (`FAPILOG_HTTP__COMPRESSION`).
+ *
+ * Since: 1.0
+ */
+typedef enum {
+  FAPILOG_HTTP_COMPRESSION_NONE,
+  FAPILOG_HTTP_COMPRESSION_GZIP,
+} FapilogHttpCompression;
+
 G_END_DECLS

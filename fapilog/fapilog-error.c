@@ -9,3 +9,4 @@
 G_DEFINE_QUARK (fapilog-config-error-quark, fapilog_config_error)
 G_DEFINE_QUARK (fapilog-pipeline-error-quark, fapilog_pipeline_error)
 G_DEFINE_QUARK (fapilog-sink-error-quark, fapilog_sink_error)
+G_DEFINE_QUARK (fapilog-webhook-error-quark, fapilog_webhook_error)

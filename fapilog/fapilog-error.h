@@ -93,6 +93,15 @@ typedef enum {
  *   backlog overflowed; the batch was not given to it
  * @FAPILOG_SINK_ERROR_CLOSED: the output was closed (for example EPIPE)
  * @FAPILOG_SINK_ERROR_NOT_SUPPORTED: the sink does not implement the operation
+ * @FAPILOG_SINK_ERROR_HTTP_STATUS: the server answered with a status that is
+ *   not retried (a 4xx other than 408 and 429, for example)
+ * @FAPILOG_SINK_ERROR_RETRIES_EXHAUSTED: every attempt failed with an error
+ *   that is retried (transport error, timeout, 408, 429, 5xx)
+ * @FAPILOG_SINK_ERROR_PENDING_LIMIT: the entries waited for delivery while
+ *   more than the sink's pending limit was held, and were given up to keep
+ *   memory bounded
+ * @FAPILOG_SINK_ERROR_SHUTDOWN: the shutdown deadline passed before the
+ *   entries could be delivered
  *
  * Codes of [error@Fapilog.SinkError].
  *
@@ -104,7 +113,43 @@ typedef enum {
   FAPILOG_SINK_ERROR_BACKLOG_FULL,
   FAPILOG_SINK_ERROR_CLOSED,
   FAPILOG_SINK_ERROR_NOT_SUPPORTED,
+  FAPILOG_SINK_ERROR_HTTP_STATUS,
+  FAPILOG_SINK_ERROR_RETRIES_EXHAUSTED,
+  FAPILOG_SINK_ERROR_PENDING_LIMIT,
+  FAPILOG_SINK_ERROR_SHUTDOWN,
 } FapilogSinkError;
+
+/**
+ * FAPILOG_WEBHOOK_ERROR:
+ *
+ * Error domain of [func@Fapilog.webhook_verify_signature]. Errors in this
+ * domain are from the [error@Fapilog.WebhookError] enumeration.
+ *
+ * Since: 1.0
+ */
+#define FAPILOG_WEBHOOK_ERROR (fapilog_webhook_error_quark ())
+
+/**
+ * FapilogWebhookError:
+ * @FAPILOG_WEBHOOK_ERROR_MISSING_HEADER: the timestamp or signature header
+ *   is missing or empty
+ * @FAPILOG_WEBHOOK_ERROR_MALFORMED_HEADER: a header is not in the expected
+ *   form (`<unix seconds>`, `sha256=<64 lowercase hex digits>`)
+ * @FAPILOG_WEBHOOK_ERROR_STALE_TIMESTAMP: the timestamp is further from the
+ *   receiver's clock than the tolerance (a replay, or a skewed clock)
+ * @FAPILOG_WEBHOOK_ERROR_SIGNATURE_MISMATCH: the signature does not match the
+ *   body and timestamp under the secret
+ *
+ * Codes of [error@Fapilog.WebhookError].
+ *
+ * Since: 1.0
+ */
+typedef enum {
+  FAPILOG_WEBHOOK_ERROR_MISSING_HEADER,
+  FAPILOG_WEBHOOK_ERROR_MALFORMED_HEADER,
+  FAPILOG_WEBHOOK_ERROR_STALE_TIMESTAMP,
+  FAPILOG_WEBHOOK_ERROR_SIGNATURE_MISMATCH,
+} FapilogWebhookError;
 
 FAPILOG_AVAILABLE_IN_1_0
 GQuark fapilog_config_error_quark (void);
@@ -112,5 +157,7 @@ FAPILOG_AVAILABLE_IN_1_0
 GQuark fapilog_pipeline_error_quark (void);
 FAPILOG_AVAILABLE_IN_1_0
 GQuark fapilog_sink_error_quark (void);
+FAPILOG_AVAILABLE_IN_1_0
+GQuark fapilog_webhook_error_quark (void);
 
 G_END_DECLS

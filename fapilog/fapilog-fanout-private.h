@@ -59,6 +59,15 @@ gboolean       _fapilog_fanout_is_saturated (FapilogFanout           *self,
 void           _fapilog_fanout_fail_pending (FapilogFanout           *self,
                                              const char              *reason);
 
+/* Worker thread: whether some sink buffers (see fapilog_sink_is_buffering()),
+ * and a flush of all of them: @callback runs on the worker when each has
+ * reported everything it had accepted, or after the write timeout. One
+ * round at a time. */
+gboolean       _fapilog_fanout_has_buffering_sinks (FapilogFanout     *self);
+void           _fapilog_fanout_flush_buffering (FapilogFanout         *self,
+                                                FapilogFanoutDoneFunc  callback,
+                                                gpointer               user_data);
+
 /* Any thread. */
 void           _fapilog_fanout_get_sink_counts (FapilogFanout        *self,
                                                 GPtrArray            *names,

@@ -27,6 +27,18 @@ typedef enum {
 
 typedef struct _WriteOp WriteOp;
 typedef struct _SinkSlot SinkSlot;
+typedef struct _FlushRound FlushRound;
+
+/* One flush of every buffering sink. Referenced by each sink's callback
+ * and by the fanout while it waits, so whichever goes last frees it. */
+struct _FlushRound {
+  gint                   ref_count;
+  FapilogFanout         *fanout;           /* NULL once the round is over */
+  guint                  pending;
+  GSource               *timeout;
+  FapilogFanoutDoneFunc  done;
+  gpointer               done_data;
+};
 
 struct _SinkSlot {
   FapilogFanout *fanout;
@@ -40,6 +52,9 @@ struct _SinkSlot {
   WriteOp       *op;               /* the write in flight */
   gboolean       pumping;
   gboolean       started;
+  gboolean       buffering;        /* reports outcomes after accepting */
+  gulong         delivered_id;
+  gulong         failed_id;
   gboolean       last_write_failed;
   guint64        written;          /* under fanout->counts_lock */
   guint64        failed;
@@ -65,6 +80,8 @@ struct _FapilogFanout {
   gpointer                   progress_data;
   GMutex                     counts_lock;
   GPtrArray                  *abandoned;       /* WriteOp* whose sink never answered */
+  guint                      n_buffering;
+  FlushRound                *flush_round;      /* the buffering sinks' flush in progress */
 
   /* start/stop sequencing */
   guint                      step;
@@ -78,6 +95,10 @@ struct _FapilogFanout {
 };
 
 static void slot_pump (SinkSlot *slot);
+static void flush_round_end (FlushRound *round, gboolean call_done);
+static void on_entries_delivered (FapilogSink *sink, guint n, gpointer user_data);
+static void on_entries_failed (FapilogSink *sink, FapilogBatch *batch, guint first,
+                               guint n, const GError *error, gpointer user_data);
 
 FapilogFanout *
 _fapilog_fanout_new (gboolean                   serialize_in_flush,
@@ -135,11 +156,15 @@ _fapilog_fanout_free (FapilogFanout *self)
             }
           op_unref (slot->op);
         }
+      g_clear_signal_handler (&slot->delivered_id, slot->sink);
+      g_clear_signal_handler (&slot->failed_id, slot->sink);
       g_object_unref (slot->sink);
       g_free (slot->name);
       g_free (slot);
     }
   g_ptr_array_unref (self->slots);
+  if (self->flush_round != NULL)
+    flush_round_end (self->flush_round, FALSE);
   /* Abandoned operations stay referenced by their own callbacks. */
   for (guint i = 0; i < self->abandoned->len; i++)
     op_unref (g_ptr_array_index (self->abandoned, i));
@@ -186,6 +211,15 @@ _fapilog_fanout_add_sink (FapilogFanout *self,
     }
   slot->mode = mode;
   g_queue_init (&slot->backlog);
+  if (fapilog_sink_is_buffering (sink))
+    {
+      slot->buffering = TRUE;
+      self->n_buffering++;
+      slot->delivered_id = g_signal_connect (sink, "entries-delivered",
+                                             G_CALLBACK (on_entries_delivered), slot);
+      slot->failed_id = g_signal_connect (sink, "entries-failed",
+                                          G_CALLBACK (on_entries_failed), slot);
+    }
   g_ptr_array_add (self->slots, slot);
   return TRUE;
 }
@@ -207,6 +241,11 @@ record_result (SinkSlot     *slot,
 {
   FapilogFanout *self = slot->fanout;
 
+  /* A buffering sink's successful write only means "accepted": it counts
+   * as written when the sink reports it delivered. */
+  if (error == NULL && slot->buffering)
+    return;
+
   g_mutex_lock (&self->counts_lock);
   if (error == NULL)
     slot->written += n;
@@ -217,6 +256,160 @@ record_result (SinkSlot     *slot,
   slot->last_write_failed = error != NULL;
   if (error != NULL)
     _fapilog_fallback_write (slot->name, error, batch, first, n);
+}
+
+/* Worker thread: the later outcomes of a buffering sink. */
+static void
+on_entries_delivered (FapilogSink *sink,
+                      guint        n,
+                      gpointer     user_data)
+{
+  SinkSlot *slot = user_data;
+
+  g_mutex_lock (&slot->fanout->counts_lock);
+  slot->written += n;
+  g_mutex_unlock (&slot->fanout->counts_lock);
+  slot->last_write_failed = FALSE;
+}
+
+static void
+on_entries_failed (FapilogSink  *sink,
+                   FapilogBatch *batch,
+                   guint         first,
+                   guint         n,
+                   const GError *error,
+                   gpointer      user_data)
+{
+  SinkSlot *slot = user_data;
+
+  g_mutex_lock (&slot->fanout->counts_lock);
+  slot->failed += n;
+  g_mutex_unlock (&slot->fanout->counts_lock);
+  slot->last_write_failed = TRUE;
+  _fapilog_fallback_write (slot->name, error, batch, first, n);
+}
+
+/* ---- flushing buffering sinks ------------------------------------------- */
+
+static void
+flush_round_unref (FlushRound *round)
+{
+  if (--round->ref_count == 0)
+    g_free (round);
+}
+
+/* Ends the round once: from the last sink's callback, its timeout, or the
+ * fanout going away (without calling back). */
+static void
+flush_round_end (FlushRound *round,
+                 gboolean    call_done)
+{
+  FapilogFanout *self = round->fanout;
+
+  if (self == NULL)
+    return;
+  round->fanout = NULL;
+  self->flush_round = NULL;
+  if (round->timeout != NULL)
+    {
+      g_source_destroy (round->timeout);
+      g_clear_pointer (&round->timeout, g_source_unref);
+    }
+  if (call_done)
+    round->done (NULL, round->done_data);
+  flush_round_unref (round);
+}
+
+static void
+on_sink_flushed (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  FlushRound *round = user_data;
+  GError *error = NULL;
+
+  if (!fapilog_sink_flush_finish (FAPILOG_SINK (source), result, &error))
+    {
+      _fapilog_diag_warn ("sink", "buffering sink failed to flush",
+                          "sink", "s", fapilog_sink_get_name (FAPILOG_SINK (source)),
+                          "error", "s", error != NULL ? error->message : "(no error)",
+                          NULL);
+      g_clear_error (&error);
+    }
+  if (round->fanout != NULL && --round->pending == 0)
+    flush_round_end (round, TRUE);
+  flush_round_unref (round);
+}
+
+static gboolean
+on_flush_round_timeout (gpointer user_data)
+{
+  FlushRound *round = user_data;
+
+  _fapilog_diag_warn ("sink", "buffering sinks did not finish a flush in time; not waiting longer",
+                      "sinks_pending", "u", round->pending, NULL);
+  /* The source is being dispatched: just drop our handle on it. */
+  g_clear_pointer (&round->timeout, g_source_unref);
+  flush_round_end (round, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+_fapilog_fanout_has_buffering_sinks (FapilogFanout *self)
+{
+  return self->n_buffering > 0;
+}
+
+void
+_fapilog_fanout_flush_buffering (FapilogFanout         *self,
+                                 FapilogFanoutDoneFunc  callback,
+                                 gpointer               user_data)
+{
+  FlushRound *round;
+
+  g_return_if_fail (self->flush_round == NULL);
+
+  round = g_new0 (FlushRound, 1);
+  /* One for this function, one held until the round ends. */
+  round->ref_count = 2;
+  round->fanout = self;
+  round->done = callback;
+  round->done_data = user_data;
+  self->flush_round = round;
+
+  /* Count first: a sink may complete its flush before the next is asked. */
+  for (guint i = 0; i < self->slots->len; i++)
+    {
+      SinkSlot *slot = g_ptr_array_index (self->slots, i);
+
+      if (slot->buffering && slot->started)
+        {
+          round->pending++;
+          round->ref_count++;
+        }
+    }
+  for (guint i = 0; i < self->slots->len; i++)
+    {
+      SinkSlot *slot = g_ptr_array_index (self->slots, i);
+
+      if (slot->buffering && slot->started)
+        fapilog_sink_flush_async (slot->sink, NULL, on_sink_flushed, round);
+    }
+
+  if (round->fanout == NULL)
+    ;  /* every sink completed at once */
+  else if (round->pending == 0)
+    flush_round_end (round, TRUE);
+  else
+    {
+      /* A sink that never completes its flush must not hold every later
+       * flush hostage: the same bound as a write. */
+      round->timeout = g_timeout_source_new ((guint) MIN (self->write_timeout_us / 1000, G_MAXUINT));
+      g_source_set_callback (round->timeout, on_flush_round_timeout, round, NULL);
+      g_source_set_static_name (round->timeout, "fapilog sink flush timeout");
+      g_source_attach (round->timeout, g_main_context_get_thread_default ());
+    }
+  flush_round_unref (round);
 }
 
 static void

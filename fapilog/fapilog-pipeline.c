@@ -78,7 +78,11 @@ struct _FapilogPipeline
   GMutex                  lock;
   GCond                   cond;
   PipelineState           state;
-  guint64                 completed_seq;     /* under lock */
+  guint64                 accepted_seq;      /* under lock: every sink took (or failed) up to here */
+  guint64                 completed_seq;     /* under lock: ... and buffering sinks reported it */
+  guint64                 flush_wanted_seq;  /* under lock: what flushes wait for */
+  guint64                 flushed_seq;       /* worker: covered by the last buffering-sink flush */
+  guint64                 flush_round_seq;   /* worker: covered by the flush running, 0 = none */
   GList                  *flush_waiters;     /* FlushWaiter*, under lock */
   gboolean                sinks_started;     /* under lock */
   GError                 *start_error;       /* under lock */
@@ -124,11 +128,26 @@ static void flush_waiter_return_in_context (FlushWaiter *waiter);
 /* Recomputes how far every entry has got and completes the flushes that
  * were waiting for it. Called on the worker after each batch and each sink
  * completion. */
+static void update_progress (FapilogPipeline *self);
+
+static void
+on_buffering_flushed (const GError *error,
+                      gpointer      user_data)
+{
+  FapilogPipeline *self = user_data;
+
+  self->flushed_seq = self->flush_round_seq;
+  self->flush_round_seq = 0;
+  update_progress (self);
+}
+
 static void
 update_progress (FapilogPipeline *self)
 {
   guint64 settled = _fapilog_queue_settled_seq (self->queue);
-  guint64 completed = _fapilog_fanout_completed_seq (self->fanout, settled);
+  guint64 accepted = _fapilog_fanout_completed_seq (self->fanout, settled);
+  gboolean buffering = _fapilog_fanout_has_buffering_sinks (self->fanout);
+  gboolean start_round = FALSE;
   GList *done = NULL;
 
   if (self->backpressure)
@@ -136,8 +155,24 @@ update_progress (FapilogPipeline *self)
                                _fapilog_fanout_is_saturated (self->fanout, self->batch_max));
 
   g_mutex_lock (&self->lock);
-  if (completed > self->completed_seq)
-    self->completed_seq = completed;
+  if (accepted > self->accepted_seq)
+    self->accepted_seq = accepted;
+  if (!buffering)
+    self->completed_seq = self->accepted_seq;
+  else
+    {
+      /* A buffering sink may hold accepted entries for its own batching: a
+       * flush is complete only once a flush of those sinks, started after
+       * everything it waits for was accepted, has finished. */
+      self->completed_seq = MAX (self->completed_seq, MIN (self->accepted_seq, self->flushed_seq));
+      /* Once shutting down, the sinks' stop delivers what they hold. */
+      start_round = self->state == STATE_RUNNING &&
+                    self->flush_round_seq == 0 &&
+                    self->flush_wanted_seq > self->flushed_seq &&
+                    self->accepted_seq >= self->flush_wanted_seq;
+      if (start_round)
+        self->flush_round_seq = self->accepted_seq;
+    }
   for (GList *l = self->flush_waiters; l != NULL;)
     {
       FlushWaiter *waiter = l->data;
@@ -156,6 +191,9 @@ update_progress (FapilogPipeline *self)
   for (GList *l = done; l != NULL; l = l->next)
     flush_waiter_return_in_context (l->data);
   g_list_free (done);
+
+  if (start_round)
+    _fapilog_fanout_flush_buffering (self->fanout, on_buffering_flushed, self);
 }
 
 static void
@@ -277,6 +315,10 @@ on_sinks_stopped (const GError *error,
   self->sinks_stopped = TRUE;
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
+
+  /* Stopped buffering sinks have reported everything they held. */
+  self->flushed_seq = G_MAXUINT64;
+  update_progress (self);
 }
 
 static gboolean
@@ -754,6 +796,7 @@ progress_on_worker (gpointer user_data)
 static gboolean
 begin_wait (FapilogPipeline  *self,
             const char       *what,
+            gboolean          for_flush,
             guint64          *target,
             GError          **error)
 {
@@ -765,6 +808,12 @@ begin_wait (FapilogPipeline  *self,
       return FALSE;
     }
   *target = _fapilog_queue_last_seq (self->queue);
+  if (for_flush)
+    {
+      g_mutex_lock (&self->lock);
+      self->flush_wanted_seq = MAX (self->flush_wanted_seq, *target);
+      g_mutex_unlock (&self->lock);
+    }
   _fapilog_queue_expedite (self->queue, *target);
   /* Recompute progress even if the queue is already empty. */
   invoke_on_worker (self, progress_on_worker);
@@ -820,7 +869,7 @@ fapilog_pipeline_flush (FapilogPipeline  *self,
   g_return_val_if_fail (FAPILOG_IS_PIPELINE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!check_running (self, error) || !begin_wait (self, "fapilog_pipeline_flush", &target, error))
+  if (!check_running (self, error) || !begin_wait (self, "fapilog_pipeline_flush", TRUE, &target, error))
     return FALSE;
 
   deadline = timeout_us < 0 ? G_MAXINT64 : g_get_monotonic_time () + timeout_us;
@@ -1014,7 +1063,7 @@ fapilog_pipeline_flush_async (FapilogPipeline     *self,
     waiter->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (on_flush_cancelled),
                                                waiter, NULL);
 
-  if (!begin_wait (self, "fapilog_pipeline_flush_async", &target, &error))
+  if (!begin_wait (self, "fapilog_pipeline_flush_async", TRUE, &target, &error))
     {
       if (flush_waiter_claim (self, waiter))
         flush_waiter_return (waiter, error);
@@ -1136,7 +1185,7 @@ fapilog_pipeline_shutdown (FapilogPipeline *self,
       return fapilog_pipeline_get_stats (self);
     }
 
-  if (!begin_wait (self, "fapilog_pipeline_shutdown", &target, &error))
+  if (!begin_wait (self, "fapilog_pipeline_shutdown", FALSE, &target, &error))
     {
       /* From inside a sink: cannot wait for ourselves. The queue is closed;
        * the pipeline's owner completes the shutdown. */
@@ -1150,8 +1199,9 @@ fapilog_pipeline_shutdown (FapilogPipeline *self,
     }
   _fapilog_queue_set_draining (self->queue);
 
+  /* Buffering sinks deliver what they hold when they are stopped. */
   g_mutex_lock (&self->lock);
-  while (self->completed_seq < target)
+  while (self->accepted_seq < target)
     {
       if (deadline == G_MAXINT64)
         g_cond_wait (&self->cond, &self->lock);

@@ -35,9 +35,55 @@
 
 G_DEFINE_INTERFACE (FapilogSink, fapilog_sink, G_TYPE_OBJECT)
 
+enum {
+  SIGNAL_ENTRIES_DELIVERED,
+  SIGNAL_ENTRIES_FAILED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 fapilog_sink_default_init (FapilogSinkInterface *iface)
 {
+  /**
+   * FapilogSink::entries-delivered:
+   * @self: the sink
+   * @n_entries: how many accepted entries were delivered
+   *
+   * Emitted by [method@Fapilog.Sink.report_delivered], on the worker
+   * thread. The pipeline listens to it to count what a buffering sink
+   * delivered; applications rarely need it.
+   *
+   * Since: 1.0
+   */
+  signals[SIGNAL_ENTRIES_DELIVERED] =
+    g_signal_new ("entries-delivered", G_TYPE_FROM_INTERFACE (iface),
+                  G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_UINT);
+
+  /**
+   * FapilogSink::entries-failed:
+   * @self: the sink
+   * @batch: the batch the entries came in
+   * @first: index of the first failed entry in @batch
+   * @n_entries: how many entries, from @first on, failed
+   * @error: why
+   *
+   * Emitted by [method@Fapilog.Sink.report_failed], on the worker thread.
+   * The pipeline counts the entries as failed and writes them to its
+   * stderr fallback.
+   *
+   * Since: 1.0
+   */
+  signals[SIGNAL_ENTRIES_FAILED] =
+    g_signal_new ("entries-failed", G_TYPE_FROM_INTERFACE (iface),
+                  G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 4,
+                  FAPILOG_TYPE_BATCH | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  G_TYPE_UINT, G_TYPE_UINT,
+                  G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
+
   /**
    * FapilogSink:name:
    *
@@ -585,4 +631,144 @@ fapilog_sink_health_check (FapilogSink *self)
 
   iface = FAPILOG_SINK_GET_IFACE (self);
   return iface->health_check != NULL ? iface->health_check (self) : TRUE;
+}
+
+/* ---- buffering sinks ---------------------------------------------------- */
+
+/**
+ * fapilog_sink_is_buffering:
+ * @self: a sink
+ *
+ * Whether @self is a buffering sink: one that implements
+ * [vfunc@Fapilog.Sink.flush_async], accepts entries on write and reports
+ * their outcome later (see [iface@Fapilog.Sink]).
+ *
+ * Returns: %TRUE for a buffering sink
+ *
+ * Since: 1.0
+ */
+gboolean
+fapilog_sink_is_buffering (FapilogSink *self)
+{
+  g_return_val_if_fail (FAPILOG_IS_SINK (self), FALSE);
+
+  return FAPILOG_SINK_GET_IFACE (self)->flush_async != NULL;
+}
+
+/**
+ * fapilog_sink_flush_async:
+ * @self: a sink
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when everything accepted so far has
+ *   been delivered or has failed
+ * @user_data: data for @callback
+ *
+ * Asks a buffering sink to deliver what it holds now, without waiting for
+ * its own batching. A sink that does not buffer has nothing to deliver and
+ * completes at once.
+ *
+ * Since: 1.0
+ */
+void
+fapilog_sink_flush_async (FapilogSink         *self,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  FapilogSinkInterface *iface;
+
+  g_return_if_fail (FAPILOG_IS_SINK (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  iface = FAPILOG_SINK_GET_IFACE (self);
+  if (iface->flush_async != NULL)
+    iface->flush_async (self, cancellable, callback, user_data);
+  else
+    {
+      GTask *task = g_task_new (self, cancellable, callback, user_data);
+      g_task_set_source_tag (task, fapilog_sink_flush_async);
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+    }
+}
+
+/**
+ * fapilog_sink_flush_finish:
+ * @self: a sink
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Fapilog.Sink.flush_async]. The outcome of each entry
+ * is reported separately (through
+ * [signal@Fapilog.Sink::entries-delivered] and
+ * [signal@Fapilog.Sink::entries-failed]); an error here means the flush
+ * itself could not be carried out.
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 1.0
+ */
+gboolean
+fapilog_sink_flush_finish (FapilogSink   *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (FAPILOG_IS_SINK (self), FALSE);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), FALSE);
+
+  return finish_write (self, result, fapilog_sink_flush_async,
+                       FAPILOG_SINK_GET_IFACE (self)->flush_finish, error);
+}
+
+/**
+ * fapilog_sink_report_delivered:
+ * @self: a buffering sink
+ * @n_entries: how many accepted entries were delivered
+ *
+ * Tells the pipeline that @n_entries accepted entries reached their
+ * destination. Call it on the worker thread (from the sink's own
+ * callbacks, which run there).
+ *
+ * Since: 1.0
+ */
+void
+fapilog_sink_report_delivered (FapilogSink *self,
+                               guint        n_entries)
+{
+  g_return_if_fail (FAPILOG_IS_SINK (self));
+
+  if (n_entries > 0)
+    g_signal_emit (self, signals[SIGNAL_ENTRIES_DELIVERED], 0, n_entries);
+}
+
+/**
+ * fapilog_sink_report_failed:
+ * @self: a buffering sink
+ * @batch: the batch the entries were accepted from
+ * @first: index of the first failed entry in @batch
+ * @n_entries: how many entries, from @first on, failed
+ * @error: why they failed
+ *
+ * Tells the pipeline that entries a buffering sink had accepted could not
+ * be delivered. The pipeline counts them as failed for this sink and
+ * writes them to its stderr fallback, so they are not lost silently. Call
+ * it on the worker thread.
+ *
+ * Since: 1.0
+ */
+void
+fapilog_sink_report_failed (FapilogSink  *self,
+                            FapilogBatch *batch,
+                            guint         first,
+                            guint         n_entries,
+                            const GError *error)
+{
+  g_return_if_fail (FAPILOG_IS_SINK (self));
+  g_return_if_fail (batch != NULL);
+  g_return_if_fail (error != NULL);
+  g_return_if_fail (first <= fapilog_batch_get_n_entries (batch));
+  g_return_if_fail (n_entries <= fapilog_batch_get_n_entries (batch) - first);
+
+  if (n_entries > 0)
+    g_signal_emit (self, signals[SIGNAL_ENTRIES_FAILED], 0, batch, first, n_entries, error);
 }

@@ -36,6 +36,9 @@ G_DECLARE_INTERFACE (FapilogSink, fapilog_sink, FAPILOG, SINK, GObject)
  * @write_batch_async: (nullable): optional; writes a whole batch
  * @write_batch_finish: (nullable): finishes @write_batch_async
  * @health_check: (nullable): optional; the default reports healthy
+ * @flush_async: (nullable): optional; makes the sink a *buffering* sink (see
+ *   below) and delivers everything it has accepted so far
+ * @flush_finish: (nullable): finishes @flush_async
  *
  * The virtual methods of [iface@Fapilog.Sink].
  *
@@ -45,6 +48,20 @@ G_DECLARE_INTERFACE (FapilogSink, fapilog_sink, FAPILOG, SINK, GObject)
  * one sink in flight at once, and hands entries to each sink in submission
  * order. It prefers @write_batch_async, then @write_serialized_async (when
  * [property@Fapilog.Settings:serialize-in-flush] is on), then @write_async.
+ *
+ * A sink that gathers entries into its own larger units (an HTTP request of
+ * many entries, say) implements @flush_async and is then a *buffering sink*:
+ *
+ * - a successful write means "accepted", not "delivered";
+ * - it reports the final outcome of every accepted entry later, on the
+ *   worker thread, with [method@Fapilog.Sink.report_delivered] or
+ *   [method@Fapilog.Sink.report_failed] — exactly once per entry;
+ * - @flush_async completes once every entry accepted before the call has
+ *   been reported; [method@Fapilog.Pipeline.flush] calls it after the
+ *   sink has accepted everything the flush waits for;
+ * - @stop_async delivers (or reports as failed) everything still held, and
+ *   when its cancellable is cancelled (the shutdown deadline), reports the
+ *   rest as failed at once.
  *
  * Since: 1.0
  */
@@ -91,9 +108,16 @@ struct _FapilogSinkInterface
                                        GAsyncResult          *result,
                                        GError               **error);
   gboolean (*health_check)            (FapilogSink           *self);
+  void     (*flush_async)             (FapilogSink           *self,
+                                       GCancellable          *cancellable,
+                                       GAsyncReadyCallback    callback,
+                                       gpointer               user_data);
+  gboolean (*flush_finish)            (FapilogSink           *self,
+                                       GAsyncResult          *result,
+                                       GError               **error);
 
   /*< private >*/
-  gpointer padding[8];
+  gpointer padding[6];
 };
 
 FAPILOG_AVAILABLE_IN_1_0
@@ -149,5 +173,25 @@ gboolean    fapilog_sink_stop_finish             (FapilogSink           *self,
                                                   GError               **error);
 FAPILOG_AVAILABLE_IN_1_0
 gboolean    fapilog_sink_health_check            (FapilogSink           *self);
+FAPILOG_AVAILABLE_IN_1_0
+gboolean    fapilog_sink_is_buffering            (FapilogSink           *self);
+FAPILOG_AVAILABLE_IN_1_0
+void        fapilog_sink_flush_async             (FapilogSink           *self,
+                                                  GCancellable          *cancellable,
+                                                  GAsyncReadyCallback    callback,
+                                                  gpointer               user_data);
+FAPILOG_AVAILABLE_IN_1_0
+gboolean    fapilog_sink_flush_finish            (FapilogSink           *self,
+                                                  GAsyncResult          *result,
+                                                  GError               **error);
+FAPILOG_AVAILABLE_IN_1_0
+void        fapilog_sink_report_delivered        (FapilogSink           *self,
+                                                  guint                  n_entries);
+FAPILOG_AVAILABLE_IN_1_0
+void        fapilog_sink_report_failed           (FapilogSink           *self,
+                                                  FapilogBatch          *batch,
+                                                  guint                  first,
+                                                  guint                  n_entries,
+                                                  const GError          *error);
 
 G_END_DECLS

@@ -752,6 +752,346 @@ test_configured_sinks (void)
   g_assert_cmpstrv (names, ((const char * const[]) { "stdout_json", NULL }));
 }
 
+/* ---- buffering sinks ------------------------------------------------------ */
+
+/* Holds what it accepts until flushed or stopped, like a sink with its own
+ * batching. With fail_odd, entries whose "i" field is odd fail on delivery.
+ * With hang_stop, stop holds on until its cancellable fires (the deadline)
+ * and then reports what it held as failed. */
+#define TEST_TYPE_BUF_SINK (test_buf_sink_get_type ())
+G_DECLARE_FINAL_TYPE (TestBufSink, test_buf_sink, TEST, BUF_SINK, GObject)
+
+struct _TestBufSink {
+  GObject    parent_instance;
+  GPtrArray *held;        /* FapilogBatch*, each held whole */
+  gboolean   fail_odd;
+  gboolean   hang_stop;
+  guint      delivered;   /* atomic */
+  guint      flushes;     /* atomic */
+  GTask     *stop_task;
+};
+
+static void test_buf_sink_iface_init (FapilogSinkInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestBufSink, test_buf_sink, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (FAPILOG_TYPE_SINK, test_buf_sink_iface_init))
+
+enum { BUF_PROP_0, BUF_PROP_NAME };
+
+static void
+test_buf_sink_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  g_value_set_string (value, "buf");
+}
+
+static void
+test_buf_sink_finalize (GObject *object)
+{
+  TestBufSink *self = TEST_BUF_SINK (object);
+
+  g_ptr_array_unref (self->held);
+  g_clear_object (&self->stop_task);
+  G_OBJECT_CLASS (test_buf_sink_parent_class)->finalize (object);
+}
+
+static void
+test_buf_sink_class_init (TestBufSinkClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = test_buf_sink_get_property;
+  object_class->finalize = test_buf_sink_finalize;
+  g_object_class_override_property (object_class, BUF_PROP_NAME, "name");
+}
+
+static void
+test_buf_sink_init (TestBufSink *self)
+{
+  self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) fapilog_batch_unref);
+}
+
+/* Reports every held entry: delivered, or failed if asked to. */
+static void
+buf_sink_release (TestBufSink *self,
+                  const GError *shutdown_error)
+{
+  for (guint b = 0; b < self->held->len; b++)
+    {
+      FapilogBatch *batch = g_ptr_array_index (self->held, b);
+      guint n = fapilog_batch_get_n_entries (batch);
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(GVariant) v = fapilog_entry_lookup (fapilog_batch_get_entry (batch, i), "data.i");
+          gboolean odd = v != NULL && g_variant_is_of_type (v, G_VARIANT_TYPE_INT64) &&
+                         (g_variant_get_int64 (v) % 2) != 0;
+
+          if (shutdown_error != NULL)
+            fapilog_sink_report_failed (FAPILOG_SINK (self), batch, i, 1, shutdown_error);
+          else if (self->fail_odd && odd)
+            {
+              g_autoptr(GError) error = g_error_new (FAPILOG_SINK_ERROR, FAPILOG_SINK_ERROR_HTTP_STATUS,
+                                                     "odd entries are refused");
+              fapilog_sink_report_failed (FAPILOG_SINK (self), batch, i, 1, error);
+            }
+          else
+            {
+              fapilog_sink_report_delivered (FAPILOG_SINK (self), 1);
+              g_atomic_int_inc (&self->delivered);
+            }
+        }
+    }
+  g_ptr_array_set_size (self->held, 0);
+}
+
+static void
+buf_sink_write_batch_async (FapilogSink *sink, FapilogBatch *batch, GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer user_data)
+{
+  TestBufSink *self = TEST_BUF_SINK (sink);
+  g_autoptr(GTask) task = g_task_new (sink, cancellable, callback, user_data);
+
+  g_ptr_array_add (self->held, fapilog_batch_ref (batch));
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+buf_sink_finish (FapilogSink *sink, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static gboolean
+buf_sink_release_in_idle (gpointer user_data)
+{
+  GTask *task = user_data;
+  TestBufSink *self = g_task_get_source_object (task);
+
+  buf_sink_release (self, NULL);
+  g_atomic_int_inc (&self->flushes);
+  g_task_return_boolean (task, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+buf_sink_flush_async (FapilogSink *sink, GCancellable *cancellable,
+                      GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (sink, cancellable, callback, user_data);
+  GSource *idle = g_idle_source_new ();
+
+  /* Later, from the worker's main context, as a network sink would. */
+  g_source_set_callback (idle, buf_sink_release_in_idle, task, g_object_unref);
+  g_source_attach (idle, g_main_context_get_thread_default ());
+  g_source_unref (idle);
+}
+
+static void
+buf_sink_on_stop_cancelled (GCancellable *cancellable, gpointer user_data)
+{
+  TestBufSink *self = user_data;
+  g_autoptr(GError) error = g_error_new (FAPILOG_SINK_ERROR, FAPILOG_SINK_ERROR_SHUTDOWN,
+                                         "shutdown deadline passed before delivery");
+  GTask *task = g_steal_pointer (&self->stop_task);
+
+  buf_sink_release (self, error);
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static void
+buf_sink_stop_async (FapilogSink *sink, GCancellable *cancellable,
+                     GAsyncReadyCallback callback, gpointer user_data)
+{
+  TestBufSink *self = TEST_BUF_SINK (sink);
+  GTask *task = g_task_new (sink, cancellable, callback, user_data);
+
+  if (!self->hang_stop)
+    {
+      buf_sink_release (self, NULL);
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  g_assert_nonnull (cancellable);
+  self->stop_task = task;
+  g_cancellable_connect (cancellable, G_CALLBACK (buf_sink_on_stop_cancelled), self, NULL);
+}
+
+static void
+test_buf_sink_iface_init (FapilogSinkInterface *iface)
+{
+  iface->write_batch_async = buf_sink_write_batch_async;
+  iface->write_batch_finish = buf_sink_finish;
+  iface->flush_async = buf_sink_flush_async;
+  iface->flush_finish = buf_sink_finish;
+  iface->stop_async = buf_sink_stop_async;
+  iface->stop_finish = buf_sink_finish;
+}
+
+static void
+log_numbered (FapilogLogger *log, int n)
+{
+  for (int i = 0; i < n; i++)
+    fapilog_logger_log (log, FAPILOG_LEVEL_INFO, "held", "i", "i", i, NULL);
+}
+
+static void
+test_buffering_flush_waits_for_delivery (void)
+{
+  g_autoptr(FapilogSettings) settings = test_settings_new ();
+  g_autoptr(TestBufSink) sink = g_object_new (TEST_TYPE_BUF_SINK, NULL);
+  g_autoptr(FapilogPipeline) pipeline = NULL;
+  g_autoptr(FapilogLogger) log = NULL;
+  g_autoptr(FapilogStats) stats = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (fapilog_sink_is_buffering (FAPILOG_SINK (sink)));
+  pipeline = pipeline_with (settings, FAPILOG_SINK (sink), NULL);
+  log = fapilog_pipeline_get_logger (pipeline, "app");
+
+  log_numbered (log, 50);
+  g_assert_true (fapilog_pipeline_flush (pipeline, 10 * SECOND, &error));
+  g_assert_no_error (error);
+  /* The sink only lets go of entries when it is flushed: the pipeline's
+   * flush must have asked, and waited for the reports. */
+  g_assert_cmpuint (g_atomic_int_get (&sink->delivered), ==, 50);
+  g_assert_cmpuint (g_atomic_int_get (&sink->flushes), >=, 1);
+  stats = fapilog_pipeline_get_stats (pipeline);
+  g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "buf"), ==, 50);
+  g_assert_cmpuint (fapilog_stats_get_sink_failed (stats, "buf"), ==, 0);
+  g_clear_pointer (&stats, fapilog_stats_unref);
+
+  /* A flush with nothing new does not need another round to complete, and a
+   * second batch is delivered by the next flush. */
+  g_assert_true (fapilog_pipeline_flush (pipeline, 10 * SECOND, &error));
+  log_numbered (log, 10);
+  g_assert_true (fapilog_pipeline_flush (pipeline, 10 * SECOND, &error));
+  g_assert_cmpuint (g_atomic_int_get (&sink->delivered), ==, 60);
+  stats = fapilog_pipeline_shutdown (pipeline, 5 * SECOND);
+  g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "buf"), ==, 60);
+  assert_invariant (stats);
+}
+
+static void
+on_flush_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (fapilog_pipeline_flush_finish (FAPILOG_PIPELINE (source), result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static void
+test_buffering_flush_async (void)
+{
+  g_autoptr(FapilogSettings) settings = test_settings_new ();
+  g_autoptr(TestBufSink) sink = g_object_new (TEST_TYPE_BUF_SINK, NULL);
+  g_autoptr(FapilogPipeline) pipeline = NULL;
+  g_autoptr(FapilogLogger) log = NULL;
+  gboolean done = FALSE;
+
+  pipeline = pipeline_with (settings, FAPILOG_SINK (sink), NULL);
+  log = fapilog_pipeline_get_logger (pipeline, "app");
+  log_numbered (log, 20);
+  fapilog_pipeline_flush_async (pipeline, 10 * SECOND, NULL, on_flush_done, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (g_atomic_int_get (&sink->delivered), ==, 20);
+}
+
+static void
+test_buffering_failures_counted (void)
+{
+  g_autoptr(FapilogSettings) settings = test_settings_new ();
+  g_autoptr(TestBufSink) sink = g_object_new (TEST_TYPE_BUF_SINK, NULL);
+  g_autoptr(FapilogPipeline) pipeline = NULL;
+  g_autoptr(FapilogLogger) log = NULL;
+  g_autoptr(FapilogStats) stats = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) fallback_lines = NULL;
+  g_autofree char *fallback = NULL;
+  Capture capture;
+
+  sink->fail_odd = TRUE;
+  capture_begin (&capture);
+  pipeline = pipeline_with (settings, FAPILOG_SINK (sink), NULL);
+  log = fapilog_pipeline_get_logger (pipeline, "app");
+  log_numbered (log, 40);
+  g_assert_true (fapilog_pipeline_flush (pipeline, 10 * SECOND, &error));
+  stats = fapilog_pipeline_get_stats (pipeline);
+  g_assert_false (fapilog_pipeline_is_healthy (pipeline));
+  g_clear_object (&pipeline);
+  fallback = capture_end (&capture);
+
+  g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "buf"), ==, 20);
+  g_assert_cmpuint (fapilog_stats_get_sink_failed (stats, "buf"), ==, 20);
+  /* Each failed entry reached the fallback: the odd ones, in order. */
+  fallback_lines = g_strsplit (g_strstrip (fallback), "\n", -1);
+  g_assert_cmpuint (g_strv_length (fallback_lines), ==, 20);
+  for (guint k = 0; fallback_lines[k] != NULL; k++)
+    {
+      g_autoptr(JsonObject) obj = test_parse_object (fallback_lines[k]);
+      JsonObject *data = json_object_get_object_member (obj, "data");
+      g_assert_cmpint (json_object_get_int_member (data, "i"), ==, 2 * k + 1);
+    }
+}
+
+static void
+test_buffering_stop_delivers (void)
+{
+  g_autoptr(FapilogSettings) settings = test_settings_new ();
+  g_autoptr(TestBufSink) sink = g_object_new (TEST_TYPE_BUF_SINK, NULL);
+  g_autoptr(FapilogPipeline) pipeline = NULL;
+  g_autoptr(FapilogLogger) log = NULL;
+  g_autoptr(FapilogStats) stats = NULL;
+
+  pipeline = pipeline_with (settings, FAPILOG_SINK (sink), NULL);
+  log = fapilog_pipeline_get_logger (pipeline, "app");
+  log_numbered (log, 30);
+  /* No flush: the stop alone must hand over what the sink holds. */
+  stats = fapilog_pipeline_shutdown (pipeline, 10 * SECOND);
+  g_assert_cmpuint (g_atomic_int_get (&sink->flushes), ==, 0);
+  g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "buf"), ==, 30);
+  g_assert_cmpuint (g_atomic_int_get (&sink->delivered), ==, 30);
+  assert_invariant (stats);
+}
+
+static void
+test_buffering_stop_deadline (void)
+{
+  g_autoptr(FapilogSettings) settings = test_settings_new ();
+  g_autoptr(TestBufSink) sink = g_object_new (TEST_TYPE_BUF_SINK, NULL);
+  g_autoptr(FapilogPipeline) pipeline = NULL;
+  g_autoptr(FapilogLogger) log = NULL;
+  g_autoptr(FapilogStats) stats = NULL;
+  g_autofree char *fallback = NULL;
+  g_auto(GStrv) fallback_lines = NULL;
+  gint64 start;
+  Capture capture;
+
+  sink->hang_stop = TRUE;
+  capture_begin (&capture);
+  pipeline = pipeline_with (settings, FAPILOG_SINK (sink), NULL);
+  log = fapilog_pipeline_get_logger (pipeline, "app");
+  log_numbered (log, 25);
+  start = g_get_monotonic_time ();
+  stats = fapilog_pipeline_shutdown (pipeline, SECOND / 5);
+  /* The deadline, plus the fanout's grace for stops, not more. */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * SECOND);
+  fallback = capture_end (&capture);
+
+  g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "buf"), ==, 0);
+  g_assert_cmpuint (fapilog_stats_get_sink_failed (stats, "buf"), ==, 25);
+  g_assert_cmpuint (fapilog_stats_get_processed (stats), ==, 25);
+  /* The failed entries are not lost: they went to the fallback. */
+  fallback_lines = g_strsplit (g_strstrip (fallback), "\n", -1);
+  g_assert_cmpuint (g_strv_length (fallback_lines), ==, 25);
+  assert_invariant (stats);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -776,6 +1116,11 @@ main (int   argc,
   g_test_add_func ("/pipeline/last-ref-dropped-on-worker", test_last_ref_dropped_on_worker);
   g_test_add_func ("/pipeline/level-gate-live", test_level_gate_live);
   g_test_add_func ("/pipeline/configured-sinks", test_configured_sinks);
+  g_test_add_func ("/pipeline/buffering/flush-waits-for-delivery", test_buffering_flush_waits_for_delivery);
+  g_test_add_func ("/pipeline/buffering/flush-async", test_buffering_flush_async);
+  g_test_add_func ("/pipeline/buffering/failures-counted", test_buffering_failures_counted);
+  g_test_add_func ("/pipeline/buffering/stop-delivers", test_buffering_stop_delivers);
+  g_test_add_func ("/pipeline/buffering/stop-deadline", test_buffering_stop_deadline);
 
   return g_test_run ();
 }
