@@ -26,6 +26,8 @@ _fapilog_logger_core_new (const char             *name,
   self->name_len = strlen (self->name);
   self->bound = bound != NULL ? _fapilog_field_set_ref (bound) : NULL;
   self->statics = _fapilog_envelope_statics_ref (statics);
+  self->envelope_fragment = _fapilog_envelope_render_logger_fragment (self->name, self->name_len,
+                                                                      &self->envelope_fragment_len);
   return self;
 }
 
@@ -42,6 +44,7 @@ _fapilog_logger_core_unref (FapilogLoggerCore *self)
   if (self != NULL && g_atomic_int_dec_and_test (&self->ref_count))
     {
       g_ref_string_release (self->name);
+      g_free (self->envelope_fragment);
       _fapilog_field_set_unref (self->bound);
       _fapilog_envelope_statics_unref (self->statics);
       g_free (self);

@@ -427,6 +427,97 @@ test_levels (void)
   _fapilog_logger_core_unref (spec.core);
 }
 
+/* The envelope's head comes from pre-rendered fragments (per level, per
+ * logger): it must read exactly as if written member by member, for every
+ * level, for values that are not levels, and for logger names that need
+ * escaping. */
+static void
+test_head_fragments (void)
+{
+  static const FapilogLevel levels[] = {
+    FAPILOG_LEVEL_DEBUG, FAPILOG_LEVEL_INFO, FAPILOG_LEVEL_WARNING,
+    FAPILOG_LEVEL_ERROR, FAPILOG_LEVEL_CRITICAL, FAPILOG_LEVEL_AUDIT,
+    FAPILOG_LEVEL_SECURITY, 11, 99, -20, G_MAXINT,
+  };
+  static const char *names[] = { "app", "", "a\"b\\c\n", "caf\xc3\xa9", "bad\xff" };
+  static const char *names_json[] = { "\"app\"", "\"\"", "\"a\\\"b\\\\c\\n\"", "\"caf\xc3\xa9\"",
+                                      "\"bad\xef\xbf\xbd\"" };
+  EntrySpec spec = { 0, };
+  guint i, j;
+
+  for (j = 0; j < G_N_ELEMENTS (names); j++)
+    {
+      spec.core = make_core (names[j], NULL);
+      for (i = 0; i < G_N_ELEMENTS (levels); i++)
+        {
+          FapilogEntry *entry;
+          g_autofree char *text = NULL;
+          g_autofree char *want = NULL;
+
+          spec.level = levels[i];
+          entry = make_entry (&spec, "m\"", NULL);
+          text = envelope_text (entry, 0);
+          want = g_strdup_printf ("{\"timestamp\":\"2026-11-24T10:30:00.123Z\",\"level\":\"%s\","
+                                  "\"message\":\"m\\\"\",\"logger\":%s,"
+                                  "\"context\":{\"message_id\":\"%s\",\"correlation_id\":null},",
+                                  fapilog_level_to_string (levels[i]), names_json[j],
+                                  entry->message_id);
+          g_assert_cmpuint (strlen (entry->message_id), ==, 36);
+          g_assert_true (g_str_has_prefix (text, want));
+          fapilog_entry_unref (entry);
+        }
+      _fapilog_logger_core_unref (spec.core);
+    }
+}
+
+/* The envelope reserves room once per constant run and then stores without
+ * checks: write it into buffers that start at every capacity up to its
+ * length (and with content before it), so that the sanitizers see any store
+ * past a reservation, and check that the text never changes. */
+static void
+test_buffer_boundaries (void)
+{
+  g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "gone");
+  EntrySpec spec = { 0, };
+  FapilogEntry *entries[3];
+  guint e;
+
+  spec.core = make_core ("a-logger-name-that-is-rather-long-for-a-logger", NULL);
+  entries[0] = make_entry (&spec, "m", NULL);
+  spec.file = "main.c";
+  spec.line = 7;
+  spec.func = "f";
+  spec.error = error;
+  spec.level = 99;
+  entries[1] = make_entry (&spec, "a message\nwith an escape", "k", "s", "v", "request_id", "i", 5, NULL);
+  spec.level = FAPILOG_LEVEL_SECURITY;
+  spec.error = NULL;
+  entries[2] = make_entry (&spec, "", "x", "d", 62.625, "y", "i", -12345, NULL);
+
+  for (e = 0; e < G_N_ELEMENTS (entries); e++)
+    {
+      g_autofree char *want = envelope_text (entries[e], 0);
+      gsize want_len = strlen (want);
+      gsize cap;
+
+      for (cap = 0; cap <= want_len + 1; cap++)
+        {
+          FapilogJsonBuf buf;
+          gsize prefix = cap % 3;
+
+          _fapilog_json_buf_init (&buf, cap);
+          if (prefix > 0)
+            _fapilog_json_buf_append_len (&buf, "...", prefix);
+          _fapilog_envelope_write (&buf, entries[e], 0);
+          g_assert_cmpmem (buf.data + prefix, buf.len - prefix, want, want_len);
+          _fapilog_json_buf_clear (&buf);
+        }
+      fapilog_entry_unref (entries[e]);
+    }
+
+  _fapilog_logger_core_unref (spec.core);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Statics                                                                  */
 
@@ -1533,6 +1624,8 @@ main (int   argc,
   g_test_add_func ("/envelope/shape/key-order", test_key_order);
   g_test_add_func ("/envelope/shape/data-always-present", test_data_always_present);
   g_test_add_func ("/envelope/shape/levels", test_levels);
+  g_test_add_func ("/envelope/shape/head-fragments", test_head_fragments);
+  g_test_add_func ("/envelope/shape/buffer-boundaries", test_buffer_boundaries);
   g_test_add_func ("/envelope/statics/new", test_statics);
   g_test_add_func ("/envelope/statics/default", test_statics_default);
   g_test_add_func ("/envelope/fields/context-routing", test_context_routing);
