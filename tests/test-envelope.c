@@ -474,6 +474,97 @@ test_head_fragments (void)
  * checks: write it into buffers that start at every capacity up to its
  * length (and with content before it), so that the sanitizers see any store
  * past a reservation, and check that the text never changes. */
+/* The message id's formatting, byte by byte as the UUID is defined: the
+ * generator's two words give the 16 bytes (least significant byte first),
+ * with the version and variant bits set. */
+static void
+reference_message_id (guint64 a,
+                      guint64 b,
+                      char    out[37])
+{
+  static const char hex[] = "0123456789abcdef";
+  guint8 bytes[16];
+  guint i;
+  char *o = out;
+
+  for (i = 0; i < 8; i++)
+    {
+      bytes[i] = (guint8) (a >> (i * 8));
+      bytes[8 + i] = (guint8) (b >> (i * 8));
+    }
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  for (i = 0; i < 16; i++)
+    {
+      if (i == 4 || i == 6 || i == 8 || i == 10)
+        *o++ = '-';
+      *o++ = hex[bytes[i] >> 4];
+      *o++ = hex[bytes[i] & 0x0f];
+    }
+  *o = '\0';
+}
+
+/* xorshift128+, as the worker's generator. */
+static guint64
+reference_next (guint64 state[2])
+{
+  guint64 s1 = state[0];
+  const guint64 s0 = state[1];
+
+  state[0] = s0;
+  s1 ^= s1 << 23;
+  state[1] = s1 ^ s0 ^ (s1 >> 17) ^ (s0 >> 26);
+  return state[1] + s0;
+}
+
+static void
+test_message_id_format (void)
+{
+  GRand *rand = g_rand_new_with_seed (11);
+  EntrySpec spec = { 0, };
+  guint round;
+
+  spec.core = make_core ("app", NULL);
+  for (round = 0; round < 2000; round++)
+    {
+      guint64 state[2], ref_state[2];
+      char want[37];
+      FapilogEntry *entry = make_entry (&spec, "m", NULL);
+      guint64 a, b;
+
+      if (round == 0)
+        {
+          state[0] = 0;   /* all-zero state: the generator reseeds itself */
+          state[1] = 0;
+        }
+      else if (round == 1)
+        {
+          state[0] = G_MAXUINT64;
+          state[1] = G_MAXUINT64;
+        }
+      else
+        {
+          state[0] = ((guint64) g_rand_int (rand) << 32) | g_rand_int (rand);
+          state[1] = ((guint64) g_rand_int (rand) << 32) | g_rand_int (rand);
+        }
+      ref_state[0] = state[0];
+      ref_state[1] = state[1];
+      if (ref_state[0] == 0 && ref_state[1] == 0)
+        ref_state[1] = G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+      a = reference_next (ref_state);
+      b = reference_next (ref_state);
+      reference_message_id (a, b, want);
+
+      _fapilog_entry_assign_message_id (entry, state);
+      g_assert_cmpstr (entry->message_id, ==, want);
+      g_assert_cmpmem (state, sizeof state, ref_state, sizeof ref_state);
+      assert_uuid_v4 (entry->message_id);
+      fapilog_entry_unref (entry);
+    }
+  g_rand_free (rand);
+  _fapilog_logger_core_unref (spec.core);
+}
+
 static void
 test_buffer_boundaries (void)
 {
@@ -1626,6 +1717,7 @@ main (int   argc,
   g_test_add_func ("/envelope/shape/levels", test_levels);
   g_test_add_func ("/envelope/shape/head-fragments", test_head_fragments);
   g_test_add_func ("/envelope/shape/buffer-boundaries", test_buffer_boundaries);
+  g_test_add_func ("/envelope/entry/message-id-format", test_message_id_format);
   g_test_add_func ("/envelope/statics/new", test_statics);
   g_test_add_func ("/envelope/statics/default", test_statics_default);
   g_test_add_func ("/envelope/fields/context-routing", test_context_routing);
