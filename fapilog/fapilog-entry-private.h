@@ -19,6 +19,10 @@ typedef struct {
   gsize                   name_len;
   FapilogFieldSet        *bound;      /* nullable */
   FapilogEnvelopeStatics *statics;    /* service, env, version, host, pid */
+  /* ,"logger":<name as JSON>,"context":{"message_id":  rendered once here so
+   * that the worker copies it instead of escaping the name per entry. */
+  char                   *envelope_fragment;
+  gsize                   envelope_fragment_len;
 } FapilogLoggerCore;
 
 FapilogLoggerCore *_fapilog_logger_core_new   (const char             *name,

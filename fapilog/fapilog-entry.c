@@ -26,6 +26,8 @@ _fapilog_logger_core_new (const char             *name,
   self->name_len = strlen (self->name);
   self->bound = bound != NULL ? _fapilog_field_set_ref (bound) : NULL;
   self->statics = _fapilog_envelope_statics_ref (statics);
+  self->envelope_fragment = _fapilog_envelope_render_logger_fragment (self->name, self->name_len,
+                                                                      &self->envelope_fragment_len);
   return self;
 }
 
@@ -42,6 +44,7 @@ _fapilog_logger_core_unref (FapilogLoggerCore *self)
   if (self != NULL && g_atomic_int_dec_and_test (&self->ref_count))
     {
       g_ref_string_release (self->name);
+      g_free (self->envelope_fragment);
       _fapilog_field_set_unref (self->bound);
       _fapilog_envelope_statics_unref (self->statics);
       g_free (self);
@@ -219,12 +222,38 @@ next_random (guint64 state[2])
   return state[1] + s0;
 }
 
+/* The eight lower-case hex digits of the four bytes of @v, least
+ * significant byte first, each byte high nibble first; all eight at once in
+ * one 64-bit word (one lookup and two stores per byte would cost about
+ * three times as much). */
+static inline void
+put_hex_bytes4 (char    *out,
+                guint32  v)
+{
+  guint64 x = v;
+
+  /* Spread the bytes into 16-bit lanes: lane i holds byte i. */
+  x = (x | (x << 16)) & G_GUINT64_CONSTANT (0x0000FFFF0000FFFF);
+  x = (x | (x << 8)) & G_GUINT64_CONSTANT (0x00FF00FF00FF00FF);
+  /* In each lane, the high nibble goes to the low byte (written first) and
+   * the low nibble to the high byte. */
+  x = ((x >> 4) & G_GUINT64_CONSTANT (0x000F000F000F000F)) |
+      ((x & G_GUINT64_CONSTANT (0x000F000F000F000F)) << 8);
+  /* Each byte is a nibble d now: '0' + d, and 39 more ('a' - '0' - 10) for
+   * d >= 10, which is exactly when d + 6 reaches bit 4. No byte carries
+   * into the next. */
+  x += G_GUINT64_CONSTANT (0x3030303030303030) +
+       (((x + G_GUINT64_CONSTANT (0x0606060606060606)) >> 4) &
+        G_GUINT64_CONSTANT (0x0101010101010101)) * 39;
+  x = GUINT64_TO_LE (x);
+  memcpy (out, &x, sizeof x);
+}
+
 void
 _fapilog_entry_assign_message_id (FapilogEntry *self,
                                   guint64       rng_state[2])
 {
-  static const char hex[] = "0123456789abcdef";
-  guint8 bytes[16];
+  char hex[32];
   guint64 a, b;
   char *out = self->message_id;
 
@@ -235,22 +264,27 @@ _fapilog_entry_assign_message_id (FapilogEntry *self,
     rng_state[1] = 0x9e3779b97f4a7c15ull;
   a = next_random (rng_state);
   b = next_random (rng_state);
-  for (guint i = 0; i < 8; i++)
-    {
-      bytes[i] = (guint8) (a >> (i * 8));
-      bytes[8 + i] = (guint8) (b >> (i * 8));
-    }
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;   /* version 4 */
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;   /* RFC 4122 variant */
 
-  for (guint i = 0; i < 16; i++)
-    {
-      if (i == 4 || i == 6 || i == 8 || i == 10)
-        *out++ = '-';
-      *out++ = hex[bytes[i] >> 4];
-      *out++ = hex[bytes[i] & 0x0f];
-    }
-  *out = '\0';
+  /* The id's 16 bytes are a's bytes then b's, least significant first. */
+  a = (a & ~(G_GUINT64_CONSTANT (0xF0) << 48)) | (G_GUINT64_CONSTANT (0x40) << 48);  /* byte 6: version 4 */
+  b = (b & ~G_GUINT64_CONSTANT (0xC0)) | 0x80;                                         /* byte 8: RFC 4122 variant */
+
+  put_hex_bytes4 (hex, (guint32) a);
+  put_hex_bytes4 (hex + 8, (guint32) (a >> 32));
+  put_hex_bytes4 (hex + 16, (guint32) b);
+  put_hex_bytes4 (hex + 24, (guint32) (b >> 32));
+
+  /* 8-4-4-4-12 */
+  memcpy (out, hex, 8);
+  out[8] = '-';
+  memcpy (out + 9, hex + 8, 4);
+  out[13] = '-';
+  memcpy (out + 14, hex + 12, 4);
+  out[18] = '-';
+  memcpy (out + 19, hex + 16, 4);
+  out[23] = '-';
+  memcpy (out + 24, hex + 20, 12);
+  out[36] = '\0';
   g_atomic_int_set (&self->message_id_ready, TRUE);
 }
 

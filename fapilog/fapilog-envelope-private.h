@@ -38,6 +38,12 @@ void _fapilog_envelope_write (FapilogJsonBuf *buf,
                               FapilogEntry   *entry,
                               guint           flags);
 
+/* ,"logger":<name>,"context":{"message_id":  for a logger core (g_free it):
+ * the constant run of the envelope that depends only on the logger. */
+char *_fapilog_envelope_render_logger_fragment (const char *name,
+                                                gsize       name_len,
+                                                gsize      *len);
+
 /* One captured field's value as JSON (flags: FapilogJsonFlags). */
 void _fapilog_envelope_write_field_value (FapilogJsonBuf     *buf,
                                           const FapilogField *field,

@@ -149,7 +149,8 @@ _fapilog_format_timestamp (gint64 timestamp_us,
   static __thread gboolean cache_valid;
   static __thread gint64 cache_sec;
   static __thread char cache_text[20];
-  gint64 sec, ms;
+  gint64 sec;
+  guint ms;   /* unsigned: its digits need no sign handling */
 
   timestamp_us = CLAMP (timestamp_us, MIN_TIMESTAMP_US, MAX_TIMESTAMP_US);
 
@@ -157,7 +158,7 @@ _fapilog_format_timestamp (gint64 timestamp_us,
   sec = timestamp_us / G_USEC_PER_SEC;
   if (timestamp_us % G_USEC_PER_SEC < 0)
     sec--;
-  ms = (timestamp_us - sec * G_USEC_PER_SEC) / 1000;
+  ms = (guint) ((timestamp_us - sec * G_USEC_PER_SEC) / 1000);
 
   if (!cache_valid || cache_sec != sec)
     {
@@ -344,6 +345,119 @@ write_member (FapilogJsonBuf     *buf,
 /* ------------------------------------------------------------------------ */
 /* Envelope                                                                 */
 
+/* The envelope is mostly constant text around a few values. The constant
+ * runs are pre-rendered (per level here, per logger in the core, per
+ * pipeline in the statics) and copied after one reserve per run, instead of
+ * being appended piece by piece with a capacity check each. */
+
+#define ENVELOPE_OPEN "{\"timestamp\":\""
+
+/* From the end of the timestamp to the message's value. */
+#define LEVEL_FRAGMENT(name) "\",\"level\":\"" name "\",\"message\":"
+
+/* Each level's fragment sits in a fixed-size, zero-padded array so that it
+ * is copied with a constant-size memcpy (a couple of moves, no call); the
+ * padding lands in reserved space past the end and is overwritten by what
+ * follows. */
+typedef struct {
+  char  text[32];
+  guint len;
+} LevelFragment;
+
+#define LEVEL_ENTRY(name) { LEVEL_FRAGMENT (name), sizeof (LEVEL_FRAGMENT (name)) - 1 }
+
+/* The names must be those of fapilog_level_to_string() (the envelope test
+ * checks every level against it). */
+static const LevelFragment level_fragments[] = {
+  LEVEL_ENTRY ("DEBUG"),
+  LEVEL_ENTRY ("INFO"),
+  LEVEL_ENTRY ("WARNING"),
+  LEVEL_ENTRY ("ERROR"),
+  LEVEL_ENTRY ("CRITICAL"),
+  LEVEL_ENTRY ("AUDIT"),
+  LEVEL_ENTRY ("SECURITY"),
+};
+
+/* The longest fragment must leave room for the array's NUL: otherwise the
+ * initializer would silently drop it and still compile. */
+G_STATIC_ASSERT (sizeof (LEVEL_FRAGMENT ("SECURITY")) <= sizeof (((LevelFragment *) NULL)->text));
+
+/* Reserved for ENVELOPE_OPEN, the timestamp (with the NUL that
+ * _fapilog_format_timestamp() writes) and a whole LevelFragment. */
+#define HEAD_RESERVE (sizeof (ENVELOPE_OPEN) - 1 + 24 + sizeof (LevelFragment))
+
+static inline const LevelFragment *
+level_fragment (FapilogLevel level)
+{
+  switch (level)
+    {
+    case FAPILOG_LEVEL_DEBUG:    return &level_fragments[0];
+    case FAPILOG_LEVEL_INFO:     return &level_fragments[1];
+    case FAPILOG_LEVEL_WARNING:  return &level_fragments[2];
+    case FAPILOG_LEVEL_ERROR:    return &level_fragments[3];
+    case FAPILOG_LEVEL_CRITICAL: return &level_fragments[4];
+    case FAPILOG_LEVEL_AUDIT:    return &level_fragments[5];
+    case FAPILOG_LEVEL_SECURITY: return &level_fragments[6];
+    default:                     return NULL;
+    }
+}
+
+/* The level member and the message key for a value that is not a level. */
+static void
+write_level_slow (FapilogJsonBuf *buf,
+                  FapilogLevel    level)
+{
+  const char *level_name = fapilog_level_to_string (level);
+
+  _fapilog_json_buf_append_literal (buf, "\",\"level\":");
+  if (level_name != NULL)
+    {
+      _fapilog_json_write_string (buf, level_name, strlen (level_name));
+    }
+  else
+    {
+      /* An out-of-range level still yields valid JSON: its number as text. */
+      _fapilog_json_buf_append_c (buf, '"');
+      _fapilog_json_write_int (buf, level);
+      _fapilog_json_buf_append_c (buf, '"');
+    }
+  _fapilog_json_buf_append_literal (buf, ",\"message\":");
+}
+
+#define LOGGER_FRAGMENT_OPEN  ",\"logger\":"
+#define LOGGER_FRAGMENT_CLOSE ",\"context\":{\"message_id\":"
+
+char *
+_fapilog_envelope_render_logger_fragment (const char *name,
+                                          gsize       name_len,
+                                          gsize      *len)
+{
+  FapilogJsonBuf buf;
+
+  _fapilog_json_buf_init (&buf, 64 + name_len);
+  _fapilog_json_buf_append_literal (&buf, LOGGER_FRAGMENT_OPEN);
+  if (name != NULL)
+    _fapilog_json_write_string (&buf, name, name_len);
+  else
+    _fapilog_json_buf_append_literal (&buf, "\"\"");
+  _fapilog_json_buf_append_literal (&buf, LOGGER_FRAGMENT_CLOSE);
+
+  return _fapilog_json_buf_steal (&buf, len);
+}
+
+/* Entries without a core (none are made so today) get an empty name. */
+static const char no_logger_fragment[] = LOGGER_FRAGMENT_OPEN "\"\"" LOGGER_FRAGMENT_CLOSE;
+
+/* Message ids are UUIDs: always 36 characters once assigned. */
+#define MESSAGE_ID_LEN 36
+G_STATIC_ASSERT (sizeof (((FapilogEntry *) NULL)->message_id) == MESSAGE_ID_LEN + 1);
+
+#define CORRELATION_KEY ",\"correlation_id\":"
+
+/* After ,"logger":...,"message_id": come the id in quotes (or null) and the
+ * correlation_id key. */
+#define AFTER_LOGGER_RESERVE (MESSAGE_ID_LEN + 2 + sizeof (CORRELATION_KEY) - 1)
+
 void
 _fapilog_envelope_write (FapilogJsonBuf *buf,
                          FapilogEntry   *entry,
@@ -360,13 +474,26 @@ _fapilog_envelope_write (FapilogJsonBuf *buf,
   const FapilogFieldSet *ctx_set = entry->context != NULL ? entry->context->fields : NULL;
   const FapilogFieldSet *bound = entry->core != NULL ? entry->core->bound : NULL;
   FapilogEnvelopeStatics *statics;
+  const LevelFragment *level;
+  const char *logger_fragment;
+  gsize logger_fragment_len;
   guint n = 0, i;
   gboolean first;
-  const char *level_name;
-  char ts[25];
+  char *out;
 
   statics = (entry->core != NULL && entry->core->statics != NULL)
               ? entry->core->statics : _fapilog_envelope_statics_default ();
+
+  if (entry->core != NULL && entry->core->envelope_fragment != NULL)
+    {
+      logger_fragment = entry->core->envelope_fragment;
+      logger_fragment_len = entry->core->envelope_fragment_len;
+    }
+  else
+    {
+      logger_fragment = no_logger_fragment;
+      logger_fragment_len = sizeof (no_logger_fragment) - 1;
+    }
 
   /* Gather the fields in precedence order: thread context, bound, call. */
   {
@@ -411,49 +538,51 @@ _fapilog_envelope_write (FapilogJsonBuf *buf,
         context_fields[k] = all[pick[i]];
     }
 
-  /* timestamp, level, message, logger */
-  _fapilog_format_timestamp (entry->timestamp_us, ts);
-  _fapilog_json_buf_reserve (buf, 64);
-  _fapilog_json_buf_append_literal (buf, "{\"timestamp\":\"");
-  _fapilog_json_buf_append_len (buf, ts, 24);
-  _fapilog_json_buf_append_literal (buf, "\",\"level\":");
-  level_name = fapilog_level_to_string (entry->level);
-  if (level_name != NULL)
+  /* {"timestamp":"...","level":"INFO","message": */
+  _fapilog_json_buf_reserve (buf, HEAD_RESERVE);
+  out = buf->data + buf->len;
+  memcpy (out, ENVELOPE_OPEN, sizeof (ENVELOPE_OPEN) - 1);
+  out += sizeof (ENVELOPE_OPEN) - 1;
+  _fapilog_format_timestamp (entry->timestamp_us, out);   /* its NUL is overwritten next */
+  out += 24;
+  level = level_fragment (entry->level);
+  if (G_LIKELY (level != NULL))
     {
-      _fapilog_json_write_string (buf, level_name, strlen (level_name));
+      memcpy (out, level->text, sizeof level->text);
+      buf->len = (out - buf->data) + level->len;
     }
   else
     {
-      /* An out-of-range level still yields valid JSON: its number as text. */
-      _fapilog_json_buf_append_c (buf, '"');
-      _fapilog_json_write_int (buf, entry->level);
-      _fapilog_json_buf_append_c (buf, '"');
+      buf->len = out - buf->data;
+      write_level_slow (buf, entry->level);
     }
-  _fapilog_json_buf_append_literal (buf, ",\"message\":");
+
   if (entry->message != NULL)
     _fapilog_json_write_string (buf, entry->message, entry->message_len);
   else
     _fapilog_json_buf_append_literal (buf, "\"\"");
-  _fapilog_json_buf_append_literal (buf, ",\"logger\":");
-  if (entry->core != NULL && entry->core->name != NULL)
-    _fapilog_json_write_string (buf, entry->core->name, entry->core->name_len);
-  else
-    _fapilog_json_buf_append_literal (buf, "\"\"");
 
-  /* context */
-  _fapilog_json_buf_append_literal (buf, ",\"context\":{\"message_id\":");
+  /* ,"logger":"...","context":{"message_id":"...","correlation_id": */
+  _fapilog_json_buf_reserve (buf, logger_fragment_len + AFTER_LOGGER_RESERVE);
+  out = buf->data + buf->len;
+  memcpy (out, logger_fragment, logger_fragment_len);
+  out += logger_fragment_len;
   if (entry->message_id[0] != '\0')
     {
-      _fapilog_json_buf_append_c (buf, '"');
-      _fapilog_json_buf_append_len (buf, entry->message_id, strlen (entry->message_id));
-      _fapilog_json_buf_append_c (buf, '"');
+      *out++ = '"';
+      memcpy (out, entry->message_id, MESSAGE_ID_LEN);
+      out += MESSAGE_ID_LEN;
+      *out++ = '"';
     }
   else
     {
-      _fapilog_json_buf_append_literal (buf, "null");
+      memcpy (out, "null", 4);
+      out += 4;
     }
+  memcpy (out, CORRELATION_KEY, sizeof (CORRELATION_KEY) - 1);
+  out += sizeof (CORRELATION_KEY) - 1;
+  buf->len = out - buf->data;
 
-  _fapilog_json_buf_append_literal (buf, ",\"correlation_id\":");
   if (context_fields[FAPILOG_CONTEXT_KEY_CORRELATION_ID] != NULL)
     _fapilog_envelope_write_field_value (buf, context_fields[FAPILOG_CONTEXT_KEY_CORRELATION_ID], flags);
   else if (entry->context != NULL && entry->context->correlation_id != NULL)
@@ -479,10 +608,16 @@ _fapilog_envelope_write (FapilogJsonBuf *buf,
       _fapilog_json_buf_append_c (buf, ':');
       _fapilog_envelope_write_field_value (buf, context_fields[i], flags);
     }
-  _fapilog_json_buf_append_literal (buf, "},");
 
-  /* diagnostics */
-  _fapilog_json_buf_append_len (buf, statics->diag_prefix, statics->diag_prefix_len);
+  /* },"diagnostics":{"service":...,"pid":N  (closed after origin and
+   * exception) */
+  _fapilog_json_buf_reserve (buf, 2 + statics->diag_prefix_len);
+  out = buf->data + buf->len;
+  out[0] = '}';
+  out[1] = ',';
+  memcpy (out + 2, statics->diag_prefix, statics->diag_prefix_len);
+  buf->len += 2 + statics->diag_prefix_len;
+
   if (entry->code_file != NULL)
     {
       _fapilog_json_buf_append_literal (buf, ",\"origin\":{\"file\":");

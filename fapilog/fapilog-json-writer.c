@@ -231,19 +231,15 @@ write_escape (FapilogJsonBuf *buf,
   buf->len += 6;
 }
 
-void
-_fapilog_json_write_string (FapilogJsonBuf *buf,
-                            const char     *s,
-                            gsize           len)
+/* The careful path: from @p, the first byte that needs attention, to @end,
+ * then the closing quote. Escapes control characters, '"' and '\\', and
+ * replaces invalid UTF-8; valid UTF-8 and safe ASCII are copied in runs. */
+G_GNUC_NO_INLINE static void
+write_string_careful (FapilogJsonBuf *buf,
+                      const guchar   *p,
+                      const guchar   *end)
 {
-  const guchar *p = (const guchar *) s;
-  const guchar *end = p + len;
   const guchar *run = p;
-
-  /* Most strings need no escaping: reserving their length up front makes
-   * the single memcpy at the end the only work. */
-  _fapilog_json_buf_reserve (buf, len + 2);
-  buf->data[buf->len++] = '"';
 
   while (p < end)
     {
@@ -298,12 +294,109 @@ _fapilog_json_write_string (FapilogJsonBuf *buf,
     }
 
   _fapilog_json_buf_reserve (buf, (end - run) + 1);
-  if (end != run)   /* an empty string may come as NULL (an empty "ay") */
+  if (end != run)
     {
       memcpy (buf->data + buf->len, run, end - run);
       buf->len += end - run;
     }
   buf->data[buf->len++] = '"';
+}
+
+/* Unaligned loads (memcpy compiles to a single move); callers keep every
+ * load inside the string. */
+static inline guint64
+load_u64 (const guchar *p)
+{
+  guint64 w;
+
+  memcpy (&w, p, sizeof w);
+  return w;
+}
+
+static inline guint32
+load_u32 (const guchar *p)
+{
+  guint32 w;
+
+  memcpy (&w, p, sizeof w);
+  return w;
+}
+
+void
+_fapilog_json_write_string (FapilogJsonBuf *buf,
+                            const char     *s,
+                            gsize           len)
+{
+  const guchar *p = (const guchar *) s;
+  const guchar *end = p + len;
+  char *out;
+
+  /* Most strings are plain ASCII: they are checked and copied in one pass,
+   * straight into the buffer. Until the first byte that needs attention,
+   * output and input advance in step, so reserving the length plus the two
+   * quotes keeps every store below in bounds. */
+  _fapilog_json_buf_reserve (buf, len + 2);
+  out = buf->data + buf->len;
+  *out++ = '"';
+
+  if (len >= 8)
+    {
+      guint64 w;
+
+      /* Whole words while more than eight bytes remain... */
+      while (end - p > 8)
+        {
+          w = load_u64 (p);
+          if (word_needs_attention (w))
+            goto bytewise;
+          memcpy (out, &w, sizeof w);
+          p += 8;
+          out += 8;
+        }
+
+      /* ...then the string's last eight bytes cover the rest (one to eight
+       * bytes; the overlap with bytes already copied rewrites them with
+       * the same values). Loading at end - 8 stays inside the string,
+       * where a word at p would not. */
+      w = load_u64 (end - 8);
+      if (!word_needs_attention (w))
+        {
+          memcpy (out - (8 - (end - p)), &w, sizeof w);
+          out += end - p;
+          goto done;
+        }
+    }
+  else if (len >= 4)
+    {
+      /* Four to seven bytes: the first four and the last four (which may
+       * overlap), checked together as one word. */
+      guint32 head = load_u32 (p);
+      guint32 tail = load_u32 (end - 4);
+
+      if (!word_needs_attention (head | ((guint64) tail << 32)))
+        {
+          memcpy (out, &head, sizeof head);
+          memcpy (out + len - 4, &tail, sizeof tail);
+          out += len;
+          goto done;
+        }
+    }
+
+bytewise:
+  /* Short strings, and the way to the byte that needs attention. */
+  while (p < end && byte_class[*p] == CLASS_SAFE)
+    *out++ = (char) *p++;
+
+  if (G_UNLIKELY (p != end))
+    {
+      buf->len = out - buf->data;
+      write_string_careful (buf, p, end);
+      return;
+    }
+
+done:
+  *out++ = '"';
+  buf->len = out - buf->data;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -356,37 +449,60 @@ format_u64 (guint64  value,
   return p;
 }
 
+/* Number of decimal digits of @value (1..20). */
+static inline guint
+decimal_length (guint64 value)
+{
+  guint n = 1;
+
+  for (;;)
+    {
+      if (value < 10)
+        return n;
+      if (value < 100)
+        return n + 1;
+      if (value < 1000)
+        return n + 2;
+      if (value < 10000)
+        return n + 3;
+      value /= 10000;
+      n += 4;
+    }
+}
+
+/* Knowing the length first lets the digits go straight into the buffer,
+ * with no temporary and no memcpy call. */
 void
 _fapilog_json_write_uint (FapilogJsonBuf *buf,
                           guint64         value)
 {
-  char tmp[24];
-  char *end = tmp + sizeof tmp;
-  char *start = format_u64 (value, end);
+  guint n = decimal_length (value);
 
-  _fapilog_json_buf_append_len (buf, start, end - start);
+  _fapilog_json_buf_reserve (buf, n);
+  format_u64 (value, buf->data + buf->len + n);
+  buf->len += n;
 }
 
 void
 _fapilog_json_write_int (FapilogJsonBuf *buf,
                          gint64          value)
 {
-  char tmp[24];
-  char *end = tmp + sizeof tmp;
-  char *start;
+  guint64 magnitude;
+  guint n;
 
-  if (value < 0)
+  if (value >= 0)
     {
-      /* Negate in unsigned arithmetic: -G_MININT64 does not fit a gint64. */
-      start = format_u64 ((guint64) 0 - (guint64) value, end);
-      *--start = '-';
-    }
-  else
-    {
-      start = format_u64 ((guint64) value, end);
+      _fapilog_json_write_uint (buf, (guint64) value);
+      return;
     }
 
-  _fapilog_json_buf_append_len (buf, start, end - start);
+  /* Negate in unsigned arithmetic: -G_MININT64 does not fit a gint64. */
+  magnitude = (guint64) 0 - (guint64) value;
+  n = decimal_length (magnitude);
+  _fapilog_json_buf_reserve (buf, n + 1);
+  buf->data[buf->len] = '-';
+  format_u64 (magnitude, buf->data + buf->len + 1 + n);
+  buf->len += n + 1;
 }
 
 /* Doubles are written as the shortest text that reads back as the same
@@ -442,10 +558,7 @@ format_double_fast (double  value,
 
       if ((double) m / powers_of_ten[k] == a)
         {
-          char digits[24];
-          char *end = digits + sizeof digits;
-          char *start = format_u64 (m, end);
-          gsize n = end - start;
+          guint n = decimal_length (m);
           char *o = out;
 
           if (value < 0)
@@ -453,18 +566,26 @@ format_double_fast (double  value,
 
           if (k == 0)
             {
-              memcpy (o, start, n);
               o += n;
+              format_u64 (m, o);
               *o++ = '.';
               *o++ = '0';
             }
           else if (n > k)
             {
-              memcpy (o, start, n - k);
-              o += n - k;
-              *o++ = '.';
-              memcpy (o, start + n - k, k);
-              o += k;
+              /* Written backwards: the k decimals, the point, then the
+               * integer part in front of it. */
+              char *q = o + n + 1;
+              guint i;
+
+              o = q;
+              for (i = 0; i < k; i++)
+                {
+                  *--q = (char) ('0' + m % 10);
+                  m /= 10;
+                }
+              *--q = '.';
+              format_u64 (m, q);
             }
           else
             {
@@ -472,8 +593,8 @@ format_double_fast (double  value,
               *o++ = '.';
               memset (o, '0', k - n);
               o += k - n;
-              memcpy (o, start, n);
               o += n;
+              format_u64 (m, o);
             }
 
           return o - out;
@@ -712,21 +833,27 @@ _fapilog_json_write_double (FapilogJsonBuf *buf,
       return;
     }
 
-  len = format_double_fast (value, tmp);
-  if (len == 0)
+  /* The fast path writes at most 22 bytes ("-0." and 19 digits), so it
+   * can write in place. */
+  _fapilog_json_buf_reserve (buf, 24);
+  len = format_double_fast (value, buf->data + buf->len);
+  if (len != 0)
     {
-      if (fabs (value) < DBL_MIN)
-        len = format_double_subnormal (value, tmp);
-      else
-        len = format_double_general (value, tmp);
+      buf->len += len;
+      return;
+    }
 
-      /* Keep doubles recognisable as such to JSON readers: "3" would come
-       * back as an integer. */
-      if (memchr (tmp, '.', len) == NULL && memchr (tmp, 'e', len) == NULL)
-        {
-          tmp[len++] = '.';
-          tmp[len++] = '0';
-        }
+  if (fabs (value) < DBL_MIN)
+    len = format_double_subnormal (value, tmp);
+  else
+    len = format_double_general (value, tmp);
+
+  /* Keep doubles recognisable as such to JSON readers: "3" would come
+   * back as an integer. */
+  if (memchr (tmp, '.', len) == NULL && memchr (tmp, 'e', len) == NULL)
+    {
+      tmp[len++] = '.';
+      tmp[len++] = '0';
     }
 
   _fapilog_json_buf_append_len (buf, tmp, len);

@@ -427,6 +427,188 @@ test_levels (void)
   _fapilog_logger_core_unref (spec.core);
 }
 
+/* The envelope's head comes from pre-rendered fragments (per level, per
+ * logger): it must read exactly as if written member by member, for every
+ * level, for values that are not levels, and for logger names that need
+ * escaping. */
+static void
+test_head_fragments (void)
+{
+  static const FapilogLevel levels[] = {
+    FAPILOG_LEVEL_DEBUG, FAPILOG_LEVEL_INFO, FAPILOG_LEVEL_WARNING,
+    FAPILOG_LEVEL_ERROR, FAPILOG_LEVEL_CRITICAL, FAPILOG_LEVEL_AUDIT,
+    FAPILOG_LEVEL_SECURITY, 11, 99, -20, G_MAXINT,
+  };
+  static const char *names[] = { "app", "", "a\"b\\c\n", "caf\xc3\xa9", "bad\xff" };
+  static const char *names_json[] = { "\"app\"", "\"\"", "\"a\\\"b\\\\c\\n\"", "\"caf\xc3\xa9\"",
+                                      "\"bad\xef\xbf\xbd\"" };
+  EntrySpec spec = { 0, };
+  guint i, j;
+
+  for (j = 0; j < G_N_ELEMENTS (names); j++)
+    {
+      spec.core = make_core (names[j], NULL);
+      for (i = 0; i < G_N_ELEMENTS (levels); i++)
+        {
+          FapilogEntry *entry;
+          g_autofree char *text = NULL;
+          g_autofree char *want = NULL;
+
+          spec.level = levels[i];
+          entry = make_entry (&spec, "m\"", NULL);
+          text = envelope_text (entry, 0);
+          want = g_strdup_printf ("{\"timestamp\":\"2026-11-24T10:30:00.123Z\",\"level\":\"%s\","
+                                  "\"message\":\"m\\\"\",\"logger\":%s,"
+                                  "\"context\":{\"message_id\":\"%s\",\"correlation_id\":null},",
+                                  fapilog_level_to_string (levels[i]), names_json[j],
+                                  entry->message_id);
+          g_assert_cmpuint (strlen (entry->message_id), ==, 36);
+          g_assert_true (g_str_has_prefix (text, want));
+          fapilog_entry_unref (entry);
+        }
+      _fapilog_logger_core_unref (spec.core);
+    }
+}
+
+/* The envelope reserves room once per constant run and then stores without
+ * checks: write it into buffers that start at every capacity up to its
+ * length (and with content before it), so that the sanitizers see any store
+ * past a reservation, and check that the text never changes. */
+/* The message id's formatting, byte by byte as the UUID is defined: the
+ * generator's two words give the 16 bytes (least significant byte first),
+ * with the version and variant bits set. */
+static void
+reference_message_id (guint64 a,
+                      guint64 b,
+                      char    out[37])
+{
+  static const char hex[] = "0123456789abcdef";
+  guint8 bytes[16];
+  guint i;
+  char *o = out;
+
+  for (i = 0; i < 8; i++)
+    {
+      bytes[i] = (guint8) (a >> (i * 8));
+      bytes[8 + i] = (guint8) (b >> (i * 8));
+    }
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  for (i = 0; i < 16; i++)
+    {
+      if (i == 4 || i == 6 || i == 8 || i == 10)
+        *o++ = '-';
+      *o++ = hex[bytes[i] >> 4];
+      *o++ = hex[bytes[i] & 0x0f];
+    }
+  *o = '\0';
+}
+
+/* xorshift128+, as the worker's generator. */
+static guint64
+reference_next (guint64 state[2])
+{
+  guint64 s1 = state[0];
+  const guint64 s0 = state[1];
+
+  state[0] = s0;
+  s1 ^= s1 << 23;
+  state[1] = s1 ^ s0 ^ (s1 >> 17) ^ (s0 >> 26);
+  return state[1] + s0;
+}
+
+static void
+test_message_id_format (void)
+{
+  GRand *rand = g_rand_new_with_seed (11);
+  EntrySpec spec = { 0, };
+  guint round;
+
+  spec.core = make_core ("app", NULL);
+  for (round = 0; round < 2000; round++)
+    {
+      guint64 state[2], ref_state[2];
+      char want[37];
+      FapilogEntry *entry = make_entry (&spec, "m", NULL);
+      guint64 a, b;
+
+      if (round == 0)
+        {
+          state[0] = 0;   /* all-zero state: the generator reseeds itself */
+          state[1] = 0;
+        }
+      else if (round == 1)
+        {
+          state[0] = G_MAXUINT64;
+          state[1] = G_MAXUINT64;
+        }
+      else
+        {
+          state[0] = ((guint64) g_rand_int (rand) << 32) | g_rand_int (rand);
+          state[1] = ((guint64) g_rand_int (rand) << 32) | g_rand_int (rand);
+        }
+      ref_state[0] = state[0];
+      ref_state[1] = state[1];
+      if (ref_state[0] == 0 && ref_state[1] == 0)
+        ref_state[1] = G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+      a = reference_next (ref_state);
+      b = reference_next (ref_state);
+      reference_message_id (a, b, want);
+
+      _fapilog_entry_assign_message_id (entry, state);
+      g_assert_cmpstr (entry->message_id, ==, want);
+      g_assert_cmpmem (state, sizeof state, ref_state, sizeof ref_state);
+      assert_uuid_v4 (entry->message_id);
+      fapilog_entry_unref (entry);
+    }
+  g_rand_free (rand);
+  _fapilog_logger_core_unref (spec.core);
+}
+
+static void
+test_buffer_boundaries (void)
+{
+  g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "gone");
+  EntrySpec spec = { 0, };
+  FapilogEntry *entries[3];
+  guint e;
+
+  spec.core = make_core ("a-logger-name-that-is-rather-long-for-a-logger", NULL);
+  entries[0] = make_entry (&spec, "m", NULL);
+  spec.file = "main.c";
+  spec.line = 7;
+  spec.func = "f";
+  spec.error = error;
+  spec.level = 99;
+  entries[1] = make_entry (&spec, "a message\nwith an escape", "k", "s", "v", "request_id", "i", 5, NULL);
+  spec.level = FAPILOG_LEVEL_SECURITY;
+  spec.error = NULL;
+  entries[2] = make_entry (&spec, "", "x", "d", 62.625, "y", "i", -12345, NULL);
+
+  for (e = 0; e < G_N_ELEMENTS (entries); e++)
+    {
+      g_autofree char *want = envelope_text (entries[e], 0);
+      gsize want_len = strlen (want);
+      gsize cap;
+
+      for (cap = 0; cap <= want_len + 1; cap++)
+        {
+          FapilogJsonBuf buf;
+          gsize prefix = cap % 3;
+
+          _fapilog_json_buf_init (&buf, cap);
+          if (prefix > 0)
+            _fapilog_json_buf_append_len (&buf, "...", prefix);
+          _fapilog_envelope_write (&buf, entries[e], 0);
+          g_assert_cmpmem (buf.data + prefix, buf.len - prefix, want, want_len);
+          _fapilog_json_buf_clear (&buf);
+        }
+      fapilog_entry_unref (entries[e]);
+    }
+
+  _fapilog_logger_core_unref (spec.core);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Statics                                                                  */
 
@@ -1533,6 +1715,9 @@ main (int   argc,
   g_test_add_func ("/envelope/shape/key-order", test_key_order);
   g_test_add_func ("/envelope/shape/data-always-present", test_data_always_present);
   g_test_add_func ("/envelope/shape/levels", test_levels);
+  g_test_add_func ("/envelope/shape/head-fragments", test_head_fragments);
+  g_test_add_func ("/envelope/shape/buffer-boundaries", test_buffer_boundaries);
+  g_test_add_func ("/envelope/entry/message-id-format", test_message_id_format);
   g_test_add_func ("/envelope/statics/new", test_statics);
   g_test_add_func ("/envelope/statics/default", test_statics_default);
   g_test_add_func ("/envelope/fields/context-routing", test_context_routing);

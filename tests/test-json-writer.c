@@ -486,6 +486,149 @@ test_string_huge (void)
   g_free (s);
 }
 
+/* Writes @len bytes of @s (copied to an allocation of exactly @len bytes, so
+ * that the sanitizers catch any read past the end) after @prefix_len bytes
+ * of 'p', into a buffer whose capacity is exactly what the fast path
+ * reserves (so that they catch any write past it too), and checks the
+ * result against @want (@want_len bytes, quotes included). */
+static void
+check_string_exact (const char *s,
+                    gsize       len,
+                    gsize       prefix_len,
+                    const char *want,
+                    gsize       want_len)
+{
+  FapilogJsonBuf buf;
+  char *copy = g_malloc (MAX (len, 1));
+  gsize i;
+
+  memcpy (copy, s, len);
+  _fapilog_json_buf_init (&buf, prefix_len + len + 2);
+  for (i = 0; i < prefix_len; i++)
+    _fapilog_json_buf_append_c (&buf, 'p');
+  _fapilog_json_write_string (&buf, copy, len);
+
+  g_assert_cmpuint (buf.len, ==, prefix_len + want_len);
+  g_assert_cmpmem (buf.data + prefix_len, buf.len - prefix_len, want, want_len);
+
+  _fapilog_json_buf_clear (&buf);
+  g_free (copy);
+}
+
+/* The fast path copies safe ASCII eight bytes (or two overlapping four-byte
+ * halves) at a time and hands over to the careful path at the first byte
+ * that needs attention. Each kind of such byte is put at every position of
+ * strings of every length up to a few words (and of one long string),
+ * between runs of safe ASCII, and the exact output is checked. */
+static void
+test_string_fast_path_boundaries (void)
+{
+  static const struct {
+    const char *in;
+    gsize       in_len;
+    const char *out;
+  } specials[] = {
+#define SPECIAL(in, out) { in, sizeof (in) - 1, out }
+    SPECIAL ("\"", "\\\""),
+    SPECIAL ("\\", "\\\\"),
+    SPECIAL ("\n", "\\n"),
+    SPECIAL ("\t", "\\t"),
+    SPECIAL ("\x01", "\\u0001"),
+    SPECIAL ("\x1f", "\\u001f"),
+    SPECIAL ("\0", "\\u0000"),
+    SPECIAL ("\x7f", "\x7f"),                        /* DEL: safe, copied as is */
+    SPECIAL (" ", " "),                              /* lowest safe byte */
+    SPECIAL ("~", "~"),
+    SPECIAL ("\xc3\xa9", "\xc3\xa9"),                /* valid 2-byte UTF-8 */
+    SPECIAL ("\xe2\x82\xac", "\xe2\x82\xac"),        /* valid 3-byte */
+    SPECIAL ("\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80"), /* valid 4-byte */
+    SPECIAL ("\xff", FFFD),                          /* never UTF-8 */
+    SPECIAL ("\x80", FFFD),                          /* lone continuation */
+    SPECIAL ("\xc3", FFFD),                          /* truncated by a safe byte or the end */
+    SPECIAL ("\xe2\x82", FFFD),                      /* truncated 3-byte: one U+FFFD */
+    SPECIAL ("\xc0\xaf", FFFD FFFD),                 /* overlong */
+    SPECIAL ("\xed\xa0\x80", FFFD FFFD FFFD),        /* surrogate */
+#undef SPECIAL
+  };
+  static const gsize long_len = 1000;
+  gsize len, pos, k;
+
+  for (k = 0; k < G_N_ELEMENTS (specials); k++)
+    {
+      gsize in_len = specials[k].in_len;
+      gsize out_len = strlen (specials[k].out);
+      guint step;
+
+      /* Every length from the special alone to five words more, then one
+       * long string (positions near both ends, and a sample between). */
+      for (step = 0; step <= 41; step++)
+        {
+          len = step <= 40 ? in_len + step : long_len;
+
+          for (pos = 0; pos + in_len <= len; pos++)
+            {
+              char *s;
+              GString *want;
+              gsize i;
+
+              if (len == long_len && pos > 24 && pos + in_len + 24 < len && pos % 61 != 0)
+                continue;
+
+              s = g_malloc (len);
+              for (i = 0; i < len; i++)
+                s[i] = (char) ('a' + i % 26);
+              memcpy (s + pos, specials[k].in, in_len);
+
+              want = g_string_new ("\"");
+              g_string_append_len (want, s, pos);
+              g_string_append_len (want, specials[k].out, out_len);
+              g_string_append_len (want, s + pos + in_len, len - pos - in_len);
+              g_string_append_c (want, '"');
+
+              check_string_exact (s, len, 0, want->str, want->len);
+              check_string_exact (s, len, 3, want->str, want->len);
+
+              g_string_free (want, TRUE);
+              g_free (s);
+            }
+        }
+    }
+
+  /* Only safe bytes, every length: the fast path alone, exactly in the
+   * reserved space. */
+  for (len = 0; len <= 70; len++)
+    {
+      char s[70];
+      char want[72];
+      gsize i;
+
+      for (i = 0; i < len; i++)
+        s[i] = (char) (' ' + (i * 7) % 95);   /* never '"' or '\\' ... */
+      for (i = 0; i < len; i++)
+        if (s[i] == '"' || s[i] == '\\')
+          s[i] = '\x7f';                       /* ... DEL instead */
+      want[0] = '"';
+      memcpy (want + 1, s, len);
+      want[len + 1] = '"';
+      check_string_exact (s, len, 0, want, len + 2);
+      check_string_exact (s, len, 5, want, len + 2);
+    }
+
+  /* Several bytes needing attention in one string, the second one in the
+   * overlapping tail word; invalid UTF-8 right after whole words. */
+#define CHECK_LITERAL(in, want) \
+  check_string_exact ((in), sizeof (in) - 1, 0, (want), sizeof (want) - 1)
+  CHECK_LITERAL ("abcdefghi\"", "\"abcdefghi\\\"\"");
+  CHECK_LITERAL ("\"bcdefghi\"", "\"\\\"bcdefghi\\\"\"");
+  CHECK_LITERAL ("abc\ndef", "\"abc\\ndef\"");
+  CHECK_LITERAL ("abcdefg\n", "\"abcdefg\\n\"");
+  CHECK_LITERAL ("abcdefgh\xff", "\"abcdefgh" FFFD "\"");
+  CHECK_LITERAL ("abcdefgh\xff" "abcdefgh\x01", "\"abcdefgh" FFFD "abcdefgh\\u0001\"");
+  CHECK_LITERAL ("abc\xc3", "\"abc" FFFD "\"");
+  CHECK_LITERAL ("ab\xe2\x82", "\"ab" FFFD "\"");
+#undef CHECK_LITERAL
+}
+
 /* ------------------------------------------------------------------------ */
 /* Numbers                                                                  */
 
@@ -500,6 +643,18 @@ check_int (gint64 v)
   _fapilog_json_write_int (&buf, v);
   got = _fapilog_json_buf_steal (&buf, NULL);
   g_assert_cmpstr (got, ==, want);
+
+  /* The digits are written in place: a buffer with room for exactly them
+   * (and one with a byte too few) lets the sanitizers check the bounds. */
+  _fapilog_json_buf_init (&buf, strlen (want));
+  _fapilog_json_write_int (&buf, v);
+  g_assert_cmpmem (buf.data, buf.len, want, strlen (want));
+  _fapilog_json_buf_clear (&buf);
+  _fapilog_json_buf_init (&buf, strlen (want) + 1);
+  _fapilog_json_buf_append_c (&buf, 'x');
+  _fapilog_json_write_int (&buf, v);
+  g_assert_cmpmem (buf.data + 1, buf.len - 1, want, strlen (want));
+  _fapilog_json_buf_clear (&buf);
 }
 
 static void
@@ -513,6 +668,18 @@ check_uint (guint64 v)
   _fapilog_json_write_uint (&buf, v);
   got = _fapilog_json_buf_steal (&buf, NULL);
   g_assert_cmpstr (got, ==, want);
+
+  /* The digits are written in place: a buffer with room for exactly them
+   * (and one with a byte too few) lets the sanitizers check the bounds. */
+  _fapilog_json_buf_init (&buf, strlen (want));
+  _fapilog_json_write_uint (&buf, v);
+  g_assert_cmpmem (buf.data, buf.len, want, strlen (want));
+  _fapilog_json_buf_clear (&buf);
+  _fapilog_json_buf_init (&buf, strlen (want) + 1);
+  _fapilog_json_buf_append_c (&buf, 'x');
+  _fapilog_json_write_uint (&buf, v);
+  g_assert_cmpmem (buf.data + 1, buf.len - 1, want, strlen (want));
+  _fapilog_json_buf_clear (&buf);
 }
 
 static void
@@ -607,6 +774,25 @@ test_doubles_exact (void)
     { 2.2250738585072014e-308, "2.2250738585072014e-308" },  /* DBL_MIN */
     { 9007199254740993.0, "9007199254740992.0" },  /* 2^53 + 1 is not a double */
     { 3.14159, "3.14159" },
+    /* The fast path's three shapes: integral, integer part and decimals,
+     * below one (with leading zeros after the point). */
+    { 100.0, "100.0" },
+    { -7.0, "-7.0" },
+    { 999999999999999.0, "999999999999999.0" },
+    { 62.625, "62.625" },
+    { -62.625, "-62.625" },
+    { 10.5, "10.5" },
+    { 1.05, "1.05" },
+    { 123456789.123, "123456789.123" },
+    { 0.125, "0.125" },
+    { 0.05, "0.05" },
+    { 0.0001, "0.0001" },
+    { -0.0001, "-0.0001" },
+    { 0.00012, "0.00012" },
+    { 0.000123456789012, "0.000123456789012" },
+    /* Just outside it: exponential notation from the general path. */
+    { 0.00001, "1e-05" },
+    { 1e15, "1e+15" },
   };
   guint i;
 
@@ -1020,6 +1206,7 @@ main (int   argc,
   g_test_add_func ("/json-writer/string/alignment", test_string_alignment);
   g_test_add_func ("/json-writer/string/random", test_string_random);
   g_test_add_func ("/json-writer/string/huge", test_string_huge);
+  g_test_add_func ("/json-writer/string/fast-path-boundaries", test_string_fast_path_boundaries);
   g_test_add_func ("/json-writer/number/integers", test_integers);
   g_test_add_func ("/json-writer/number/doubles-exact", test_doubles_exact);
   g_test_add_func ("/json-writer/number/doubles-nonfinite", test_doubles_nonfinite);
