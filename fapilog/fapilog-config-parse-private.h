@@ -83,4 +83,28 @@ void     _fapilog_config_error_invalid (GError     **error,
                                         const char  *expected_format,
                                         ...) G_GNUC_PRINTF (4, 5);
 
+/* Added with the http and webhook settings: */
+
+/* The same error for a value that must not be repeated anywhere, because
+ * it may hold a credential (a secret, an Authorization header):
+ * `VARIABLE: invalid value (not shown, it may hold a credential): EXPECTED`. */
+void     _fapilog_config_error_withheld (GError     **error,
+                                         const char  *variable,
+                                         const char  *expected_format,
+                                         ...) G_GNUC_PRINTF (3, 4);
+/* A JSON object of HTTP header names to string values, such as
+ * {"Authorization":"Bearer t0ken"}; surrounding whitespace is ignored and
+ * an empty value is an empty object. Names must be HTTP tokens (letters,
+ * digits and !#$%&'*+-.^_`|~), unique ignoring case; values must be
+ * strings without control characters other than tab. Errors never quote
+ * the value, only the name of the offending header.
+ *
+ * Returns two new NULL-terminated lists of the same length, in the
+ * object's order (empty, not NULL, for {}). */
+gboolean _fapilog_parse_headers    (const char         *variable,
+                                    const char         *value,
+                                    char             ***out_names,
+                                    char             ***out_values,
+                                    GError            **error);
+
 G_END_DECLS

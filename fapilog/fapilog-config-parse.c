@@ -692,3 +692,228 @@ invalid:
   _fapilog_config_error_invalid (error, variable, value, EXPECTED_FILE_MODE);
   return FALSE;
 }
+
+void
+_fapilog_config_error_withheld (GError     **error,
+                                const char  *variable,
+                                const char  *expected_format,
+                                ...)
+{
+  g_autofree char *expected = NULL;
+  va_list args;
+
+  if (error == NULL)
+    return;
+
+  va_start (args, expected_format);
+  expected = g_strdup_vprintf (expected_format, args);
+  va_end (args);
+
+  g_set_error (error, FAPILOG_CONFIG_ERROR, FAPILOG_CONFIG_ERROR_INVALID_VALUE,
+               "%s: invalid value (not shown, it may hold a credential): %s",
+               variable != NULL ? variable : "value", expected);
+}
+
+#define EXPECTED_HEADERS \
+  "expected a JSON object of header names to string values, such as " \
+  "{\"Authorization\":\"Bearer <token>\",\"X-Team\":\"billing\"}"
+
+/* RFC 9110 token characters. */
+static gboolean
+is_token_char (char c)
+{
+  return c != '\0' && (g_ascii_isalnum (c) || strchr ("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
+static gboolean
+is_header_name (const char *name)
+{
+  if (*name == '\0')
+    return FALSE;
+  for (const char *p = name; *p != '\0'; p++)
+    if (!is_token_char (*p))
+      return FALSE;
+  return TRUE;
+}
+
+/* Control characters other than tab would end the header line (CR, LF)
+ * or be refused by the server; JSON strings are valid UTF-8 already. */
+static gboolean
+is_header_value (const char *value)
+{
+  for (const guchar *p = (const guchar *) value; *p != '\0'; p++)
+    if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+      return FALSE;
+  return TRUE;
+}
+
+/* json-glib keeps the last of two members with the same name without a
+ * word, and HTTP sees "Accept" and "accept" as the same header: the
+ * parser's object-member signal sees every member as it is read, so
+ * repeats are caught whatever their spelling. */
+typedef struct {
+  GHashTable *seen;      /* "<object pointer>/<lower-case name>" */
+  JsonObject *object;    /* where the first repeat was found */
+  char       *name;      /* its name as written the second time */
+} RepeatScan;
+
+static void
+on_object_member (JsonParser *parser,
+                  JsonObject *object,
+                  const char *member_name,
+                  gpointer    user_data)
+{
+  RepeatScan *scan = user_data;
+  g_autofree char *folded = g_ascii_strdown (member_name, -1);
+  char *key = g_strdup_printf ("%p/%s", (void *) object, folded);
+
+  if (!g_hash_table_add (scan->seen, key) && scan->name == NULL)
+    {
+      scan->object = object;
+      scan->name = g_strdup (member_name);
+    }
+}
+
+/* JSON can spell a NUL inside a string as \u0000, which a C string cannot
+ * hold: json-glib would silently cut the name or value there. Backslashes
+ * occur only in strings of valid JSON, so no tracking of strings is
+ * needed; an escaped backslash is skipped as a pair. */
+static gboolean
+has_escaped_nul (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p != '\\')
+        continue;
+      if (p[1] == 'u' && strncmp (p + 2, "0000", 4) == 0)
+        return TRUE;
+      if (p[1] != '\0')
+        p++;
+    }
+  return FALSE;
+}
+
+gboolean
+_fapilog_parse_headers (const char   *variable,
+                        const char   *value,
+                        char       ***out_names,
+                        char       ***out_values,
+                        GError      **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(GPtrArray) values = NULL;
+  g_autofree char *text = NULL;
+  RepeatScan scan = { NULL, NULL, NULL };
+  gboolean parsed;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+  JsonNode *root;
+
+  g_return_val_if_fail (value != NULL, FALSE);
+  g_return_val_if_fail (out_names != NULL, FALSE);
+  g_return_val_if_fail (out_values != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  names = g_ptr_array_new_with_free_func (g_free);
+  values = g_ptr_array_new_with_free_func (g_free);
+  text = g_strstrip (g_strdup (value));
+
+  if (*text != '\0')
+    {
+      /* json-glib's own message is not used: it may quote part of the
+       * text, which is where the credentials are. */
+      parser = json_parser_new ();
+      scan.seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_signal_connect (parser, "object-member", G_CALLBACK (on_object_member), &scan);
+      parsed = json_parser_load_from_data (parser, text, -1, NULL);
+      g_signal_handlers_disconnect_by_func (parser, on_object_member, &scan);
+      g_clear_pointer (&scan.seen, g_hash_table_unref);
+
+      if (!parsed)
+        {
+          g_free (scan.name);
+          _fapilog_config_error_withheld (error, variable, "not valid JSON; " EXPECTED_HEADERS);
+          return FALSE;
+        }
+
+      root = json_parser_get_root (parser);
+      if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+        {
+          g_free (scan.name);
+          _fapilog_config_error_withheld (error, variable,
+                                          "the JSON is not an object; " EXPECTED_HEADERS);
+          return FALSE;
+        }
+
+      if (has_escaped_nul (text))
+        {
+          g_free (scan.name);
+          _fapilog_config_error_withheld (error, variable,
+                                          "a header name or value holds a NUL character "
+                                          "(\\u0000); " EXPECTED_HEADERS);
+          return FALSE;
+        }
+
+      /* A repeat inside a nested object is reported below as a value that
+       * is not a string. */
+      if (scan.name != NULL && scan.object == json_node_get_object (root))
+        {
+          g_autofree char *quoted_name = quote_value (scan.name);
+
+          g_free (scan.name);
+          _fapilog_config_error_withheld (error, variable,
+                                          "header \"%s\" is given twice (names are "
+                                          "case-insensitive); " EXPECTED_HEADERS,
+                                          quoted_name);
+          return FALSE;
+        }
+      g_clear_pointer (&scan.name, g_free);
+
+      json_object_iter_init_ordered (&iter, json_node_get_object (root));
+      while (json_object_iter_next_ordered (&iter, &name, &node))
+        {
+          g_autofree char *quoted_name = quote_value (name);
+
+          if (!is_header_name (name))
+            {
+              _fapilog_config_error_withheld (error, variable,
+                                              "\"%s\" is not a header name (letters, digits "
+                                              "and !#$%%&'*+-.^_`|~, not empty); "
+                                              EXPECTED_HEADERS,
+                                              quoted_name);
+              return FALSE;
+            }
+
+          if (!JSON_NODE_HOLDS_VALUE (node) ||
+              json_node_get_value_type (node) != G_TYPE_STRING)
+            {
+              _fapilog_config_error_withheld (error, variable,
+                                              "the value of header \"%s\" is not a string; "
+                                              EXPECTED_HEADERS,
+                                              quoted_name);
+              return FALSE;
+            }
+
+          if (!is_header_value (json_node_get_string (node)))
+            {
+              _fapilog_config_error_withheld (error, variable,
+                                              "the value of header \"%s\" holds a line break "
+                                              "or another control character; "
+                                              EXPECTED_HEADERS,
+                                              quoted_name);
+              return FALSE;
+            }
+
+          g_ptr_array_add (names, g_strdup (name));
+          g_ptr_array_add (values, g_strdup (json_node_get_string (node)));
+        }
+    }
+
+  g_ptr_array_add (names, NULL);
+  g_ptr_array_add (values, NULL);
+  *out_names = (char **) g_ptr_array_free (g_steal_pointer (&names), FALSE);
+  *out_values = (char **) g_ptr_array_free (g_steal_pointer (&values), FALSE);
+  return TRUE;
+}

@@ -850,14 +850,35 @@ on_stop_done (GObject      *source,
   stop_next (self);
 }
 
+/* At the deadline the stop is cancelled and given STOP_GRACE_US to wind up
+ * (a buffering sink reports what it still holds); after that it is
+ * abandoned. */
 static gboolean
 on_stop_timeout (gpointer user_data)
 {
   FapilogFanout *self = user_data;
   SinkSlot *slot = g_ptr_array_index (self->slots, self->step);
+  guint serial = self->step_serial;
 
+  /* The source is being dispatched: just drop our handle on it. */
   g_clear_pointer (&self->step_timeout, g_source_unref);
-  g_cancellable_cancel (self->step_cancellable);
+
+  if (!g_cancellable_is_cancelled (self->step_cancellable))
+    {
+      GCancellable *cancellable = g_object_ref (self->step_cancellable);
+
+      g_cancellable_cancel (cancellable);
+      g_object_unref (cancellable);
+      /* A sink may complete its stop inside the cancellation; then the
+       * next sink's stop is already under way and is not ours to touch. */
+      if (serial != self->step_serial)
+        return G_SOURCE_REMOVE;
+      self->step_timeout = g_timeout_source_new (STOP_GRACE_US / 1000);
+      g_source_set_callback (self->step_timeout, on_stop_timeout, self, NULL);
+      g_source_attach (self->step_timeout, g_main_context_get_thread_default ());
+      return G_SOURCE_REMOVE;
+    }
+
   g_clear_object (&self->step_cancellable);
   self->step_serial++;
   _fapilog_diag_warn ("sink", "sink did not stop before the shutdown deadline; abandoned",

@@ -11,6 +11,15 @@ G_BEGIN_DECLS
 /* Bit for a level in protected_levels_mask. */
 #define FAPILOG_LEVEL_BIT(level) (1u << ((guint) (level) / 10u))
 
+/* HTTP headers from a JSON object such as {"Authorization":"Bearer t0ken"}.
+ * The values may be credentials: nothing but the sink's requests may show
+ * them (no diagnostic, no error message, no configuration report). */
+typedef struct {
+  char  *json;    /* the object in compact canonical form; NULL = no headers */
+  char **names;   /* NULL-terminated, in the object's order; NULL = no headers */
+  char **values;  /* the same length as names */
+} FapilogSettingsHeaders;
+
 struct _FapilogSettings {
   GObject               parent_instance;
 
@@ -45,6 +54,32 @@ struct _FapilogSettings {
   FapilogFsyncPolicy    file_fsync;                   /* ROTATE */
   char                 *http_endpoint;                /* NULL; selects http by default */
 
+  /* Added with the http and webhook sinks: */
+  FapilogSettingsHeaders http_headers;                /* none */
+  double                http_timeout_seconds;         /* 5 */
+  guint                 http_retry_max_attempts;      /* 3, total attempts, >= 1 */
+  double                http_retry_backoff_seconds;   /* 1 */
+  double                http_retry_max_backoff_seconds; /* 30 */
+  guint                 http_batch_size;              /* 100 */
+  double                http_batch_timeout_seconds;   /* 5, > 0 */
+  guint64               http_batch_max_bytes;         /* 1 MiB */
+  FapilogHttpBatchFormat http_batch_format;           /* ARRAY */
+  char                 *http_batch_wrapper_key;       /* "logs", never empty */
+  FapilogHttpCompression http_compression;            /* NONE */
+  char                 *http_tls_ca_file;             /* NULL: the system's trust store */
+  guint64               http_max_pending_bytes;       /* 16 MiB */
+  char                 *webhook_endpoint;             /* NULL */
+  char                 *webhook_secret;               /* NULL: unsigned; write-only, zeroed when freed */
+  FapilogSettingsHeaders webhook_headers;             /* none */
+  double                webhook_timeout_seconds;      /* 5 */
+  guint                 webhook_retry_max_attempts;   /* 3 */
+  double                webhook_retry_backoff_seconds; /* 1 */
+  double                webhook_retry_max_backoff_seconds; /* 30 */
+  guint                 webhook_batch_size;           /* 1 */
+  double                webhook_batch_timeout_seconds; /* 5, > 0 */
+  guint64               webhook_max_pending_bytes;    /* 16 MiB */
+  char                 *webhook_tls_ca_file;          /* NULL */
+
   /* Added with the settings implementation: */
   GHashTable           *property_sources;             /* property name (static) -> source; absent = default */
 };
@@ -57,5 +92,22 @@ guint _fapilog_settings_get_sink_backlog_size    (FapilogSettings *self);
  * configuration report. */
 const char *_fapilog_settings_get_source (FapilogSettings *self,
                                           const char      *property);
+
+/* The webhook secret (the property is write-only), or %NULL when none is
+ * set. Only for the webhook sink's factory: never print it. */
+const char *_fapilog_settings_get_webhook_secret (FapilogSettings *self);
+
+typedef void (*FapilogSettingsHeaderFunc) (const char *name,
+                                           const char *value,
+                                           gpointer    user_data);
+
+/* Calls @func for each header of http-headers (webhook-headers), in the
+ * order of the JSON object. */
+void _fapilog_settings_foreach_http_header    (FapilogSettings           *self,
+                                               FapilogSettingsHeaderFunc  func,
+                                               gpointer                   user_data);
+void _fapilog_settings_foreach_webhook_header (FapilogSettings           *self,
+                                               FapilogSettingsHeaderFunc  func,
+                                               gpointer                   user_data);
 
 G_END_DECLS

@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+
 #include "fapilog-config-parse-private.h"
 #include "fapilog-enum-types.h"
 #include "fapilog-settings-private.h"
@@ -46,6 +48,13 @@
 #define DEFAULT_FILE_FILE_MODE       0640
 /* Rotation intervals share the timeouts' upper bound; 0 disables. */
 #define MAX_INTERVAL_SECONDS         MAX_TIMEOUT_SECONDS
+
+#define DEFAULT_HTTP_BATCH_WRAPPER_KEY "logs"
+#define DEFAULT_HTTP_BATCH_MAX_BYTES   (G_GUINT64_CONSTANT (1) << 20)
+#define DEFAULT_MAX_PENDING_BYTES      (G_GUINT64_CONSTANT (16) << 20)
+/* Total attempts of one request: with the backoff capped, a thousand
+ * attempts already keep a batch for hours. */
+#define MAX_RETRY_ATTEMPTS             1000u
 
 #define DEFAULT_PROTECTED_LEVELS_MASK \
   (FAPILOG_LEVEL_BIT (FAPILOG_LEVEL_ERROR) | \
@@ -93,6 +102,30 @@ enum {
   PROP_FILE_FILE_MODE,
   PROP_FILE_FSYNC,
   PROP_HTTP_ENDPOINT,
+  PROP_HTTP_HEADERS,
+  PROP_HTTP_TIMEOUT_SECONDS,
+  PROP_HTTP_RETRY_MAX_ATTEMPTS,
+  PROP_HTTP_RETRY_BACKOFF_SECONDS,
+  PROP_HTTP_RETRY_MAX_BACKOFF_SECONDS,
+  PROP_HTTP_BATCH_SIZE,
+  PROP_HTTP_BATCH_TIMEOUT_SECONDS,
+  PROP_HTTP_BATCH_MAX_BYTES,
+  PROP_HTTP_BATCH_FORMAT,
+  PROP_HTTP_BATCH_WRAPPER_KEY,
+  PROP_HTTP_COMPRESSION,
+  PROP_HTTP_TLS_CA_FILE,
+  PROP_HTTP_MAX_PENDING_BYTES,
+  PROP_WEBHOOK_ENDPOINT,
+  PROP_WEBHOOK_SECRET,
+  PROP_WEBHOOK_HEADERS,
+  PROP_WEBHOOK_TIMEOUT_SECONDS,
+  PROP_WEBHOOK_RETRY_MAX_ATTEMPTS,
+  PROP_WEBHOOK_RETRY_BACKOFF_SECONDS,
+  PROP_WEBHOOK_RETRY_MAX_BACKOFF_SECONDS,
+  PROP_WEBHOOK_BATCH_SIZE,
+  PROP_WEBHOOK_BATCH_TIMEOUT_SECONDS,
+  PROP_WEBHOOK_MAX_PENDING_BYTES,
+  PROP_WEBHOOK_TLS_CA_FILE,
   N_PROPS
 };
 
@@ -276,6 +309,112 @@ filename_prefix_is_valid (const char *prefix)
   return prefix != NULL && *prefix != '\0' && strchr (prefix, '/') == NULL;
 }
 
+/* Overwrites a secret before its memory goes back to the allocator, so
+ * that it does not linger in freed heap memory (core dumps, later
+ * allocations). Through a volatile pointer: a plain memset() before
+ * g_free() may be optimised away. */
+static void
+wipe_string (char *string)
+{
+  if (string == NULL)
+    return;
+
+  for (volatile char *p = string; *p != '\0'; p++)
+    *p = '\0';
+}
+
+static void
+free_secret (char *secret)
+{
+  wipe_string (secret);
+  g_free (secret);
+}
+
+/* An empty secret is no secret: requests go unsigned, as with NULL. */
+static gboolean
+store_secret (char       **field,
+              const char  *value)
+{
+  if (value != NULL && *value == '\0')
+    value = NULL;
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+  free_secret (*field);
+  *field = g_strdup (value);
+  return TRUE;
+}
+
+static void
+headers_clear (FapilogSettingsHeaders *headers)
+{
+  g_clear_pointer (&headers->json, g_free);
+  g_clear_pointer (&headers->names, g_strfreev);
+  g_clear_pointer (&headers->values, g_strfreev);
+}
+
+/* The compact JSON object of @names and @values, which
+ * _fapilog_parse_headers() has checked: parsing it again gives the same
+ * lists. */
+static char *
+headers_to_json (char **names,
+                 char **values)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      json_builder_set_member_name (builder, names[i]);
+      json_builder_add_string_value (builder, values[i]);
+    }
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
+/* Stores the headers of @json (NULL or an empty object: none) in
+ * canonical form. Returns FALSE with @error set, and @headers untouched,
+ * when @json is not a valid headers object; @variable names it in the
+ * error, which never quotes header values. */
+static gboolean
+store_headers (FapilogSettingsHeaders  *headers,
+               const char              *variable,
+               const char              *json,
+               gboolean                *changed,
+               GError                 **error)
+{
+  g_auto(GStrv) names = NULL;
+  g_auto(GStrv) values = NULL;
+  g_autofree char *canonical = NULL;
+
+  *changed = FALSE;
+
+  if (json != NULL)
+    {
+      if (!_fapilog_parse_headers (variable, json, &names, &values, error))
+        return FALSE;
+      if (names[0] != NULL)
+        canonical = headers_to_json (names, values);
+    }
+
+  if (g_strcmp0 (headers->json, canonical) == 0)
+    return TRUE;
+
+  headers_clear (headers);
+  if (canonical != NULL)
+    {
+      headers->json = g_steal_pointer (&canonical);
+      headers->names = g_steal_pointer (&names);
+      headers->values = g_steal_pointer (&values);
+    }
+  *changed = TRUE;
+  return TRUE;
+}
+
 static void
 record_source (FapilogSettings *self,
                GParamSpec      *pspec,
@@ -316,6 +455,21 @@ settings_set (FapilogSettings *self,
           g_log (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING,
                  "FapilogSettings:file-filename-prefix: ignoring \"%s\": "
                  "a prefix must not be empty or contain '/'", escaped);
+          return;
+        }
+    }
+
+  /* The wrapper key names the array in every body: NULL restores the
+   * default, but an empty key is refused the same way. */
+  if (prop_id == PROP_HTTP_BATCH_WRAPPER_KEY)
+    {
+      const char *key = g_value_get_string (value);
+
+      if (key != NULL && *key == '\0')
+        {
+          g_log (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING,
+                 "FapilogSettings:http-batch-wrapper-key: ignoring \"\": "
+                 "the key must not be empty");
           return;
         }
     }
@@ -478,6 +632,131 @@ settings_set (FapilogSettings *self,
       changed = store_string (&self->http_endpoint, g_value_get_string (value));
       break;
 
+    /* Bad headers from code are refused like a bad prefix, with the
+     * parser's message, which names a bad header but never shows a
+     * value. The environment checks them before getting here. */
+    case PROP_HTTP_HEADERS:
+    case PROP_WEBHOOK_HEADERS:
+      {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *variable = g_strconcat ("FapilogSettings:",
+                                                 properties[prop_id]->name, NULL);
+        FapilogSettingsHeaders *headers = prop_id == PROP_HTTP_HEADERS ?
+                                          &self->http_headers : &self->webhook_headers;
+
+        if (!store_headers (headers, variable, g_value_get_string (value), &changed, &error))
+          {
+            g_log (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "%s; the value is ignored",
+                   error->message);
+            return;
+          }
+      }
+      break;
+
+    case PROP_HTTP_TIMEOUT_SECONDS:
+      changed = store_double (&self->http_timeout_seconds, g_value_get_double (value));
+      break;
+
+    case PROP_HTTP_RETRY_MAX_ATTEMPTS:
+      changed = store_uint (&self->http_retry_max_attempts, g_value_get_uint (value));
+      break;
+
+    case PROP_HTTP_RETRY_BACKOFF_SECONDS:
+      changed = store_double (&self->http_retry_backoff_seconds, g_value_get_double (value));
+      break;
+
+    case PROP_HTTP_RETRY_MAX_BACKOFF_SECONDS:
+      changed = store_double (&self->http_retry_max_backoff_seconds, g_value_get_double (value));
+      break;
+
+    case PROP_HTTP_BATCH_SIZE:
+      changed = store_uint (&self->http_batch_size, g_value_get_uint (value));
+      break;
+
+    case PROP_HTTP_BATCH_TIMEOUT_SECONDS:
+      changed = store_double (&self->http_batch_timeout_seconds, g_value_get_double (value));
+      break;
+
+    case PROP_HTTP_BATCH_MAX_BYTES:
+      changed = store_uint64 (&self->http_batch_max_bytes, g_value_get_uint64 (value));
+      break;
+
+    case PROP_HTTP_BATCH_FORMAT:
+      {
+        FapilogHttpBatchFormat format = g_value_get_enum (value);
+
+        changed = (self->http_batch_format != format);
+        self->http_batch_format = format;
+      }
+      break;
+
+    case PROP_HTTP_BATCH_WRAPPER_KEY:
+      {
+        const char *key = g_value_get_string (value);
+
+        changed = store_string (&self->http_batch_wrapper_key,
+                                key != NULL ? key : DEFAULT_HTTP_BATCH_WRAPPER_KEY);
+      }
+      break;
+
+    case PROP_HTTP_COMPRESSION:
+      {
+        FapilogHttpCompression compression = g_value_get_enum (value);
+
+        changed = (self->http_compression != compression);
+        self->http_compression = compression;
+      }
+      break;
+
+    case PROP_HTTP_TLS_CA_FILE:
+      changed = store_string (&self->http_tls_ca_file, g_value_get_string (value));
+      break;
+
+    case PROP_HTTP_MAX_PENDING_BYTES:
+      changed = store_uint64 (&self->http_max_pending_bytes, g_value_get_uint64 (value));
+      break;
+
+    case PROP_WEBHOOK_ENDPOINT:
+      changed = store_string (&self->webhook_endpoint, g_value_get_string (value));
+      break;
+
+    case PROP_WEBHOOK_SECRET:
+      changed = store_secret (&self->webhook_secret, g_value_get_string (value));
+      break;
+
+    case PROP_WEBHOOK_TIMEOUT_SECONDS:
+      changed = store_double (&self->webhook_timeout_seconds, g_value_get_double (value));
+      break;
+
+    case PROP_WEBHOOK_RETRY_MAX_ATTEMPTS:
+      changed = store_uint (&self->webhook_retry_max_attempts, g_value_get_uint (value));
+      break;
+
+    case PROP_WEBHOOK_RETRY_BACKOFF_SECONDS:
+      changed = store_double (&self->webhook_retry_backoff_seconds, g_value_get_double (value));
+      break;
+
+    case PROP_WEBHOOK_RETRY_MAX_BACKOFF_SECONDS:
+      changed = store_double (&self->webhook_retry_max_backoff_seconds,
+                              g_value_get_double (value));
+      break;
+
+    case PROP_WEBHOOK_BATCH_SIZE:
+      changed = store_uint (&self->webhook_batch_size, g_value_get_uint (value));
+      break;
+
+    case PROP_WEBHOOK_BATCH_TIMEOUT_SECONDS:
+      changed = store_double (&self->webhook_batch_timeout_seconds, g_value_get_double (value));
+      break;
+
+    case PROP_WEBHOOK_MAX_PENDING_BYTES:
+      changed = store_uint64 (&self->webhook_max_pending_bytes, g_value_get_uint64 (value));
+      break;
+
+    case PROP_WEBHOOK_TLS_CA_FILE:
+      changed = store_string (&self->webhook_tls_ca_file, g_value_get_string (value));
+      break;
+
     default:
       g_assert_not_reached ();
     }
@@ -635,6 +914,101 @@ fapilog_settings_get_property (GObject    *object,
       g_value_set_string (value, self->http_endpoint);
       break;
 
+    case PROP_HTTP_HEADERS:
+      g_value_set_string (value, self->http_headers.json);
+      break;
+
+    case PROP_HTTP_TIMEOUT_SECONDS:
+      g_value_set_double (value, self->http_timeout_seconds);
+      break;
+
+    case PROP_HTTP_RETRY_MAX_ATTEMPTS:
+      g_value_set_uint (value, self->http_retry_max_attempts);
+      break;
+
+    case PROP_HTTP_RETRY_BACKOFF_SECONDS:
+      g_value_set_double (value, self->http_retry_backoff_seconds);
+      break;
+
+    case PROP_HTTP_RETRY_MAX_BACKOFF_SECONDS:
+      g_value_set_double (value, self->http_retry_max_backoff_seconds);
+      break;
+
+    case PROP_HTTP_BATCH_SIZE:
+      g_value_set_uint (value, self->http_batch_size);
+      break;
+
+    case PROP_HTTP_BATCH_TIMEOUT_SECONDS:
+      g_value_set_double (value, self->http_batch_timeout_seconds);
+      break;
+
+    case PROP_HTTP_BATCH_MAX_BYTES:
+      g_value_set_uint64 (value, self->http_batch_max_bytes);
+      break;
+
+    case PROP_HTTP_BATCH_FORMAT:
+      g_value_set_enum (value, self->http_batch_format);
+      break;
+
+    case PROP_HTTP_BATCH_WRAPPER_KEY:
+      g_value_set_string (value, self->http_batch_wrapper_key);
+      break;
+
+    case PROP_HTTP_COMPRESSION:
+      g_value_set_enum (value, self->http_compression);
+      break;
+
+    case PROP_HTTP_TLS_CA_FILE:
+      g_value_set_string (value, self->http_tls_ca_file);
+      break;
+
+    case PROP_HTTP_MAX_PENDING_BYTES:
+      g_value_set_uint64 (value, self->http_max_pending_bytes);
+      break;
+
+    case PROP_WEBHOOK_ENDPOINT:
+      g_value_set_string (value, self->webhook_endpoint);
+      break;
+
+    /* PROP_WEBHOOK_SECRET is write-only: GObject refuses to read it
+     * before getting here, and it must never be returned. */
+
+    case PROP_WEBHOOK_HEADERS:
+      g_value_set_string (value, self->webhook_headers.json);
+      break;
+
+    case PROP_WEBHOOK_TIMEOUT_SECONDS:
+      g_value_set_double (value, self->webhook_timeout_seconds);
+      break;
+
+    case PROP_WEBHOOK_RETRY_MAX_ATTEMPTS:
+      g_value_set_uint (value, self->webhook_retry_max_attempts);
+      break;
+
+    case PROP_WEBHOOK_RETRY_BACKOFF_SECONDS:
+      g_value_set_double (value, self->webhook_retry_backoff_seconds);
+      break;
+
+    case PROP_WEBHOOK_RETRY_MAX_BACKOFF_SECONDS:
+      g_value_set_double (value, self->webhook_retry_max_backoff_seconds);
+      break;
+
+    case PROP_WEBHOOK_BATCH_SIZE:
+      g_value_set_uint (value, self->webhook_batch_size);
+      break;
+
+    case PROP_WEBHOOK_BATCH_TIMEOUT_SECONDS:
+      g_value_set_double (value, self->webhook_batch_timeout_seconds);
+      break;
+
+    case PROP_WEBHOOK_MAX_PENDING_BYTES:
+      g_value_set_uint64 (value, self->webhook_max_pending_bytes);
+      break;
+
+    case PROP_WEBHOOK_TLS_CA_FILE:
+      g_value_set_string (value, self->webhook_tls_ca_file);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -652,6 +1026,13 @@ fapilog_settings_finalize (GObject *object)
   g_clear_pointer (&self->file_directory, g_free);
   g_clear_pointer (&self->file_filename_prefix, g_free);
   g_clear_pointer (&self->http_endpoint, g_free);
+  headers_clear (&self->http_headers);
+  g_clear_pointer (&self->http_batch_wrapper_key, g_free);
+  g_clear_pointer (&self->http_tls_ca_file, g_free);
+  g_clear_pointer (&self->webhook_endpoint, g_free);
+  g_clear_pointer (&self->webhook_secret, free_secret);
+  headers_clear (&self->webhook_headers);
+  g_clear_pointer (&self->webhook_tls_ca_file, g_free);
   g_clear_pointer (&self->property_sources, g_hash_table_unref);
 
   G_OBJECT_CLASS (fapilog_settings_parent_class)->finalize (object);
@@ -1140,6 +1521,385 @@ fapilog_settings_class_init (FapilogSettingsClass *klass)
     g_param_spec_string ("http-endpoint", NULL, NULL,
                          NULL, flags);
 
+  /**
+   * FapilogSettings:http-headers:
+   *
+   * Headers the HTTP sink sends with every request, as a JSON object of
+   * header names to string values: `{"Authorization":"Bearer …"}`. Names
+   * must be HTTP tokens and unique ignoring case; values must be strings
+   * without line breaks or other control characters (tab is allowed).
+   * Reading gives the object in compact form, or %NULL when there are no
+   * headers; an empty object or %NULL sets none. Invalid JSON from code is
+   * refused with a warning and the current value kept.
+   *
+   * Header values often hold credentials: no error message, warning or
+   * diagnostic ever shows them, only the name of an offending header.
+   *
+   * Default: %NULL. Environment: `FAPILOG_HTTP__HEADERS`.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_HTTP_HEADERS] =
+    g_param_spec_string ("http-headers", NULL, NULL,
+                         NULL, flags);
+
+  /**
+   * FapilogSettings:http-timeout-seconds:
+   *
+   * How long one request of the HTTP sink may take, from connecting to
+   * the last byte of the response; a request that takes longer fails and
+   * is retried like a transport error.
+   *
+   * Default: 5, from 0.001 to 31536000 (a year).
+   * Environment: `FAPILOG_HTTP__TIMEOUT_SECONDS` (a duration).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_HTTP_TIMEOUT_SECONDS] =
+    g_param_spec_double ("http-timeout-seconds", NULL, NULL,
+                         MIN_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, 5.0, flags);
+
+  /**
+   * FapilogSettings:http-retry-max-attempts:
+   *
+   * How many times the HTTP sink tries to deliver one request in all (1
+   * means no retry). Transport errors, timeouts and the statuses 408,
+   * 429, 500, 502, 503 and 504 are retried; other failures are not.
+   *
+   * Default: 3, from 1 to 1000.
+   * Environment: `FAPILOG_HTTP__RETRY_MAX_ATTEMPTS`.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_HTTP_RETRY_MAX_ATTEMPTS] =
+    g_param_spec_uint ("http-retry-max-attempts", NULL, NULL,
+                       1, MAX_RETRY_ATTEMPTS, 3, flags);
+
+  /**
+   * FapilogSettings:http-retry-backoff-seconds:
+   *
+   * The base of the HTTP sink's exponential backoff: the wait before a
+   * retry is random (full jitter), up to this doubled at every attempt and
+   * never more than [property@Fapilog.Settings:http-retry-max-backoff-seconds].
+   *
+   * Default: 1, from 0.001 to 31536000 (a year).
+   * Environment: `FAPILOG_HTTP__RETRY_BACKOFF_SECONDS` (a duration).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_HTTP_RETRY_BACKOFF_SECONDS] =
+    g_param_spec_double ("http-retry-backoff-seconds", NULL, NULL,
+                         MIN_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, 1.0, flags);
+
+  /**
+   * FapilogSettings:http-retry-max-backoff-seconds:
+   *
+   * The longest the HTTP sink waits before one retry, also when the
+   * server asks for more with `Retry-After`.
+   *
+   * Default: 30, from 0.001 to 31536000 (a year).
+   * Environment: `FAPILOG_HTTP__RETRY_MAX_BACKOFF_SECONDS` (a duration).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_HTTP_RETRY_MAX_BACKOFF_SECONDS] =
+    g_param_spec_double ("http-retry-max-backoff-seconds", NULL, NULL,
+                         MIN_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, 30.0, flags);
+
+  /**
+   * FapilogSettings:http-batch-size:
+   *
+   * How many entries the HTTP sink puts in one request at most.
+   *
+   * Default: 100, from 1 to 1000000.
+   * Environment: `FAPILOG_HTTP__BATCH_SIZE`.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_HTTP_BATCH_SIZE] =
+    g_param_spec_uint ("http-batch-size", NULL, NULL,
+                       1, MAX_BATCH_SIZE, 100, flags);
+
+  /**
+   * FapilogSettings:http-batch-timeout-seconds:
+   *
+   * How long an entry may wait in the HTTP sink for its request to fill
+   * before the request is sent as it is. Never 0: that would be a busy
+   * loop.
+   *
+   * Default: 5, from 0.001 to 31536000 (a year).
+   * Environment: `FAPILOG_HTTP__BATCH_TIMEOUT_SECONDS` (a duration).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_HTTP_BATCH_TIMEOUT_SECONDS] =
+    g_param_spec_double ("http-batch-timeout-seconds", NULL, NULL,
+                         MIN_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, 5.0, flags);
+
+  /**
+   * FapilogSettings:http-batch-max-bytes:
+   *
+   * The largest body (before compression) the HTTP sink builds: a request
+   * that would grow past it is sent first and the entry starts the next
+   * one. An entry larger than this on its own is sent alone.
+   *
+   * Default: 1048576 (1 MiB), at least 1.
+   * Environment: `FAPILOG_HTTP__BATCH_MAX_BYTES` (a size).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_HTTP_BATCH_MAX_BYTES] =
+    g_param_spec_uint64 ("http-batch-max-bytes", NULL, NULL,
+                         1, G_MAXUINT64, DEFAULT_HTTP_BATCH_MAX_BYTES, flags);
+
+  /**
+   * FapilogSettings:http-batch-format:
+   *
+   * How the HTTP sink lays out the entries of one request body.
+   *
+   * Default: %FAPILOG_HTTP_BATCH_FORMAT_ARRAY.
+   * Environment: `FAPILOG_HTTP__BATCH_FORMAT` (`array`, `ndjson`,
+   * `wrapped`).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_HTTP_BATCH_FORMAT] =
+    g_param_spec_enum ("http-batch-format", NULL, NULL,
+                       FAPILOG_TYPE_HTTP_BATCH_FORMAT, FAPILOG_HTTP_BATCH_FORMAT_ARRAY, flags);
+
+  /**
+   * FapilogSettings:http-batch-wrapper-key:
+   *
+   * With %FAPILOG_HTTP_BATCH_FORMAT_WRAPPED, the name of the member that
+   * holds the array of entries: `{"logs":[…]}`. Setting %NULL restores
+   * the default; an empty key is refused with a warning and the current
+   * value kept.
+   *
+   * Default: `logs`. Environment: `FAPILOG_HTTP__BATCH_WRAPPER_KEY` (any
+   * text that is not empty; an empty value is an error).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_HTTP_BATCH_WRAPPER_KEY] =
+    g_param_spec_string ("http-batch-wrapper-key", NULL, NULL,
+                         DEFAULT_HTTP_BATCH_WRAPPER_KEY, flags);
+
+  /**
+   * FapilogSettings:http-compression:
+   *
+   * Whether the HTTP sink compresses request bodies.
+   *
+   * Default: %FAPILOG_HTTP_COMPRESSION_NONE.
+   * Environment: `FAPILOG_HTTP__COMPRESSION` (`none`, `gzip`).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_HTTP_COMPRESSION] =
+    g_param_spec_enum ("http-compression", NULL, NULL,
+                       FAPILOG_TYPE_HTTP_COMPRESSION, FAPILOG_HTTP_COMPRESSION_NONE, flags);
+
+  /**
+   * FapilogSettings:http-tls-ca-file:
+   *
+   * A PEM file of the certificate authorities the HTTP sink trusts for
+   * `https://` endpoints instead of the system's; %NULL uses the system's.
+   * Certificates are always verified.
+   *
+   * Default: %NULL. Environment: `FAPILOG_HTTP__TLS_CA_FILE`.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_HTTP_TLS_CA_FILE] =
+    g_param_spec_string ("http-tls-ca-file", NULL, NULL,
+                         NULL, flags);
+
+  /**
+   * FapilogSettings:http-max-pending-bytes:
+   *
+   * How many bytes of request bodies the HTTP sink may hold for sending
+   * and retrying. Past it the oldest pending request fails (its entries
+   * are counted as failed and go to the fallback), so that memory stays
+   * bounded while the endpoint is down.
+   *
+   * Default: 16777216 (16 MiB), at least 1.
+   * Environment: `FAPILOG_HTTP__MAX_PENDING_BYTES` (a size).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_HTTP_MAX_PENDING_BYTES] =
+    g_param_spec_uint64 ("http-max-pending-bytes", NULL, NULL,
+                         1, G_MAXUINT64, DEFAULT_MAX_PENDING_BYTES, flags);
+
+  /**
+   * FapilogSettings:webhook-endpoint:
+   *
+   * The URL the webhook sink posts to. The webhook sink is used only when
+   * [property@Fapilog.Settings:sinks] names it (`webhook`).
+   *
+   * Default: %NULL. Environment: `FAPILOG_WEBHOOK__ENDPOINT`.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_WEBHOOK_ENDPOINT] =
+    g_param_spec_string ("webhook-endpoint", NULL, NULL,
+                         NULL, flags);
+
+  /**
+   * FapilogSettings:webhook-secret:
+   *
+   * The key with which the webhook sink signs each request (HMAC-SHA256
+   * in `X-Fapilog-Signature-256`); %NULL or empty sends requests unsigned.
+   * The secret itself is never sent.
+   *
+   * The property is write-only: it cannot be read back, and it is never
+   * shown in an error message, a diagnostic or a dump of the settings.
+   * Its memory is overwritten when it is replaced or the settings are
+   * finalized. Set it from the environment, or fetch it from a secret
+   * store (such as libsecret) in the application and set it here.
+   *
+   * Default: %NULL. Environment: `FAPILOG_WEBHOOK__SECRET`.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_WEBHOOK_SECRET] =
+    g_param_spec_string ("webhook-secret", NULL, NULL,
+                         NULL,
+                         G_PARAM_WRITABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * FapilogSettings:webhook-headers:
+   *
+   * Headers the webhook sink sends with every request, as a JSON object of
+   * header names to string values, with the rules of
+   * [property@Fapilog.Settings:http-headers]. Values are never shown in
+   * messages.
+   *
+   * Default: %NULL. Environment: `FAPILOG_WEBHOOK__HEADERS`.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_WEBHOOK_HEADERS] =
+    g_param_spec_string ("webhook-headers", NULL, NULL,
+                         NULL, flags);
+
+  /**
+   * FapilogSettings:webhook-timeout-seconds:
+   *
+   * How long one request of the webhook sink may take.
+   *
+   * Default: 5, from 0.001 to 31536000 (a year).
+   * Environment: `FAPILOG_WEBHOOK__TIMEOUT_SECONDS` (a duration).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_WEBHOOK_TIMEOUT_SECONDS] =
+    g_param_spec_double ("webhook-timeout-seconds", NULL, NULL,
+                         MIN_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, 5.0, flags);
+
+  /**
+   * FapilogSettings:webhook-retry-max-attempts:
+   *
+   * How many times the webhook sink tries to deliver one request in all,
+   * as [property@Fapilog.Settings:http-retry-max-attempts].
+   *
+   * Default: 3, from 1 to 1000.
+   * Environment: `FAPILOG_WEBHOOK__RETRY_MAX_ATTEMPTS`.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_WEBHOOK_RETRY_MAX_ATTEMPTS] =
+    g_param_spec_uint ("webhook-retry-max-attempts", NULL, NULL,
+                       1, MAX_RETRY_ATTEMPTS, 3, flags);
+
+  /**
+   * FapilogSettings:webhook-retry-backoff-seconds:
+   *
+   * The base of the webhook sink's exponential backoff, as
+   * [property@Fapilog.Settings:http-retry-backoff-seconds].
+   *
+   * Default: 1, from 0.001 to 31536000 (a year).
+   * Environment: `FAPILOG_WEBHOOK__RETRY_BACKOFF_SECONDS` (a duration).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_WEBHOOK_RETRY_BACKOFF_SECONDS] =
+    g_param_spec_double ("webhook-retry-backoff-seconds", NULL, NULL,
+                         MIN_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, 1.0, flags);
+
+  /**
+   * FapilogSettings:webhook-retry-max-backoff-seconds:
+   *
+   * The longest the webhook sink waits before one retry, `Retry-After`
+   * included.
+   *
+   * Default: 30, from 0.001 to 31536000 (a year).
+   * Environment: `FAPILOG_WEBHOOK__RETRY_MAX_BACKOFF_SECONDS` (a duration).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_WEBHOOK_RETRY_MAX_BACKOFF_SECONDS] =
+    g_param_spec_double ("webhook-retry-max-backoff-seconds", NULL, NULL,
+                         MIN_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, 30.0, flags);
+
+  /**
+   * FapilogSettings:webhook-batch-size:
+   *
+   * How many entries the webhook sink puts in one request at most. With 1
+   * the body is the entry object itself; otherwise it is a JSON array.
+   *
+   * Default: 1, from 1 to 1000000.
+   * Environment: `FAPILOG_WEBHOOK__BATCH_SIZE`.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_WEBHOOK_BATCH_SIZE] =
+    g_param_spec_uint ("webhook-batch-size", NULL, NULL,
+                       1, MAX_BATCH_SIZE, 1, flags);
+
+  /**
+   * FapilogSettings:webhook-batch-timeout-seconds:
+   *
+   * How long an entry may wait in the webhook sink for its request to
+   * fill. Never 0.
+   *
+   * Default: 5, from 0.001 to 31536000 (a year).
+   * Environment: `FAPILOG_WEBHOOK__BATCH_TIMEOUT_SECONDS` (a duration).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_WEBHOOK_BATCH_TIMEOUT_SECONDS] =
+    g_param_spec_double ("webhook-batch-timeout-seconds", NULL, NULL,
+                         MIN_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, 5.0, flags);
+
+  /**
+   * FapilogSettings:webhook-max-pending-bytes:
+   *
+   * How many bytes of request bodies the webhook sink may hold for sending
+   * and retrying, as [property@Fapilog.Settings:http-max-pending-bytes].
+   *
+   * Default: 16777216 (16 MiB), at least 1.
+   * Environment: `FAPILOG_WEBHOOK__MAX_PENDING_BYTES` (a size).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_WEBHOOK_MAX_PENDING_BYTES] =
+    g_param_spec_uint64 ("webhook-max-pending-bytes", NULL, NULL,
+                         1, G_MAXUINT64, DEFAULT_MAX_PENDING_BYTES, flags);
+
+  /**
+   * FapilogSettings:webhook-tls-ca-file:
+   *
+   * A PEM file of the certificate authorities the webhook sink trusts for
+   * `https://` endpoints instead of the system's; %NULL uses the system's.
+   *
+   * Default: %NULL. Environment: `FAPILOG_WEBHOOK__TLS_CA_FILE`.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_WEBHOOK_TLS_CA_FILE] =
+    g_param_spec_string ("webhook-tls-ca-file", NULL, NULL,
+                         NULL, flags);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -1176,6 +1936,28 @@ fapilog_settings_init (FapilogSettings *self)
   self->file_file_mode = DEFAULT_FILE_FILE_MODE;
   self->file_fsync = FAPILOG_FSYNC_ROTATE;
   self->http_endpoint = NULL;
+  self->http_timeout_seconds = 5.0;
+  self->http_retry_max_attempts = 3;
+  self->http_retry_backoff_seconds = 1.0;
+  self->http_retry_max_backoff_seconds = 30.0;
+  self->http_batch_size = 100;
+  self->http_batch_timeout_seconds = 5.0;
+  self->http_batch_max_bytes = DEFAULT_HTTP_BATCH_MAX_BYTES;
+  self->http_batch_format = FAPILOG_HTTP_BATCH_FORMAT_ARRAY;
+  self->http_batch_wrapper_key = g_strdup (DEFAULT_HTTP_BATCH_WRAPPER_KEY);
+  self->http_compression = FAPILOG_HTTP_COMPRESSION_NONE;
+  self->http_tls_ca_file = NULL;
+  self->http_max_pending_bytes = DEFAULT_MAX_PENDING_BYTES;
+  self->webhook_endpoint = NULL;
+  self->webhook_secret = NULL;
+  self->webhook_timeout_seconds = 5.0;
+  self->webhook_retry_max_attempts = 3;
+  self->webhook_retry_backoff_seconds = 1.0;
+  self->webhook_retry_max_backoff_seconds = 30.0;
+  self->webhook_batch_size = 1;
+  self->webhook_batch_timeout_seconds = 5.0;
+  self->webhook_max_pending_bytes = DEFAULT_MAX_PENDING_BYTES;
+  self->webhook_tls_ca_file = NULL;
   self->property_sources = g_hash_table_new (g_str_hash, g_str_equal);
 }
 
@@ -1225,7 +2007,12 @@ fapilog_settings_copy (FapilogSettings *self)
       Source source;
 
       g_value_init (&value, pspec->value_type);
-      g_object_get_property (G_OBJECT (self), pspec->name, &value);
+      /* The secret cannot be read through its property; the GValue
+       * borrows it rather than making one more copy to wipe. */
+      if (prop_id == PROP_WEBHOOK_SECRET)
+        g_value_set_static_string (&value, self->webhook_secret);
+      else
+        g_object_get_property (G_OBJECT (self), pspec->name, &value);
 
       source = GPOINTER_TO_INT (g_hash_table_lookup (self->property_sources, pspec->name));
       settings_set (copy, prop_id, &value, source);
@@ -1276,6 +2063,45 @@ _fapilog_settings_get_source (FapilogSettings *self,
   return source_names[GPOINTER_TO_INT (source)];
 }
 
+const char *
+_fapilog_settings_get_webhook_secret (FapilogSettings *self)
+{
+  g_return_val_if_fail (FAPILOG_IS_SETTINGS (self), NULL);
+
+  return self->webhook_secret;
+}
+
+static void
+foreach_header (const FapilogSettingsHeaders *headers,
+                FapilogSettingsHeaderFunc     func,
+                gpointer                      user_data)
+{
+  for (guint i = 0; headers->names != NULL && headers->names[i] != NULL; i++)
+    func (headers->names[i], headers->values[i], user_data);
+}
+
+void
+_fapilog_settings_foreach_http_header (FapilogSettings           *self,
+                                       FapilogSettingsHeaderFunc  func,
+                                       gpointer                   user_data)
+{
+  g_return_if_fail (FAPILOG_IS_SETTINGS (self));
+  g_return_if_fail (func != NULL);
+
+  foreach_header (&self->http_headers, func, user_data);
+}
+
+void
+_fapilog_settings_foreach_webhook_header (FapilogSettings           *self,
+                                          FapilogSettingsHeaderFunc  func,
+                                          gpointer                   user_data)
+{
+  g_return_if_fail (FAPILOG_IS_SETTINGS (self));
+  g_return_if_fail (func != NULL);
+
+  foreach_header (&self->webhook_headers, func, user_data);
+}
+
 /* ------------------------------------------------------------------------
  * The environment
  * ------------------------------------------------------------------------ */
@@ -1297,6 +2123,11 @@ typedef enum {
   VAR_INTERVAL,        /* 0, or a duration or keyword in the property's range */
   VAR_FILE_MODE,       /* octal permission bits */
   VAR_FSYNC_POLICY,    /* never | rotate | batch */
+  VAR_HEADERS,         /* a JSON object of header names to strings; never quoted */
+  VAR_SECRET,          /* any text, never quoted; empty counts as unset */
+  VAR_WRAPPER_KEY,     /* text, not empty */
+  VAR_BATCH_FORMAT,    /* array | ndjson | wrapped */
+  VAR_COMPRESSION,     /* none | gzip */
 } VarKind;
 
 typedef struct {
@@ -1345,6 +2176,30 @@ static const EnvVar env_vars[] = {
   { "FAPILOG_FILE__FILE_MODE",                    VAR_FILE_MODE,       PROP_FILE_FILE_MODE,               FALSE, FALSE },
   { "FAPILOG_FILE__FSYNC",                        VAR_FSYNC_POLICY,    PROP_FILE_FSYNC,                   FALSE, FALSE },
   { "FAPILOG_HTTP__ENDPOINT",                     VAR_STRING,          PROP_HTTP_ENDPOINT,                FALSE, FALSE },
+  { "FAPILOG_HTTP__HEADERS",                      VAR_HEADERS,         PROP_HTTP_HEADERS,                 FALSE, FALSE },
+  { "FAPILOG_HTTP__TIMEOUT_SECONDS",              VAR_DURATION,        PROP_HTTP_TIMEOUT_SECONDS,         FALSE, FALSE },
+  { "FAPILOG_HTTP__RETRY_MAX_ATTEMPTS",           VAR_UINT,            PROP_HTTP_RETRY_MAX_ATTEMPTS,      FALSE, FALSE },
+  { "FAPILOG_HTTP__RETRY_BACKOFF_SECONDS",        VAR_DURATION,        PROP_HTTP_RETRY_BACKOFF_SECONDS,   FALSE, FALSE },
+  { "FAPILOG_HTTP__RETRY_MAX_BACKOFF_SECONDS",    VAR_DURATION,        PROP_HTTP_RETRY_MAX_BACKOFF_SECONDS, FALSE, FALSE },
+  { "FAPILOG_HTTP__BATCH_SIZE",                   VAR_UINT,            PROP_HTTP_BATCH_SIZE,              FALSE, FALSE },
+  { "FAPILOG_HTTP__BATCH_TIMEOUT_SECONDS",        VAR_DURATION,        PROP_HTTP_BATCH_TIMEOUT_SECONDS,   FALSE, FALSE },
+  { "FAPILOG_HTTP__BATCH_MAX_BYTES",              VAR_SIZE,            PROP_HTTP_BATCH_MAX_BYTES,         FALSE, FALSE },
+  { "FAPILOG_HTTP__BATCH_FORMAT",                 VAR_BATCH_FORMAT,    PROP_HTTP_BATCH_FORMAT,            FALSE, FALSE },
+  { "FAPILOG_HTTP__BATCH_WRAPPER_KEY",            VAR_WRAPPER_KEY,     PROP_HTTP_BATCH_WRAPPER_KEY,       FALSE, FALSE },
+  { "FAPILOG_HTTP__COMPRESSION",                  VAR_COMPRESSION,     PROP_HTTP_COMPRESSION,             FALSE, FALSE },
+  { "FAPILOG_HTTP__TLS_CA_FILE",                  VAR_STRING,          PROP_HTTP_TLS_CA_FILE,             FALSE, FALSE },
+  { "FAPILOG_HTTP__MAX_PENDING_BYTES",            VAR_SIZE,            PROP_HTTP_MAX_PENDING_BYTES,       FALSE, FALSE },
+  { "FAPILOG_WEBHOOK__ENDPOINT",                  VAR_STRING,          PROP_WEBHOOK_ENDPOINT,             FALSE, FALSE },
+  { "FAPILOG_WEBHOOK__SECRET",                    VAR_SECRET,          PROP_WEBHOOK_SECRET,               FALSE, FALSE },
+  { "FAPILOG_WEBHOOK__HEADERS",                   VAR_HEADERS,         PROP_WEBHOOK_HEADERS,              FALSE, FALSE },
+  { "FAPILOG_WEBHOOK__TIMEOUT_SECONDS",           VAR_DURATION,        PROP_WEBHOOK_TIMEOUT_SECONDS,      FALSE, FALSE },
+  { "FAPILOG_WEBHOOK__RETRY_MAX_ATTEMPTS",        VAR_UINT,            PROP_WEBHOOK_RETRY_MAX_ATTEMPTS,   FALSE, FALSE },
+  { "FAPILOG_WEBHOOK__RETRY_BACKOFF_SECONDS",     VAR_DURATION,        PROP_WEBHOOK_RETRY_BACKOFF_SECONDS, FALSE, FALSE },
+  { "FAPILOG_WEBHOOK__RETRY_MAX_BACKOFF_SECONDS", VAR_DURATION,        PROP_WEBHOOK_RETRY_MAX_BACKOFF_SECONDS, FALSE, FALSE },
+  { "FAPILOG_WEBHOOK__BATCH_SIZE",                VAR_UINT,            PROP_WEBHOOK_BATCH_SIZE,           FALSE, FALSE },
+  { "FAPILOG_WEBHOOK__BATCH_TIMEOUT_SECONDS",     VAR_DURATION,        PROP_WEBHOOK_BATCH_TIMEOUT_SECONDS, FALSE, FALSE },
+  { "FAPILOG_WEBHOOK__MAX_PENDING_BYTES",         VAR_SIZE,            PROP_WEBHOOK_MAX_PENDING_BYTES,    FALSE, FALSE },
+  { "FAPILOG_WEBHOOK__TLS_CA_FILE",               VAR_STRING,          PROP_WEBHOOK_TLS_CA_FILE,          FALSE, FALSE },
 };
 
 static const char * const overflow_policy_names[] = {
@@ -1364,6 +2219,17 @@ static const FapilogFileFormat file_format_values[] = {
 static const char * const fsync_policy_names[] = { "never", "rotate", "batch", NULL };
 static const FapilogFsyncPolicy fsync_policy_values[] = {
   FAPILOG_FSYNC_NEVER, FAPILOG_FSYNC_ROTATE, FAPILOG_FSYNC_BATCH
+};
+
+static const char * const batch_format_names[] = { "array", "ndjson", "wrapped", NULL };
+static const FapilogHttpBatchFormat batch_format_values[] = {
+  FAPILOG_HTTP_BATCH_FORMAT_ARRAY, FAPILOG_HTTP_BATCH_FORMAT_NDJSON,
+  FAPILOG_HTTP_BATCH_FORMAT_WRAPPED
+};
+
+static const char * const compression_names[] = { "none", "gzip", NULL };
+static const FapilogHttpCompression compression_values[] = {
+  FAPILOG_HTTP_COMPRESSION_NONE, FAPILOG_HTTP_COMPRESSION_GZIP
 };
 
 static gboolean
@@ -1593,10 +2459,20 @@ parse_env_value (const EnvVar  *var,
 
     case VAR_SIZE:
       {
+        GParamSpecUInt64 *spec = G_PARAM_SPEC_UINT64 (pspec);
         guint64 bytes;
 
         if (!_fapilog_parse_size (var->name, value, &bytes, error))
           return FALSE;
+        /* The file sizes take 0 (no limit); the http ones start at 1. */
+        if (bytes < spec->minimum || bytes > spec->maximum)
+          {
+            _fapilog_config_error_invalid (error, var->name, value,
+                                           "expected a size of at least %" G_GUINT64_FORMAT
+                                           " byte%s, such as 1048576, 1 MB or 512 KiB",
+                                           spec->minimum, spec->minimum == 1 ? "" : "s");
+            return FALSE;
+          }
         g_value_init (out, G_TYPE_UINT64);
         g_value_set_uint64 (out, bytes);
       }
@@ -1624,6 +2500,64 @@ parse_env_value (const EnvVar  *var,
           return FALSE;
         g_value_init (out, FAPILOG_TYPE_FSYNC_POLICY);
         g_value_set_enum (out, fsync_policy_values[index]);
+      }
+      return TRUE;
+
+    case VAR_HEADERS:
+      {
+        g_auto(GStrv) names = NULL;
+        g_auto(GStrv) values = NULL;
+
+        /* Checked here so that a bad value fails the whole environment;
+         * the setter parses the text again (it cannot fail then). */
+        if (!_fapilog_parse_headers (var->name, value, &names, &values, error))
+          return FALSE;
+        g_value_init (out, G_TYPE_STRING);
+        g_value_set_string (out, value);
+      }
+      return TRUE;
+
+    case VAR_SECRET:
+      /* Taken byte for byte: surrounding spaces may be part of a key.
+       * Nothing about it can be wrong, so it is never in a message. */
+      if (*value != '\0')
+        {
+          g_value_init (out, G_TYPE_STRING);
+          g_value_set_string (out, value);
+        }
+      return TRUE;
+
+    case VAR_WRAPPER_KEY:
+      if (*value == '\0')
+        {
+          _fapilog_config_error_invalid (error, var->name, value,
+                                         "expected the name of the member that holds the "
+                                         "entries, such as logs: not empty");
+          return FALSE;
+        }
+      g_value_init (out, G_TYPE_STRING);
+      g_value_set_string (out, value);
+      return TRUE;
+
+    case VAR_BATCH_FORMAT:
+      {
+        guint index;
+
+        if (!_fapilog_parse_choice (var->name, value, batch_format_names, &index, error))
+          return FALSE;
+        g_value_init (out, FAPILOG_TYPE_HTTP_BATCH_FORMAT);
+        g_value_set_enum (out, batch_format_values[index]);
+      }
+      return TRUE;
+
+    case VAR_COMPRESSION:
+      {
+        guint index;
+
+        if (!_fapilog_parse_choice (var->name, value, compression_names, &index, error))
+          return FALSE;
+        g_value_init (out, FAPILOG_TYPE_HTTP_COMPRESSION);
+        g_value_set_enum (out, compression_values[index]);
       }
       return TRUE;
 
@@ -1702,6 +2636,30 @@ lookup_env (const char * const *envp,
  * | `FAPILOG_FILE__FILE_MODE` | [property@Fapilog.Settings:file-file-mode] | octal permission bits, 0 to 0777 (`0640`, `640`) |
  * | `FAPILOG_FILE__FSYNC` | [property@Fapilog.Settings:file-fsync] | `never`, `rotate`, `batch` |
  * | `FAPILOG_HTTP__ENDPOINT` | [property@Fapilog.Settings:http-endpoint] | a URL |
+ * | `FAPILOG_HTTP__HEADERS` | [property@Fapilog.Settings:http-headers] | JSON object of header names to string values; empty for none |
+ * | `FAPILOG_HTTP__TIMEOUT_SECONDS` | [property@Fapilog.Settings:http-timeout-seconds] | duration, 1ms to 365d |
+ * | `FAPILOG_HTTP__RETRY_MAX_ATTEMPTS` | [property@Fapilog.Settings:http-retry-max-attempts] | whole number, 1 to 1000 |
+ * | `FAPILOG_HTTP__RETRY_BACKOFF_SECONDS` | [property@Fapilog.Settings:http-retry-backoff-seconds] | duration, 1ms to 365d |
+ * | `FAPILOG_HTTP__RETRY_MAX_BACKOFF_SECONDS` | [property@Fapilog.Settings:http-retry-max-backoff-seconds] | duration, 1ms to 365d |
+ * | `FAPILOG_HTTP__BATCH_SIZE` | [property@Fapilog.Settings:http-batch-size] | whole number, 1 to 1000000 |
+ * | `FAPILOG_HTTP__BATCH_TIMEOUT_SECONDS` | [property@Fapilog.Settings:http-batch-timeout-seconds] | duration, 1ms to 365d |
+ * | `FAPILOG_HTTP__BATCH_MAX_BYTES` | [property@Fapilog.Settings:http-batch-max-bytes] | size, at least 1 byte |
+ * | `FAPILOG_HTTP__BATCH_FORMAT` | [property@Fapilog.Settings:http-batch-format] | `array`, `ndjson`, `wrapped` |
+ * | `FAPILOG_HTTP__BATCH_WRAPPER_KEY` | [property@Fapilog.Settings:http-batch-wrapper-key] | text, not empty |
+ * | `FAPILOG_HTTP__COMPRESSION` | [property@Fapilog.Settings:http-compression] | `none`, `gzip` |
+ * | `FAPILOG_HTTP__TLS_CA_FILE` | [property@Fapilog.Settings:http-tls-ca-file] | a path |
+ * | `FAPILOG_HTTP__MAX_PENDING_BYTES` | [property@Fapilog.Settings:http-max-pending-bytes] | size, at least 1 byte |
+ * | `FAPILOG_WEBHOOK__ENDPOINT` | [property@Fapilog.Settings:webhook-endpoint] | a URL |
+ * | `FAPILOG_WEBHOOK__SECRET` | [property@Fapilog.Settings:webhook-secret] | any text, taken byte for byte, never shown |
+ * | `FAPILOG_WEBHOOK__HEADERS` | [property@Fapilog.Settings:webhook-headers] | JSON object of header names to string values; empty for none |
+ * | `FAPILOG_WEBHOOK__TIMEOUT_SECONDS` | [property@Fapilog.Settings:webhook-timeout-seconds] | duration, 1ms to 365d |
+ * | `FAPILOG_WEBHOOK__RETRY_MAX_ATTEMPTS` | [property@Fapilog.Settings:webhook-retry-max-attempts] | whole number, 1 to 1000 |
+ * | `FAPILOG_WEBHOOK__RETRY_BACKOFF_SECONDS` | [property@Fapilog.Settings:webhook-retry-backoff-seconds] | duration, 1ms to 365d |
+ * | `FAPILOG_WEBHOOK__RETRY_MAX_BACKOFF_SECONDS` | [property@Fapilog.Settings:webhook-retry-max-backoff-seconds] | duration, 1ms to 365d |
+ * | `FAPILOG_WEBHOOK__BATCH_SIZE` | [property@Fapilog.Settings:webhook-batch-size] | whole number, 1 to 1000000 |
+ * | `FAPILOG_WEBHOOK__BATCH_TIMEOUT_SECONDS` | [property@Fapilog.Settings:webhook-batch-timeout-seconds] | duration, 1ms to 365d |
+ * | `FAPILOG_WEBHOOK__MAX_PENDING_BYTES` | [property@Fapilog.Settings:webhook-max-pending-bytes] | size, at least 1 byte |
+ * | `FAPILOG_WEBHOOK__TLS_CA_FILE` | [property@Fapilog.Settings:webhook-tls-ca-file] | a path |
  *
  * Forms of values:
  *
@@ -1715,6 +2673,10 @@ lookup_env (const char * const *envp,
  * - booleans are `true`, `false`, `1`, `0`, `yes`, `no`, `on` or `off`;
  * - lists are a JSON list of strings (`["stdout_json","http"]`) or a
  *   comma-separated list (`stdout_json, http`);
+ * - headers are a JSON object of names to string values
+ *   (`{"Authorization":"Bearer t0ken"}`); names are HTTP tokens, unique
+ *   ignoring case, and values hold no line breaks or other control
+ *   characters but tab;
  * - words (levels, policies, modes, booleans, units) are case-insensitive, and
  *   surrounding whitespace and one pair of surrounding quotes are ignored.
  *
@@ -1722,10 +2684,12 @@ lookup_env (const char * const *envp,
  * (`fapilog_core__log_level` works), except `ENV`, which must be spelled
  * in capitals because it is not in fapilog's namespace. When a name occurs
  * more than once, the last occurrence wins. An empty value of a text
- * variable counts as unset (so an empty `FAPILOG_ENV` falls back to
- * `ENV`); an empty list (`FAPILOG_CORE__SINKS`, `FAPILOG_CORE__PROTECTED_LEVELS`)
- * is an empty list; an empty value of any other variable, including
- * `FAPILOG_FILE__FILENAME_PREFIX`, is an error.
+ * variable (the secret included) counts as unset (so an empty
+ * `FAPILOG_ENV` falls back to `ENV`); an empty list (`FAPILOG_CORE__SINKS`,
+ * `FAPILOG_CORE__PROTECTED_LEVELS`) is an empty list and empty headers are
+ * no headers; an empty value of any other variable, including
+ * `FAPILOG_FILE__FILENAME_PREFIX` and `FAPILOG_HTTP__BATCH_WRAPPER_KEY`,
+ * is an error.
  *
  * Other `FAPILOG_*` variables are ignored: those of later features and of
  * the original library that fapilog does not implement (such as
@@ -1735,7 +2699,10 @@ lookup_env (const char * const *envp,
  * Every value is checked before any is applied: if one is bad, @error is
  * set to %FAPILOG_CONFIG_ERROR_INVALID_VALUE naming the first bad variable
  * (in the order of the table), its value and the accepted forms, and @self
- * is left untouched. Change notifications are emitted only for properties
+ * is left untouched. The value of a `*__HEADERS` variable is never quoted,
+ * since header values may be credentials: the message says what is wrong
+ * and names the offending header, not its value. The secret is never
+ * quoted either. Change notifications are emitted only for properties
  * whose value changed.
  *
  * Returns: %TRUE if every variable was valid and has been applied
@@ -1798,6 +2765,10 @@ fapilog_settings_apply_environment (FapilogSettings     *self,
         continue;
       if (ok)
         settings_set (self, prop_id, &staged[prop_id], SOURCE_ENV);
+      /* The staged copy of the secret (owned by the GValue) is wiped like
+       * the stored one. */
+      if (prop_id == PROP_WEBHOOK_SECRET)
+        wipe_string ((char *) g_value_get_string (&staged[prop_id]));
       g_value_unset (&staged[prop_id]);
     }
 

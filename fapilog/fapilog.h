@@ -23,5 +23,7 @@
 #include "fapilog-stdout-sink.h"
 #include "fapilog-stdout-pretty-sink.h"
 #include "fapilog-rotating-file-sink.h"
+#include "fapilog-http-sink.h"
+#include "fapilog-webhook-sink.h"
 
 #undef FAPILOG_INSIDE

@@ -6,6 +6,7 @@ set -eu
 packages="
   gcc libc6-dev pkg-config meson ninja-build
   libglib2.0-dev libglib2.0-dev-bin libjson-glib-dev libsoup-3.0-dev zlib1g-dev
+  glib-networking
   gobject-introspection libgirepository1.0-dev gi-docgen
   valgrind
 "

@@ -6,11 +6,13 @@
 
 #include "fapilog-builtin-sinks-private.h"
 #include "fapilog-error.h"
+#include "fapilog-http-sink.h"
 #include "fapilog-rotating-file-sink.h"
 #include "fapilog-settings-private.h"
 #include "fapilog-sink-registry.h"
 #include "fapilog-stdout-pretty-sink.h"
 #include "fapilog-stdout-sink.h"
+#include "fapilog-webhook-sink.h"
 
 static FapilogSink *
 create_stdout_json (FapilogSettings  *settings,
@@ -56,10 +58,95 @@ create_rotating_file (FapilogSettings  *settings,
                        NULL);
 }
 
+static void
+add_http_header (const char *name,
+                 const char *value,
+                 gpointer    user_data)
+{
+  fapilog_http_sink_set_header (user_data, name, value);
+}
+
+/* From the FAPILOG_HTTP__* settings; the endpoint is required. */
+static FapilogSink *
+create_http (FapilogSettings  *settings,
+             gpointer          user_data,
+             GError          **error)
+{
+  FapilogHttpSink *sink;
+
+  if (settings == NULL || settings->http_endpoint == NULL || settings->http_endpoint[0] == '\0')
+    {
+      g_set_error_literal (error, FAPILOG_CONFIG_ERROR, FAPILOG_CONFIG_ERROR_INVALID_VALUE,
+                           "FAPILOG_HTTP__ENDPOINT is not set");
+      return NULL;
+    }
+
+  sink = g_object_new (FAPILOG_TYPE_HTTP_SINK,
+                       "endpoint", settings->http_endpoint,
+                       "timeout-seconds", settings->http_timeout_seconds,
+                       "retry-max-attempts", settings->http_retry_max_attempts,
+                       "retry-backoff-seconds", settings->http_retry_backoff_seconds,
+                       "retry-max-backoff-seconds", settings->http_retry_max_backoff_seconds,
+                       "batch-size", settings->http_batch_size,
+                       "batch-timeout-seconds", settings->http_batch_timeout_seconds,
+                       "batch-max-bytes", (guint64) settings->http_batch_max_bytes,
+                       "batch-format", settings->http_batch_format,
+                       "batch-wrapper-key", settings->http_batch_wrapper_key,
+                       "compression", settings->http_compression,
+                       "tls-ca-file", settings->http_tls_ca_file,
+                       "max-pending-bytes", (guint64) settings->http_max_pending_bytes,
+                       NULL);
+  _fapilog_settings_foreach_http_header (settings, add_http_header, sink);
+  return FAPILOG_SINK (sink);
+}
+
+static void
+add_webhook_header (const char *name,
+                    const char *value,
+                    gpointer    user_data)
+{
+  fapilog_webhook_sink_set_header (user_data, name, value);
+}
+
+/* From the FAPILOG_WEBHOOK__* settings; the endpoint is required, the
+ * secret is not (requests then go unsigned). */
+static FapilogSink *
+create_webhook (FapilogSettings  *settings,
+                gpointer          user_data,
+                GError          **error)
+{
+  FapilogWebhookSink *sink;
+
+  if (settings == NULL || settings->webhook_endpoint == NULL ||
+      settings->webhook_endpoint[0] == '\0')
+    {
+      g_set_error_literal (error, FAPILOG_CONFIG_ERROR, FAPILOG_CONFIG_ERROR_INVALID_VALUE,
+                           "FAPILOG_WEBHOOK__ENDPOINT is not set");
+      return NULL;
+    }
+
+  sink = g_object_new (FAPILOG_TYPE_WEBHOOK_SINK,
+                       "endpoint", settings->webhook_endpoint,
+                       "secret", _fapilog_settings_get_webhook_secret (settings),
+                       "timeout-seconds", settings->webhook_timeout_seconds,
+                       "retry-max-attempts", settings->webhook_retry_max_attempts,
+                       "retry-backoff-seconds", settings->webhook_retry_backoff_seconds,
+                       "retry-max-backoff-seconds", settings->webhook_retry_max_backoff_seconds,
+                       "batch-size", settings->webhook_batch_size,
+                       "batch-timeout-seconds", settings->webhook_batch_timeout_seconds,
+                       "max-pending-bytes", (guint64) settings->webhook_max_pending_bytes,
+                       "tls-ca-file", settings->webhook_tls_ca_file,
+                       NULL);
+  _fapilog_settings_foreach_webhook_header (settings, add_webhook_header, sink);
+  return FAPILOG_SINK (sink);
+}
+
 void
 _fapilog_builtin_sinks_register (void)
 {
   fapilog_sink_registry_register ("stdout_json", create_stdout_json, NULL, NULL);
   fapilog_sink_registry_register ("stdout_pretty", create_stdout_pretty, NULL, NULL);
   fapilog_sink_registry_register ("rotating_file", create_rotating_file, NULL, NULL);
+  fapilog_sink_registry_register ("http", create_http, NULL, NULL);
+  fapilog_sink_registry_register ("webhook", create_webhook, NULL, NULL);
 }

@@ -3,7 +3,9 @@
  * Runs the real binary (its path is in $FAPILOG_CAT) with a controlled
  * environment, feeds it standard input and checks what it writes: one JSON
  * envelope per line on standard output (FAPILOG_CORE__SINKS=stdout_json),
- * diagnostics and statistics on standard error, and the exit status.
+ * diagnostics and statistics on standard error, and the exit status. The
+ * http and webhook tests configure those sinks through the environment and
+ * check what a SoupServer on 127.0.0.1, run by the test, receives.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -15,7 +17,9 @@
 
 #include <gio/gio.h>
 #include <glib-unix.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 
 #include "fapilog-test-utils.h"
 
@@ -114,7 +118,7 @@ bytes_to_string (GBytes *bytes)
 }
 
 /* Runs the tool with @args and @extra_env, feeding it @input_len bytes of
- * @input (-1: a string), and collects everything it writes. With
+ * @input (-1: a string; %NULL: nothing), and collects everything it writes. With
  * @close_stdout the tool's standard output is a pipe whose reading end is
  * already closed when it starts, so every write to it fails with EPIPE. */
 static CatResult *
@@ -124,7 +128,7 @@ run_cat_full (const char * const *args,
               gssize              input_len,
               gboolean            close_stdout)
 {
-  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE;
+  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDERR_PIPE;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GBytes) in = NULL;
@@ -135,7 +139,11 @@ run_cat_full (const char * const *args,
 
   if (!close_stdout)
     flags |= G_SUBPROCESS_FLAGS_STDOUT_PIPE;
+  if (input != NULL)
+    flags |= G_SUBPROCESS_FLAGS_STDIN_PIPE;
   launcher = make_launcher (flags, extra_env);
+  if (input == NULL)
+    g_subprocess_launcher_set_stdin_file_path (launcher, "/dev/null");
   if (close_stdout)
     {
       int fds[2];
@@ -147,9 +155,14 @@ run_cat_full (const char * const *args,
     }
 
   process = spawn_cat (launcher, args);
-  if (input_len < 0)
-    input_len = strlen (input);
-  in = g_bytes_new_static (input, input_len);
+  /* No input: stdin is /dev/null. A tool that exits before reading must
+   * not turn the test's write into EPIPE. */
+  if (input != NULL)
+    {
+      if (input_len < 0)
+        input_len = strlen (input);
+      in = g_bytes_new_static (input, input_len);
+    }
   g_subprocess_communicate (process, in, NULL, close_stdout ? NULL : &out, &err, &error);
   g_assert_no_error (error);
 
@@ -802,6 +815,442 @@ test_signal (gconstpointer data)
   g_output_stream_close (g_subprocess_get_stdin_pipe (process), NULL, NULL);
 }
 
+/* ------------------------------------------------------------------------ */
+/* HTTP and webhook sinks, configured through the environment               */
+
+/* What the test's HTTP server received in one request. */
+typedef struct {
+  char               *method;
+  char               *path;
+  SoupMessageHeaders *headers;
+  GBytes             *body;
+} ReceivedRequest;
+
+static void
+received_request_free (ReceivedRequest *request)
+{
+  g_free (request->method);
+  g_free (request->path);
+  soup_message_headers_unref (request->headers);
+  g_bytes_unref (request->body);
+  g_free (request);
+}
+
+/* A SoupServer on 127.0.0.1 that answers 200 to everything and keeps what
+ * it was sent. It runs on the test's main context, which
+ * run_cat_with_server() iterates while the tool runs. */
+typedef struct {
+  SoupServer *server;
+  GPtrArray  *requests; /* ReceivedRequest */
+  char       *base;     /* http://127.0.0.1:PORT */
+} Collector;
+
+static void
+collector_handler (SoupServer        *server,
+                   SoupServerMessage *msg,
+                   const char        *path,
+                   GHashTable        *query,
+                   gpointer           user_data)
+{
+  Collector *collector = user_data;
+  ReceivedRequest *request = g_new0 (ReceivedRequest, 1);
+
+  request->method = g_strdup (soup_server_message_get_method (msg));
+  request->path = g_strdup (path);
+  request->headers = soup_message_headers_ref (soup_server_message_get_request_headers (msg));
+  request->body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  g_ptr_array_add (collector->requests, request);
+
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "ok", 2);
+}
+
+static Collector *
+collector_new (void)
+{
+  Collector *collector = g_new0 (Collector, 1);
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  collector->requests = g_ptr_array_new_with_free_func ((GDestroyNotify) received_request_free);
+  collector->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (collector->server, NULL, collector_handler, collector, NULL);
+  soup_server_listen_local (collector->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+
+  uris = soup_server_get_uris (collector->server);
+  g_assert_nonnull (uris);
+  collector->base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return collector;
+}
+
+static void
+collector_free (Collector *collector)
+{
+  soup_server_disconnect (collector->server);
+  g_object_unref (collector->server);
+  g_ptr_array_unref (collector->requests);
+  g_free (collector->base);
+  g_free (collector);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Collector, collector_free)
+
+typedef struct {
+  gboolean  done;
+  GBytes   *out;
+  GBytes   *err;
+  GError   *error;
+} Communication;
+
+static void
+on_communicated (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Communication *communication = user_data;
+
+  g_subprocess_communicate_finish (G_SUBPROCESS (source), result,
+                                   &communication->out, &communication->err,
+                                   &communication->error);
+  communication->done = TRUE;
+}
+
+/* A guard, not a synchronization: a tool that never exits fails the test
+ * with a message instead of running into the harness's timeout. */
+static gboolean
+on_cat_too_slow (gpointer user_data)
+{
+  g_subprocess_force_exit (user_data);
+  g_error ("fapilog-cat did not exit within 60 s");
+  return G_SOURCE_REMOVE;
+}
+
+/* Like run_cat(), but the test's main context runs while the tool does,
+ * so that a server made on it answers the tool's requests. The tool has
+ * delivered everything (or reported it failed) when it exits. */
+static CatResult *
+run_cat_with_server (const char * const *args,
+                     const char * const *extra_env,
+                     const char         *input)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GBytes) in = g_bytes_new_static (input, strlen (input));
+  Communication communication = { FALSE, NULL, NULL, NULL };
+  CatResult *result = g_new0 (CatResult, 1);
+  guint guard;
+
+  launcher = make_launcher (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                            G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                            extra_env);
+  process = spawn_cat (launcher, args);
+  g_subprocess_communicate_async (process, in, NULL, on_communicated, &communication);
+  guard = g_timeout_add_seconds (60, on_cat_too_slow, process);
+  while (!communication.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (guard);
+  g_assert_no_error (communication.error);
+
+  record_status (result, process);
+  result->out = bytes_to_string (communication.out);
+  result->err = bytes_to_string (communication.err);
+  g_clear_pointer (&communication.out, g_bytes_unref);
+  g_clear_pointer (&communication.err, g_bytes_unref);
+  return result;
+}
+
+static ReceivedRequest *
+received (Collector *collector,
+          guint      i)
+{
+  return g_ptr_array_index (collector->requests, i);
+}
+
+/* The envelopes of an ndjson body: one per line, every line ending in a
+ * newline. */
+static GPtrArray *
+ndjson_entries (GBytes *body)
+{
+  g_autofree char *text = bytes_to_string (body);
+
+  g_assert_true (g_str_has_suffix (text, "\n"));
+  return parse_entries (text);
+}
+
+/* The default selection picks http when FAPILOG_HTTP__ENDPOINT is set,
+ * even with FAPILOG_FILE__DIRECTORY set too; ndjson bodies of at most
+ * BATCH_SIZE entries, in order, with the configured header on each. */
+static void
+test_http_environment (void)
+{
+  g_autoptr(Collector) collector = collector_new ();
+  g_autoptr(CatResult) result = NULL;
+  g_autofree char *endpoint = g_strdup_printf ("FAPILOG_HTTP__ENDPOINT=%s/ingest/v1?team=a",
+                                               collector->base);
+  g_autofree char *directory = g_dir_make_tmp ("fapilog-cat-http-XXXXXX", NULL);
+  g_autofree char *directory_var = g_strconcat ("FAPILOG_FILE__DIRECTORY=", directory, NULL);
+  g_autoptr(GDir) dir = NULL;
+  const char *expected[] = { "first", "second \"quoted\"", "third", "fourth", "fifth" };
+  const guint expected_sizes[] = { 2, 2, 1 };
+  guint n = 0;
+
+  g_assert_nonnull (directory);
+  result = run_cat_with_server (ARGS ("--logger", "cat-http"),
+                                ARGS ("FAPILOG_CORE__SINKS=",
+                                      endpoint,
+                                      directory_var,
+                                      "FAPILOG_HTTP__BATCH_FORMAT=ndjson",
+                                      "FAPILOG_HTTP__BATCH_SIZE=2",
+                                      /* Requests close when full or at
+                                       * the drain, never by time. */
+                                      "FAPILOG_HTTP__BATCH_TIMEOUT_SECONDS=1h",
+                                      "FAPILOG_HTTP__HEADERS={\"Authorization\":\"Bearer t0ken\","
+                                      "\"X-Team\":\"billing\"}"),
+                                "first\nsecond \"quoted\"\nthird\nfourth\nfifth\n");
+  assert_exit (result, 0);
+  g_assert_cmpstr (result->out, ==, "");
+  g_assert_null (strstr (result->err, "t0ken"));
+
+  g_assert_cmpuint (collector->requests->len, ==, G_N_ELEMENTS (expected_sizes));
+  for (guint r = 0; r < collector->requests->len; r++)
+    {
+      ReceivedRequest *request = received (collector, r);
+      g_autoptr(GPtrArray) entries = ndjson_entries (request->body);
+
+      g_assert_cmpstr (request->method, ==, "POST");
+      g_assert_cmpstr (request->path, ==, "/ingest/v1");
+      g_assert_cmpstr (soup_message_headers_get_one (request->headers, "Authorization"), ==,
+                       "Bearer t0ken");
+      g_assert_cmpstr (soup_message_headers_get_one (request->headers, "X-Team"), ==, "billing");
+      g_assert_cmpstr (soup_message_headers_get_content_type (request->headers, NULL), ==,
+                       "application/x-ndjson");
+      g_assert_null (soup_message_headers_get_one (request->headers, "Content-Encoding"));
+
+      g_assert_cmpuint (entries->len, ==, expected_sizes[r]);
+      for (guint i = 0; i < entries->len; i++, n++)
+        {
+          JsonObject *entry = g_ptr_array_index (entries, i);
+
+          g_assert_cmpstr (json_object_get_string_member (entry, "message"), ==, expected[n]);
+          g_assert_cmpstr (json_object_get_string_member (entry, "logger"), ==, "cat-http");
+        }
+    }
+  g_assert_cmpuint (n, ==, G_N_ELEMENTS (expected));
+
+  /* http won: the file sink was not made. */
+  dir = g_dir_open (directory, 0, NULL);
+  g_assert_nonnull (dir);
+  g_assert_null (g_dir_read_name (dir));
+  g_assert_cmpint (g_rmdir (directory), ==, 0);
+}
+
+static GBytes *
+gunzip (GBytes *compressed)
+{
+  g_autoptr(GZlibDecompressor) decompressor = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+  g_autoptr(GInputStream) raw = g_memory_input_stream_new_from_bytes (compressed);
+  g_autoptr(GInputStream) stream = g_converter_input_stream_new (raw, G_CONVERTER (decompressor));
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GError) error = NULL;
+
+  g_output_stream_splice (out, stream,
+                          G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                          NULL, &error);
+  g_assert_no_error (error);
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+}
+
+/* The other layout settings reach the sink: wrapped under another key,
+ * gzip-compressed, listed in FAPILOG_CORE__SINKS next to stdout. */
+static void
+test_http_environment_wrapped_gzip (void)
+{
+  g_autoptr(Collector) collector = collector_new ();
+  g_autoptr(CatResult) result = NULL;
+  g_autofree char *endpoint = g_strdup_printf ("FAPILOG_HTTP__ENDPOINT=%s/bulk", collector->base);
+  g_autoptr(GPtrArray) stdout_entries = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  ReceivedRequest *request;
+  JsonObject *root;
+  JsonArray *records;
+
+  result = run_cat_with_server (NO_ARGS,
+                                ARGS ("FAPILOG_CORE__SINKS=stdout_json,http",
+                                      endpoint,
+                                      "FAPILOG_HTTP__BATCH_FORMAT=wrapped",
+                                      "FAPILOG_HTTP__BATCH_WRAPPER_KEY=records",
+                                      "FAPILOG_HTTP__COMPRESSION=gzip",
+                                      "FAPILOG_HTTP__BATCH_TIMEOUT_SECONDS=1h"),
+                                "one\ntwo\n");
+  assert_exit (result, 0);
+  stdout_entries = parse_entries (result->out);
+  g_assert_cmpuint (stdout_entries->len, ==, 2);
+
+  /* Batch size 100 and a batch timeout of an hour: both entries go in the
+   * one request sent when the tool drains at the end of its input. */
+  g_assert_cmpuint (collector->requests->len, ==, 1);
+  request = received (collector, 0);
+  g_assert_cmpstr (request->path, ==, "/bulk");
+  g_assert_cmpstr (soup_message_headers_get_one (request->headers, "Content-Encoding"), ==, "gzip");
+  g_assert_cmpstr (soup_message_headers_get_content_type (request->headers, NULL), ==,
+                   "application/json");
+
+  body = gunzip (request->body);
+  text = bytes_to_string (body);
+  g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpuint (json_object_get_size (root), ==, 1);
+  records = json_object_get_array_member (root, "records");
+  g_assert_nonnull (records);
+  g_assert_cmpuint (json_array_get_length (records), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (records, 0),
+                                                  "message"), ==, "one");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (records, 1),
+                                                  "message"), ==, "two");
+}
+
+static void
+assert_header_not_secret (const char *name,
+                          const char *value,
+                          gpointer    user_data)
+{
+  if (strstr (value, user_data) != NULL)
+    g_error ("header %s holds the secret", name);
+}
+
+static char *
+expected_signature (const char *secret,
+                    const char *timestamp,
+                    GBytes     *body)
+{
+  g_autoptr(GHmac) hmac = g_hmac_new (G_CHECKSUM_SHA256, (const guchar *) secret, strlen (secret));
+  gsize len;
+  const guchar *data = g_bytes_get_data (body, &len);
+
+  g_hmac_update (hmac, (const guchar *) timestamp, strlen (timestamp));
+  g_hmac_update (hmac, (const guchar *) ".", 1);
+  g_hmac_update (hmac, data, len);
+  return g_strconcat ("sha256=", g_hmac_get_string (hmac), NULL);
+}
+
+/* webhook is chosen by FAPILOG_CORE__SINKS; with the default batch size
+ * of 1 each entry is its own request, the bare object, signed with the
+ * secret over the exact bytes sent (non-ASCII included). */
+static void
+test_webhook_environment (void)
+{
+  static const char secret[] = "wh-s3cr3t-Zq8";
+  const char *expected[] = { "payment accepted", "grüße ✓ naïve" };
+  g_autoptr(Collector) collector = collector_new ();
+  g_autoptr(CatResult) result = NULL;
+  g_autofree char *endpoint = g_strdup_printf ("FAPILOG_WEBHOOK__ENDPOINT=%s/hook", collector->base);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  result = run_cat_with_server (ARGS ("--level", "error"),
+                                ARGS ("FAPILOG_CORE__SINKS=webhook",
+                                      endpoint,
+                                      "FAPILOG_WEBHOOK__SECRET=wh-s3cr3t-Zq8",
+                                      "FAPILOG_WEBHOOK__HEADERS={\"X-Source\":\"fapilog-cat\"}"),
+                                "payment accepted\ngrüße ✓ naïve\n");
+  assert_exit (result, 0);
+  g_assert_cmpstr (result->out, ==, "");
+  g_assert_null (strstr (result->err, secret));
+
+  g_assert_cmpuint (collector->requests->len, ==, G_N_ELEMENTS (expected));
+  for (guint r = 0; r < collector->requests->len; r++)
+    {
+      ReceivedRequest *request = received (collector, r);
+      const char *timestamp = soup_message_headers_get_one (request->headers, "X-Fapilog-Timestamp");
+      const char *signature = soup_message_headers_get_one (request->headers,
+                                                            "X-Fapilog-Signature-256");
+      g_autofree char *expected_sig = NULL;
+      g_autofree char *text = bytes_to_string (request->body);
+      g_autoptr(JsonObject) entry = NULL;
+      g_autoptr(GError) error = NULL;
+      gint64 ts;
+
+      g_assert_cmpstr (request->method, ==, "POST");
+      g_assert_cmpstr (request->path, ==, "/hook");
+      g_assert_cmpstr (soup_message_headers_get_one (request->headers, "X-Source"), ==,
+                       "fapilog-cat");
+      g_assert_cmpstr (soup_message_headers_get_content_type (request->headers, NULL), ==,
+                       "application/json");
+
+      /* Signed with GHmac here, independently of the library... */
+      g_assert_nonnull (timestamp);
+      g_assert_nonnull (signature);
+      g_assert_true (g_ascii_string_to_signed (timestamp, 10, 0, G_MAXINT64, &ts, NULL));
+      g_assert_cmpint (ts, >=, now - 5);
+      g_assert_cmpint (ts, <=, g_get_real_time () / G_USEC_PER_SEC + 5);
+      expected_sig = expected_signature (secret, timestamp, request->body);
+      g_assert_cmpstr (signature, ==, expected_sig);
+
+      /* ...and by the receivers' API. */
+      g_assert_true (fapilog_webhook_verify_signature (secret, timestamp, signature, request->body,
+                                                       FAPILOG_WEBHOOK_DEFAULT_TOLERANCE_SECONDS,
+                                                       &error));
+      g_assert_no_error (error);
+      g_assert_false (fapilog_webhook_verify_signature ("another secret", timestamp, signature,
+                                                        request->body,
+                                                        FAPILOG_WEBHOOK_DEFAULT_TOLERANCE_SECONDS,
+                                                        &error));
+      g_assert_nonnull (error);
+      g_clear_error (&error);
+
+      /* Batch size 1: the body is the entry itself, not an array. */
+      entry = test_parse_object (text);
+      g_assert_cmpstr (json_object_get_string_member (entry, "message"), ==, expected[r]);
+      g_assert_cmpstr (json_object_get_string_member (entry, "level"), ==, "ERROR");
+
+      /* The secret itself never goes on the wire. */
+      g_assert_null (strstr (text, secret));
+      soup_message_headers_foreach (request->headers, assert_header_not_secret, (gpointer) secret);
+    }
+}
+
+/* Bad sink settings stop the tool before it reads anything, with a message
+ * naming the variable; header values and the secret are never shown. */
+static void
+test_http_bad_environment (void)
+{
+  g_autoptr(CatResult) headers = run_cat (NO_ARGS,
+                                          ARGS ("FAPILOG_CORE__SINKS=http",
+                                                "FAPILOG_HTTP__ENDPOINT=http://127.0.0.1:9/",
+                                                "FAPILOG_HTTP__HEADERS={\"Authorization\":\"Bearer t0ken\n\"}",
+                                                "FAPILOG_WEBHOOK__SECRET=wh-s3cr3t-Zq8"),
+                                          NULL);
+  g_autoptr(CatResult) timeout = run_cat (NO_ARGS,
+                                          ARGS ("FAPILOG_CORE__SINKS=webhook",
+                                                "FAPILOG_WEBHOOK__ENDPOINT=http://127.0.0.1:9/",
+                                                "FAPILOG_WEBHOOK__SECRET=wh-s3cr3t-Zq8",
+                                                "FAPILOG_WEBHOOK__BATCH_TIMEOUT_SECONDS=0"),
+                                          NULL);
+  g_autoptr(CatResult) no_endpoint = run_cat (NO_ARGS,
+                                              ARGS ("FAPILOG_CORE__SINKS=http"),
+                                              NULL);
+
+  assert_exit (headers, 2);
+  g_assert_cmpstr (headers->out, ==, "");
+  g_assert_nonnull (strstr (headers->err, "FAPILOG_HTTP__HEADERS"));
+  g_assert_nonnull (strstr (headers->err, "\"Authorization\""));
+  g_assert_null (strstr (headers->err, "t0ken"));
+  g_assert_null (strstr (headers->err, "wh-s3cr3t-Zq8"));
+
+  assert_exit (timeout, 2);
+  g_assert_nonnull (strstr (timeout->err, "FAPILOG_WEBHOOK__BATCH_TIMEOUT_SECONDS"));
+  g_assert_null (strstr (timeout->err, "wh-s3cr3t-Zq8"));
+
+  assert_exit (no_endpoint, 2);
+  g_assert_nonnull (strstr (no_endpoint->err, "FAPILOG_HTTP__ENDPOINT is not set"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -832,6 +1281,10 @@ main (int    argc,
   g_test_add_func ("/fapilog-cat/exit/stdout-closed", test_stdout_closed);
   g_test_add_data_func ("/fapilog-cat/signal/term", GINT_TO_POINTER (SIGTERM), test_signal);
   g_test_add_data_func ("/fapilog-cat/signal/int", GINT_TO_POINTER (SIGINT), test_signal);
+  g_test_add_func ("/fapilog-cat/http/environment", test_http_environment);
+  g_test_add_func ("/fapilog-cat/http/environment-wrapped-gzip", test_http_environment_wrapped_gzip);
+  g_test_add_func ("/fapilog-cat/http/bad-environment", test_http_bad_environment);
+  g_test_add_func ("/fapilog-cat/webhook/environment", test_webhook_environment);
 
   return g_test_run ();
 }

@@ -4,12 +4,17 @@
  */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fapilog-config-parse-private.h"
 #include "fapilog-enum-types.h"
 #include "fapilog-error.h"
+#include "fapilog-http-sink.h"
 #include "fapilog-settings-private.h"
+#include "fapilog-sink-registry.h"
+#include "fapilog-webhook-sink.h"
 
 /* ------------------------------------------------------------------------
  * Helpers
@@ -61,6 +66,17 @@ property_to_string (FapilogSettings *settings,
   g_auto(GValue) value = G_VALUE_INIT;
 
   g_assert_nonnull (pspec);
+
+  /* The one write-only property: tables compare it through the accessor
+   * the webhook factory uses. */
+  if (!(pspec->flags & G_PARAM_READABLE))
+    {
+      const char *secret = _fapilog_settings_get_webhook_secret (settings);
+
+      g_assert_cmpstr (pspec->name, ==, "webhook-secret");
+      return g_strdup (secret != NULL ? secret : "(null)");
+    }
+
   g_value_init (&value, pspec->value_type);
   g_object_get_property (G_OBJECT (settings), name, &value);
   return value_to_string (&value);
@@ -234,6 +250,30 @@ test_defaults (void)
     { "file-file-mode", "416" }, /* 0640 */
     { "file-fsync", "rotate" },
     { "http-endpoint", "(null)" },
+    { "http-headers", "(null)" },
+    { "http-timeout-seconds", "5" },
+    { "http-retry-max-attempts", "3" },
+    { "http-retry-backoff-seconds", "1" },
+    { "http-retry-max-backoff-seconds", "30" },
+    { "http-batch-size", "100" },
+    { "http-batch-timeout-seconds", "5" },
+    { "http-batch-max-bytes", "1048576" },
+    { "http-batch-format", "array" },
+    { "http-batch-wrapper-key", "logs" },
+    { "http-compression", "none" },
+    { "http-tls-ca-file", "(null)" },
+    { "http-max-pending-bytes", "16777216" },
+    { "webhook-endpoint", "(null)" },
+    { "webhook-secret", "(null)" },
+    { "webhook-headers", "(null)" },
+    { "webhook-timeout-seconds", "5" },
+    { "webhook-retry-max-attempts", "3" },
+    { "webhook-retry-backoff-seconds", "1" },
+    { "webhook-retry-max-backoff-seconds", "30" },
+    { "webhook-batch-size", "1" },
+    { "webhook-batch-timeout-seconds", "5" },
+    { "webhook-max-pending-bytes", "16777216" },
+    { "webhook-tls-ca-file", "(null)" },
   };
   guint n_pspecs;
   g_autofree GParamSpec **pspecs =
@@ -279,6 +319,34 @@ test_defaults (void)
   g_assert_cmpuint (settings->file_file_mode, ==, 0640);
   g_assert_cmpint (settings->file_fsync, ==, FAPILOG_FSYNC_ROTATE);
   g_assert_null (settings->http_endpoint);
+  g_assert_null (settings->http_headers.json);
+  g_assert_null (settings->http_headers.names);
+  g_assert_null (settings->http_headers.values);
+  g_assert_cmpfloat (settings->http_timeout_seconds, ==, 5.0);
+  g_assert_cmpuint (settings->http_retry_max_attempts, ==, 3);
+  g_assert_cmpfloat (settings->http_retry_backoff_seconds, ==, 1.0);
+  g_assert_cmpfloat (settings->http_retry_max_backoff_seconds, ==, 30.0);
+  g_assert_cmpuint (settings->http_batch_size, ==, 100);
+  g_assert_cmpfloat (settings->http_batch_timeout_seconds, ==, 5.0);
+  g_assert_cmpuint (settings->http_batch_max_bytes, ==, 1024 * 1024);
+  g_assert_cmpint (settings->http_batch_format, ==, FAPILOG_HTTP_BATCH_FORMAT_ARRAY);
+  g_assert_cmpstr (settings->http_batch_wrapper_key, ==, "logs");
+  g_assert_cmpint (settings->http_compression, ==, FAPILOG_HTTP_COMPRESSION_NONE);
+  g_assert_null (settings->http_tls_ca_file);
+  g_assert_cmpuint (settings->http_max_pending_bytes, ==, 16 * 1024 * 1024);
+  g_assert_null (settings->webhook_endpoint);
+  g_assert_null (settings->webhook_secret);
+  g_assert_null (_fapilog_settings_get_webhook_secret (settings));
+  g_assert_null (settings->webhook_headers.json);
+  g_assert_null (settings->webhook_headers.names);
+  g_assert_cmpfloat (settings->webhook_timeout_seconds, ==, 5.0);
+  g_assert_cmpuint (settings->webhook_retry_max_attempts, ==, 3);
+  g_assert_cmpfloat (settings->webhook_retry_backoff_seconds, ==, 1.0);
+  g_assert_cmpfloat (settings->webhook_retry_max_backoff_seconds, ==, 30.0);
+  g_assert_cmpuint (settings->webhook_batch_size, ==, 1);
+  g_assert_cmpfloat (settings->webhook_batch_timeout_seconds, ==, 5.0);
+  g_assert_cmpuint (settings->webhook_max_pending_bytes, ==, 16 * 1024 * 1024);
+  g_assert_null (settings->webhook_tls_ca_file);
 
   g_assert_cmpuint (_fapilog_settings_get_protected_queue_size (settings), ==, 1000);
   g_assert_cmpuint (_fapilog_settings_get_sink_backlog_size (settings), ==, 10000);
@@ -299,7 +367,11 @@ test_param_specs (void)
       g_autofree char *expected = NULL;
 
       pspec = pspecs[i];
-      g_assert_true (pspec->flags & G_PARAM_READABLE);
+      /* Every property reads back, except the secret. */
+      if (strcmp (pspec->name, "webhook-secret") == 0)
+        g_assert_false (pspec->flags & G_PARAM_READABLE);
+      else
+        g_assert_true (pspec->flags & G_PARAM_READABLE);
       g_assert_true (pspec->flags & G_PARAM_WRITABLE);
       g_assert_true (pspec->flags & G_PARAM_EXPLICIT_NOTIFY);
       g_assert_cmpint (pspec->flags & G_PARAM_STATIC_STRINGS, ==, G_PARAM_STATIC_STRINGS);
@@ -329,6 +401,33 @@ test_param_specs (void)
   pspec = g_object_class_find_property (klass, "file-interval-seconds");
   g_assert_cmpfloat (G_PARAM_SPEC_DOUBLE (pspec)->minimum, ==, 0.0);
   g_assert_cmpfloat (G_PARAM_SPEC_DOUBLE (pspec)->maximum, ==, 365.0 * 86400.0);
+
+  /* At least one attempt, one entry and one byte. */
+  {
+    static const char * const at_least_one[] = {
+      "http-retry-max-attempts", "http-batch-size", "webhook-retry-max-attempts",
+      "webhook-batch-size",
+    };
+    static const char * const bytes_at_least_one[] = {
+      "http-batch-max-bytes", "http-max-pending-bytes", "webhook-max-pending-bytes",
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (at_least_one); i++)
+      {
+        pspec = g_object_class_find_property (klass, at_least_one[i]);
+        g_assert_cmpuint (G_PARAM_SPEC_UINT (pspec)->minimum, ==, 1);
+      }
+    for (gsize i = 0; i < G_N_ELEMENTS (bytes_at_least_one); i++)
+      {
+        pspec = g_object_class_find_property (klass, bytes_at_least_one[i]);
+        g_assert_cmpuint (G_PARAM_SPEC_UINT64 (pspec)->minimum, ==, 1);
+        g_assert_cmpuint (G_PARAM_SPEC_UINT64 (pspec)->maximum, ==, G_MAXUINT64);
+      }
+  }
+  pspec = g_object_class_find_property (klass, "http-batch-format");
+  g_assert_true (pspec->value_type == FAPILOG_TYPE_HTTP_BATCH_FORMAT);
+  pspec = g_object_class_find_property (klass, "http-compression");
+  g_assert_true (pspec->value_type == FAPILOG_TYPE_HTTP_COMPRESSION);
 
   /* Timeouts cannot be 0 (a busy loop); the rotation interval can, it
    * disables rotation by time. */
@@ -542,6 +641,8 @@ set_different_value (FapilogSettings *settings,
     }
   else if (type == G_TYPE_BOOLEAN)
     g_value_set_boolean (&value, !g_value_get_boolean (&value));
+  else if (type == G_TYPE_STRING && g_str_has_suffix (pspec->name, "-headers"))
+    g_value_set_string (&value, g_value_get_string (&value) == NULL ? "{\"X-Other\":\"1\"}" : NULL);
   else if (type == G_TYPE_STRING)
     g_value_set_string (&value, "something else");
   else if (type == G_TYPE_STRV)
@@ -588,6 +689,10 @@ test_notify_only_on_change (void)
       g_auto(GValue) value = G_VALUE_INIT;
       g_autofree char *before = NULL;
       g_autofree char *after = NULL;
+
+      /* The write-only secret has a test of its own. */
+      if (!(pspecs[i]->flags & G_PARAM_READABLE))
+        continue;
 
       /* Setting the current value again is not a change. */
       g_value_init (&value, pspecs[i]->value_type);
@@ -806,6 +911,101 @@ static const GoodCase good_cases[] = {
 
   { "FAPILOG_HTTP__ENDPOINT", "https://logs.example.com/ingest", "http-endpoint",
     "https://logs.example.com/ingest" },
+
+  /* Headers read back in compact form, in the object's order. */
+  { "FAPILOG_HTTP__HEADERS", "{\"Authorization\":\"Bearer t0ken\"}", "http-headers",
+    "{\"Authorization\":\"Bearer t0ken\"}" },
+  { "FAPILOG_HTTP__HEADERS", " { \"X-B\" : \"2\", \"x-a\":\"two words\" } ", "http-headers",
+    "{\"X-B\":\"2\",\"x-a\":\"two words\"}" },
+  { "FAPILOG_HTTP__HEADERS", "{\"X-Team\":\"b\\u00fccher\",\"X-Tab\":\"a\\tb\"}", "http-headers",
+    "{\"X-Team\":\"b\xc3\xbc" "cher\",\"X-Tab\":\"a\\tb\"}" },
+  { "FAPILOG_HTTP__HEADERS", "{\"X-Empty\":\"\",\"!#$%&'*+-.^_`|~09az\":\"x\"}", "http-headers",
+    "{\"X-Empty\":\"\",\"!#$%&'*+-.^_`|~09az\":\"x\"}" },
+  { "FAPILOG_HTTP__HEADERS", "{}", "http-headers", "(null)" },
+  { "FAPILOG_HTTP__HEADERS", "", "http-headers", "(null)" },
+
+  { "FAPILOG_HTTP__TIMEOUT_SECONDS", "10", "http-timeout-seconds", "10" },
+  { "FAPILOG_HTTP__TIMEOUT_SECONDS", "250ms", "http-timeout-seconds", "0.25" },
+  { "FAPILOG_HTTP__TIMEOUT_SECONDS", "1m", "http-timeout-seconds", "60" },
+
+  { "FAPILOG_HTTP__RETRY_MAX_ATTEMPTS", "1", "http-retry-max-attempts", "1" },
+  { "FAPILOG_HTTP__RETRY_MAX_ATTEMPTS", "10", "http-retry-max-attempts", "10" },
+  { "FAPILOG_HTTP__RETRY_MAX_ATTEMPTS", "1000", "http-retry-max-attempts", "1000" },
+
+  { "FAPILOG_HTTP__RETRY_BACKOFF_SECONDS", "0.5", "http-retry-backoff-seconds", "0.5" },
+  { "FAPILOG_HTTP__RETRY_BACKOFF_SECONDS", "200ms", "http-retry-backoff-seconds", "0.2" },
+  { "FAPILOG_HTTP__RETRY_BACKOFF_SECONDS", "2s", "http-retry-backoff-seconds", "2" },
+
+  { "FAPILOG_HTTP__RETRY_MAX_BACKOFF_SECONDS", "60", "http-retry-max-backoff-seconds", "60" },
+  { "FAPILOG_HTTP__RETRY_MAX_BACKOFF_SECONDS", "2m", "http-retry-max-backoff-seconds", "120" },
+
+  { "FAPILOG_HTTP__BATCH_SIZE", "1", "http-batch-size", "1" },
+  { "FAPILOG_HTTP__BATCH_SIZE", "500", "http-batch-size", "500" },
+  { "FAPILOG_HTTP__BATCH_SIZE", "1000000", "http-batch-size", "1000000" },
+
+  { "FAPILOG_HTTP__BATCH_TIMEOUT_SECONDS", "1", "http-batch-timeout-seconds", "1" },
+  { "FAPILOG_HTTP__BATCH_TIMEOUT_SECONDS", "100ms", "http-batch-timeout-seconds", "0.1" },
+  { "FAPILOG_HTTP__BATCH_TIMEOUT_SECONDS", "30s", "http-batch-timeout-seconds", "30" },
+
+  { "FAPILOG_HTTP__BATCH_MAX_BYTES", "1 MB", "http-batch-max-bytes", "1048576" },
+  { "FAPILOG_HTTP__BATCH_MAX_BYTES", "512KiB", "http-batch-max-bytes", "524288" },
+  { "FAPILOG_HTTP__BATCH_MAX_BYTES", "\"2 mb\"", "http-batch-max-bytes", "2097152" },
+  { "FAPILOG_HTTP__BATCH_MAX_BYTES", "65536", "http-batch-max-bytes", "65536" },
+  { "FAPILOG_HTTP__BATCH_MAX_BYTES", "1", "http-batch-max-bytes", "1" },
+
+  { "FAPILOG_HTTP__BATCH_FORMAT", "array", "http-batch-format", "array" },
+  { "FAPILOG_HTTP__BATCH_FORMAT", "NDJSON", "http-batch-format", "ndjson" },
+  { "FAPILOG_HTTP__BATCH_FORMAT", " Wrapped ", "http-batch-format", "wrapped" },
+  { "FAPILOG_HTTP__BATCH_FORMAT", "'ndjson'", "http-batch-format", "ndjson" },
+
+  { "FAPILOG_HTTP__BATCH_WRAPPER_KEY", "records", "http-batch-wrapper-key", "records" },
+  { "FAPILOG_HTTP__BATCH_WRAPPER_KEY", "log entries", "http-batch-wrapper-key", "log entries" },
+
+  { "FAPILOG_HTTP__COMPRESSION", "gzip", "http-compression", "gzip" },
+  { "FAPILOG_HTTP__COMPRESSION", "GZIP", "http-compression", "gzip" },
+  { "FAPILOG_HTTP__COMPRESSION", "none", "http-compression", "none" },
+
+  { "FAPILOG_HTTP__TLS_CA_FILE", "/etc/ssl/private-ca.pem", "http-tls-ca-file",
+    "/etc/ssl/private-ca.pem" },
+
+  { "FAPILOG_HTTP__MAX_PENDING_BYTES", "64 MB", "http-max-pending-bytes", "67108864" },
+  { "FAPILOG_HTTP__MAX_PENDING_BYTES", "1", "http-max-pending-bytes", "1" },
+  { "FAPILOG_HTTP__MAX_PENDING_BYTES", "1.5 GiB", "http-max-pending-bytes", "1610612736" },
+
+  { "FAPILOG_WEBHOOK__ENDPOINT", "https://hooks.example.com/logs", "webhook-endpoint",
+    "https://hooks.example.com/logs" },
+
+  /* Taken byte for byte, spaces and quotes included. */
+  { "FAPILOG_WEBHOOK__SECRET", "s3cr3t", "webhook-secret", "s3cr3t" },
+  { "FAPILOG_WEBHOOK__SECRET", " 'spaced' ", "webhook-secret", " 'spaced' " },
+
+  { "FAPILOG_WEBHOOK__HEADERS", "{\"X-Source\":\"billing\"}", "webhook-headers",
+    "{\"X-Source\":\"billing\"}" },
+  { "FAPILOG_WEBHOOK__HEADERS", "{}", "webhook-headers", "(null)" },
+
+  { "FAPILOG_WEBHOOK__TIMEOUT_SECONDS", "2", "webhook-timeout-seconds", "2" },
+  { "FAPILOG_WEBHOOK__TIMEOUT_SECONDS", "1500ms", "webhook-timeout-seconds", "1.5" },
+
+  { "FAPILOG_WEBHOOK__RETRY_MAX_ATTEMPTS", "1", "webhook-retry-max-attempts", "1" },
+  { "FAPILOG_WEBHOOK__RETRY_MAX_ATTEMPTS", "7", "webhook-retry-max-attempts", "7" },
+
+  { "FAPILOG_WEBHOOK__RETRY_BACKOFF_SECONDS", "0.25", "webhook-retry-backoff-seconds", "0.25" },
+  { "FAPILOG_WEBHOOK__RETRY_BACKOFF_SECONDS", "3s", "webhook-retry-backoff-seconds", "3" },
+
+  { "FAPILOG_WEBHOOK__RETRY_MAX_BACKOFF_SECONDS", "10", "webhook-retry-max-backoff-seconds", "10" },
+  { "FAPILOG_WEBHOOK__RETRY_MAX_BACKOFF_SECONDS", "1h", "webhook-retry-max-backoff-seconds", "3600" },
+
+  { "FAPILOG_WEBHOOK__BATCH_SIZE", "1", "webhook-batch-size", "1" },
+  { "FAPILOG_WEBHOOK__BATCH_SIZE", "25", "webhook-batch-size", "25" },
+
+  { "FAPILOG_WEBHOOK__BATCH_TIMEOUT_SECONDS", "2", "webhook-batch-timeout-seconds", "2" },
+  { "FAPILOG_WEBHOOK__BATCH_TIMEOUT_SECONDS", "50ms", "webhook-batch-timeout-seconds", "0.05" },
+
+  { "FAPILOG_WEBHOOK__MAX_PENDING_BYTES", "4 MB", "webhook-max-pending-bytes", "4194304" },
+  { "FAPILOG_WEBHOOK__MAX_PENDING_BYTES", "100000", "webhook-max-pending-bytes", "100000" },
+
+  { "FAPILOG_WEBHOOK__TLS_CA_FILE", "/etc/ssl/hooks-ca.pem", "webhook-tls-ca-file",
+    "/etc/ssl/hooks-ca.pem" },
 };
 
 static void
@@ -859,7 +1059,17 @@ test_env_every_variable_covered (void)
     "FAPILOG_FILE__MODE", "FAPILOG_FILE__MAX_BYTES", "FAPILOG_FILE__INTERVAL_SECONDS",
     "FAPILOG_FILE__MAX_FILES", "FAPILOG_FILE__MAX_TOTAL_BYTES",
     "FAPILOG_FILE__COMPRESS_ROTATED", "FAPILOG_FILE__FILE_MODE", "FAPILOG_FILE__FSYNC",
-    "FAPILOG_HTTP__ENDPOINT",
+    "FAPILOG_HTTP__ENDPOINT", "FAPILOG_HTTP__HEADERS", "FAPILOG_HTTP__TIMEOUT_SECONDS",
+    "FAPILOG_HTTP__RETRY_MAX_ATTEMPTS", "FAPILOG_HTTP__RETRY_BACKOFF_SECONDS",
+    "FAPILOG_HTTP__RETRY_MAX_BACKOFF_SECONDS", "FAPILOG_HTTP__BATCH_SIZE",
+    "FAPILOG_HTTP__BATCH_TIMEOUT_SECONDS", "FAPILOG_HTTP__BATCH_MAX_BYTES",
+    "FAPILOG_HTTP__BATCH_FORMAT", "FAPILOG_HTTP__BATCH_WRAPPER_KEY", "FAPILOG_HTTP__COMPRESSION",
+    "FAPILOG_HTTP__TLS_CA_FILE", "FAPILOG_HTTP__MAX_PENDING_BYTES",
+    "FAPILOG_WEBHOOK__ENDPOINT", "FAPILOG_WEBHOOK__SECRET", "FAPILOG_WEBHOOK__HEADERS",
+    "FAPILOG_WEBHOOK__TIMEOUT_SECONDS", "FAPILOG_WEBHOOK__RETRY_MAX_ATTEMPTS",
+    "FAPILOG_WEBHOOK__RETRY_BACKOFF_SECONDS", "FAPILOG_WEBHOOK__RETRY_MAX_BACKOFF_SECONDS",
+    "FAPILOG_WEBHOOK__BATCH_SIZE", "FAPILOG_WEBHOOK__BATCH_TIMEOUT_SECONDS",
+    "FAPILOG_WEBHOOK__MAX_PENDING_BYTES", "FAPILOG_WEBHOOK__TLS_CA_FILE",
   };
 
   for (gsize v = 0; v < G_N_ELEMENTS (variables); v++)
@@ -1012,6 +1222,79 @@ static const BadCase bad_cases[] = {
   { "FAPILOG_FILE__FSYNC", "always" },
   { "FAPILOG_FILE__FSYNC", "true" },
   { "FAPILOG_FILE__FSYNC", "" },
+
+  { "FAPILOG_HTTP__TIMEOUT_SECONDS", "0" },
+  { "FAPILOG_HTTP__TIMEOUT_SECONDS", "-1" },
+  { "FAPILOG_HTTP__TIMEOUT_SECONDS", "fast" },
+  { "FAPILOG_HTTP__TIMEOUT_SECONDS", "366d" },
+  { "FAPILOG_HTTP__TIMEOUT_SECONDS", "" },
+
+  { "FAPILOG_HTTP__RETRY_MAX_ATTEMPTS", "0" },
+  { "FAPILOG_HTTP__RETRY_MAX_ATTEMPTS", "1001" },
+  { "FAPILOG_HTTP__RETRY_MAX_ATTEMPTS", "-1" },
+  { "FAPILOG_HTTP__RETRY_MAX_ATTEMPTS", "three" },
+  { "FAPILOG_HTTP__RETRY_MAX_ATTEMPTS", "" },
+
+  { "FAPILOG_HTTP__RETRY_BACKOFF_SECONDS", "0" },
+  { "FAPILOG_HTTP__RETRY_BACKOFF_SECONDS", "soon" },
+  { "FAPILOG_HTTP__RETRY_BACKOFF_SECONDS", "" },
+
+  { "FAPILOG_HTTP__RETRY_MAX_BACKOFF_SECONDS", "0" },
+  { "FAPILOG_HTTP__RETRY_MAX_BACKOFF_SECONDS", "1y" },
+
+  { "FAPILOG_HTTP__BATCH_SIZE", "0" },
+  { "FAPILOG_HTTP__BATCH_SIZE", "1000001" },
+  { "FAPILOG_HTTP__BATCH_SIZE", "100 entries" },
+  { "FAPILOG_HTTP__BATCH_SIZE", "" },
+
+  /* 0 made the original's flush loop spin (G15). */
+  { "FAPILOG_HTTP__BATCH_TIMEOUT_SECONDS", "0" },
+  { "FAPILOG_HTTP__BATCH_TIMEOUT_SECONDS", "0ms" },
+  { "FAPILOG_HTTP__BATCH_TIMEOUT_SECONDS", "-5" },
+  { "FAPILOG_HTTP__BATCH_TIMEOUT_SECONDS", "" },
+
+  { "FAPILOG_HTTP__BATCH_MAX_BYTES", "0" },
+  { "FAPILOG_HTTP__BATCH_MAX_BYTES", "0 MB" },
+  { "FAPILOG_HTTP__BATCH_MAX_BYTES", "1 PB" },
+  { "FAPILOG_HTTP__BATCH_MAX_BYTES", "-1" },
+  { "FAPILOG_HTTP__BATCH_MAX_BYTES", "" },
+
+  { "FAPILOG_HTTP__BATCH_FORMAT", "json" },
+  { "FAPILOG_HTTP__BATCH_FORMAT", "jsonl" },
+  { "FAPILOG_HTTP__BATCH_FORMAT", "" },
+
+  { "FAPILOG_HTTP__BATCH_WRAPPER_KEY", "" },
+
+  { "FAPILOG_HTTP__COMPRESSION", "deflate" },
+  { "FAPILOG_HTTP__COMPRESSION", "true" },
+  { "FAPILOG_HTTP__COMPRESSION", "" },
+
+  { "FAPILOG_HTTP__MAX_PENDING_BYTES", "0" },
+  { "FAPILOG_HTTP__MAX_PENDING_BYTES", "lots" },
+  { "FAPILOG_HTTP__MAX_PENDING_BYTES", "" },
+
+  { "FAPILOG_WEBHOOK__TIMEOUT_SECONDS", "0" },
+  { "FAPILOG_WEBHOOK__TIMEOUT_SECONDS", "later" },
+
+  { "FAPILOG_WEBHOOK__RETRY_MAX_ATTEMPTS", "0" },
+  { "FAPILOG_WEBHOOK__RETRY_MAX_ATTEMPTS", "1001" },
+  { "FAPILOG_WEBHOOK__RETRY_MAX_ATTEMPTS", "" },
+
+  { "FAPILOG_WEBHOOK__RETRY_BACKOFF_SECONDS", "0" },
+  { "FAPILOG_WEBHOOK__RETRY_BACKOFF_SECONDS", "-1s" },
+
+  { "FAPILOG_WEBHOOK__RETRY_MAX_BACKOFF_SECONDS", "0" },
+  { "FAPILOG_WEBHOOK__RETRY_MAX_BACKOFF_SECONDS", "forever" },
+
+  { "FAPILOG_WEBHOOK__BATCH_SIZE", "0" },
+  { "FAPILOG_WEBHOOK__BATCH_SIZE", "one" },
+
+  { "FAPILOG_WEBHOOK__BATCH_TIMEOUT_SECONDS", "0" },
+  { "FAPILOG_WEBHOOK__BATCH_TIMEOUT_SECONDS", "0s" },
+  { "FAPILOG_WEBHOOK__BATCH_TIMEOUT_SECONDS", "" },
+
+  { "FAPILOG_WEBHOOK__MAX_PENDING_BYTES", "0" },
+  { "FAPILOG_WEBHOOK__MAX_PENDING_BYTES", "16 XB" },
 };
 
 static void
@@ -1387,6 +1670,634 @@ test_env_file_all (void)
   notify_log_clear (&log, s);
 }
 
+/* Every FAPILOG_HTTP__* variable at once. */
+static void
+test_env_http_all (void)
+{
+  g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+  g_autoptr(GError) error = NULL;
+  const char *expected_names[] = { "Authorization", "X-Team", NULL };
+  const char *expected_values[] = { "Bearer t0ken", "billing", NULL };
+  NotifyLog log;
+
+  notify_log_init (&log, s);
+  g_assert_true (apply_env (s, &error,
+                            "FAPILOG_HTTP__ENDPOINT=https://logs.example.com/v1",
+                            "FAPILOG_HTTP__HEADERS={\"Authorization\":\"Bearer t0ken\",\"X-Team\":\"billing\"}",
+                            "FAPILOG_HTTP__TIMEOUT_SECONDS=2500ms",
+                            "FAPILOG_HTTP__RETRY_MAX_ATTEMPTS=5",
+                            "FAPILOG_HTTP__RETRY_BACKOFF_SECONDS=0.5",
+                            "FAPILOG_HTTP__RETRY_MAX_BACKOFF_SECONDS=1m",
+                            "FAPILOG_HTTP__BATCH_SIZE=250",
+                            "FAPILOG_HTTP__BATCH_TIMEOUT_SECONDS=2s",
+                            "FAPILOG_HTTP__BATCH_MAX_BYTES=256 KB",
+                            "FAPILOG_HTTP__BATCH_FORMAT=wrapped",
+                            "FAPILOG_HTTP__BATCH_WRAPPER_KEY=events",
+                            "FAPILOG_HTTP__COMPRESSION=gzip",
+                            "FAPILOG_HTTP__TLS_CA_FILE=/etc/ssl/ca.pem",
+                            "FAPILOG_HTTP__MAX_PENDING_BYTES=8MiB",
+                            NULL));
+  g_assert_no_error (error);
+  g_assert_cmpstr (s->http_endpoint, ==, "https://logs.example.com/v1");
+  g_assert_cmpstr (s->http_headers.json, ==,
+                   "{\"Authorization\":\"Bearer t0ken\",\"X-Team\":\"billing\"}");
+  g_assert_cmpstrv (s->http_headers.names, expected_names);
+  g_assert_cmpstrv (s->http_headers.values, expected_values);
+  g_assert_cmpfloat (s->http_timeout_seconds, ==, 2.5);
+  g_assert_cmpuint (s->http_retry_max_attempts, ==, 5);
+  g_assert_cmpfloat (s->http_retry_backoff_seconds, ==, 0.5);
+  g_assert_cmpfloat (s->http_retry_max_backoff_seconds, ==, 60.0);
+  g_assert_cmpuint (s->http_batch_size, ==, 250);
+  g_assert_cmpfloat (s->http_batch_timeout_seconds, ==, 2.0);
+  g_assert_cmpuint (s->http_batch_max_bytes, ==, 256 * 1024);
+  g_assert_cmpint (s->http_batch_format, ==, FAPILOG_HTTP_BATCH_FORMAT_WRAPPED);
+  g_assert_cmpstr (s->http_batch_wrapper_key, ==, "events");
+  g_assert_cmpint (s->http_compression, ==, FAPILOG_HTTP_COMPRESSION_GZIP);
+  g_assert_cmpstr (s->http_tls_ca_file, ==, "/etc/ssl/ca.pem");
+  g_assert_cmpuint (s->http_max_pending_bytes, ==, 8 * 1024 * 1024);
+
+  /* One notification per property, all values changed; the webhook
+   * group is untouched. */
+  g_assert_cmpuint (log.total, ==, 14);
+  g_assert_cmpuint (notify_count (&log, "http-headers"), ==, 1);
+  g_assert_cmpuint (notify_count (&log, "http-compression"), ==, 1);
+  g_assert_cmpstr (_fapilog_settings_get_source (s, "http-headers"), ==, "env");
+  g_assert_cmpstr (_fapilog_settings_get_source (s, "webhook-endpoint"), ==, "default");
+
+  /* The same headers in another layout are the same value. */
+  notify_log_reset (&log);
+  g_assert_true (apply_env (s, &error,
+                            "FAPILOG_HTTP__HEADERS= {\"Authorization\" : \"Bearer t0ken\", \"X-Team\":\"billing\"} ",
+                            "FAPILOG_HTTP__BATCH_FORMAT=WRAPPED",
+                            NULL));
+  g_assert_cmpuint (log.total, ==, 0);
+
+  /* Empty headers remove them. */
+  g_assert_true (apply_env (s, &error, "FAPILOG_HTTP__HEADERS=", NULL));
+  g_assert_null (s->http_headers.json);
+  g_assert_null (s->http_headers.names);
+  g_assert_null (s->http_headers.values);
+  g_assert_cmpuint (notify_count (&log, "http-headers"), ==, 1);
+
+  notify_log_clear (&log, s);
+}
+
+/* Every FAPILOG_WEBHOOK__* variable at once. */
+static void
+test_env_webhook_all (void)
+{
+  g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+  g_autoptr(GError) error = NULL;
+  const char *expected_names[] = { "X-Source", NULL };
+  const char *expected_values[] = { "billing", NULL };
+  NotifyLog log;
+
+  notify_log_init (&log, s);
+  g_assert_true (apply_env (s, &error,
+                            "FAPILOG_WEBHOOK__ENDPOINT=https://hooks.example.com/in",
+                            "FAPILOG_WEBHOOK__SECRET=s3cr3t",
+                            "FAPILOG_WEBHOOK__HEADERS={\"X-Source\":\"billing\"}",
+                            "FAPILOG_WEBHOOK__TIMEOUT_SECONDS=3",
+                            "FAPILOG_WEBHOOK__RETRY_MAX_ATTEMPTS=2",
+                            "FAPILOG_WEBHOOK__RETRY_BACKOFF_SECONDS=100ms",
+                            "FAPILOG_WEBHOOK__RETRY_MAX_BACKOFF_SECONDS=5s",
+                            "FAPILOG_WEBHOOK__BATCH_SIZE=10",
+                            "FAPILOG_WEBHOOK__BATCH_TIMEOUT_SECONDS=0.5",
+                            "FAPILOG_WEBHOOK__MAX_PENDING_BYTES=2 MB",
+                            "FAPILOG_WEBHOOK__TLS_CA_FILE=/etc/ssl/hooks.pem",
+                            NULL));
+  g_assert_no_error (error);
+  g_assert_cmpstr (s->webhook_endpoint, ==, "https://hooks.example.com/in");
+  g_assert_cmpstr (_fapilog_settings_get_webhook_secret (s), ==, "s3cr3t");
+  g_assert_cmpstr (s->webhook_headers.json, ==, "{\"X-Source\":\"billing\"}");
+  g_assert_cmpstrv (s->webhook_headers.names, expected_names);
+  g_assert_cmpstrv (s->webhook_headers.values, expected_values);
+  g_assert_cmpfloat (s->webhook_timeout_seconds, ==, 3.0);
+  g_assert_cmpuint (s->webhook_retry_max_attempts, ==, 2);
+  g_assert_cmpfloat (s->webhook_retry_backoff_seconds, ==, 0.1);
+  g_assert_cmpfloat (s->webhook_retry_max_backoff_seconds, ==, 5.0);
+  g_assert_cmpuint (s->webhook_batch_size, ==, 10);
+  g_assert_cmpfloat (s->webhook_batch_timeout_seconds, ==, 0.5);
+  g_assert_cmpuint (s->webhook_max_pending_bytes, ==, 2 * 1024 * 1024);
+  g_assert_cmpstr (s->webhook_tls_ca_file, ==, "/etc/ssl/hooks.pem");
+  /* GObject notifies no write-only property: ten, not eleven. */
+  g_assert_cmpuint (log.total, ==, 10);
+  g_assert_cmpuint (notify_count (&log, "webhook-secret"), ==, 0);
+  g_assert_cmpstr (_fapilog_settings_get_source (s, "webhook-secret"), ==, "env");
+
+  /* The http group is untouched: the two sinks are configured apart. */
+  g_assert_null (s->http_endpoint);
+  g_assert_null (s->http_headers.json);
+  g_assert_cmpuint (s->http_batch_size, ==, 100);
+
+  /* An empty secret counts as unset: the one set before stays. */
+  notify_log_reset (&log);
+  g_assert_true (apply_env (s, &error, "FAPILOG_WEBHOOK__SECRET=", NULL));
+  g_assert_cmpstr (_fapilog_settings_get_webhook_secret (s), ==, "s3cr3t");
+  g_assert_cmpuint (log.total, ==, 0);
+
+  notify_log_clear (&log, s);
+}
+
+/* The messages of the http and webhook variables, word for word. */
+static void
+test_env_http_error_messages (void)
+{
+  static const struct {
+    const char *entry;
+    const char *message;
+  } cases[] = {
+    { "FAPILOG_HTTP__BATCH_TIMEOUT_SECONDS=0",
+      "FAPILOG_HTTP__BATCH_TIMEOUT_SECONDS: invalid value \"0\": "
+      "expected a duration from 1ms to 365d, such as 5, 0.25, 250ms, 30s, 1h" },
+    { "FAPILOG_WEBHOOK__BATCH_TIMEOUT_SECONDS=0s",
+      "FAPILOG_WEBHOOK__BATCH_TIMEOUT_SECONDS: invalid value \"0s\": "
+      "expected a duration from 1ms to 365d, such as 5, 0.25, 250ms, 30s, 1h" },
+    { "FAPILOG_HTTP__RETRY_MAX_ATTEMPTS=0",
+      "FAPILOG_HTTP__RETRY_MAX_ATTEMPTS: invalid value \"0\": "
+      "expected a whole number from 1 to 1000" },
+    { "FAPILOG_HTTP__BATCH_SIZE=0",
+      "FAPILOG_HTTP__BATCH_SIZE: invalid value \"0\": "
+      "expected a whole number from 1 to 1000000" },
+    { "FAPILOG_HTTP__BATCH_MAX_BYTES=0 MB",
+      "FAPILOG_HTTP__BATCH_MAX_BYTES: invalid value \"0 MB\": "
+      "expected a size of at least 1 byte, such as 1048576, 1 MB or 512 KiB" },
+    { "FAPILOG_HTTP__MAX_PENDING_BYTES=lots",
+      "FAPILOG_HTTP__MAX_PENDING_BYTES: invalid value \"lots\": expected a size such as "
+      "10485760, 10 MB, 10MiB or 1.5 KB (a number of bytes, or a number with B, KB, "
+      "MB, GB or TB; binary multiples)" },
+    { "FAPILOG_HTTP__BATCH_FORMAT=json",
+      "FAPILOG_HTTP__BATCH_FORMAT: invalid value \"json\": "
+      "expected one of array, ndjson, wrapped" },
+    { "FAPILOG_HTTP__COMPRESSION=deflate",
+      "FAPILOG_HTTP__COMPRESSION: invalid value \"deflate\": expected one of none, gzip" },
+    { "FAPILOG_HTTP__BATCH_WRAPPER_KEY=",
+      "FAPILOG_HTTP__BATCH_WRAPPER_KEY: invalid value \"\": "
+      "expected the name of the member that holds the entries, such as logs: not empty" },
+    { "FAPILOG_HTTP__HEADERS={\"Authorization\":\"Bearer t0ken\"",
+      "FAPILOG_HTTP__HEADERS: invalid value (not shown, it may hold a credential): "
+      "not valid JSON; expected a JSON object of header names to string values, such as "
+      "{\"Authorization\":\"Bearer <token>\",\"X-Team\":\"billing\"}" },
+    { "FAPILOG_WEBHOOK__HEADERS={\"Authorization\":\"Bearer t0ken\\r\\nX-Evil: 1\"}",
+      "FAPILOG_WEBHOOK__HEADERS: invalid value (not shown, it may hold a credential): "
+      "the value of header \"Authorization\" holds a line break or another control "
+      "character; expected a JSON object of header names to string values, such as "
+      "{\"Authorization\":\"Bearer <token>\",\"X-Team\":\"billing\"}" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(FapilogSettings) settings = fapilog_settings_new ();
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (apply_env (settings, &error, cases[i].entry, NULL));
+      g_assert_error (error, FAPILOG_CONFIG_ERROR, FAPILOG_CONFIG_ERROR_INVALID_VALUE);
+      g_assert_cmpstr (error->message, ==, cases[i].message);
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Headers
+ * ------------------------------------------------------------------------ */
+
+typedef struct {
+  const char *value;
+  const char *problem; /* a fragment of the message */
+} HeadersBadCase;
+
+/* Every value holds "t0ken", which must never appear in the message. */
+static const HeadersBadCase headers_bad_cases[] = {
+  { "{", "not valid JSON" },
+  { "{\"Authorization\":\"Bearer t0ken\"", "not valid JSON" },
+  { "{\"Authorization\":\"Bearer t0ken\",}", "not valid JSON" },
+  { "Authorization: Bearer t0ken", "not valid JSON" },
+  { "[\"Authorization\",\"Bearer t0ken\"]", "the JSON is not an object" },
+  { "\"Bearer t0ken\"", "the JSON is not an object" },
+  { "5", "the JSON is not an object" },
+  { "{\"X-Count\":5,\"X-t0ken\":\"a\"}", "the value of header \"X-Count\" is not a string" },
+  { "{\"X-A\":null,\"X-B\":\"t0ken\"}", "the value of header \"X-A\" is not a string" },
+  { "{\"X-A\":true,\"X-B\":\"t0ken\"}", "the value of header \"X-A\" is not a string" },
+  { "{\"X-A\":[\"t0ken\"]}", "the value of header \"X-A\" is not a string" },
+  { "{\"X-A\":{\"Bearer\":\"t0ken\"}}", "the value of header \"X-A\" is not a string" },
+  { "{\"\":\"Bearer t0ken\"}", "\"\" is not a header name" },
+  { "{\"Bad Name\":\"Bearer t0ken\"}", "\"Bad Name\" is not a header name" },
+  { "{\"X-A:\":\"Bearer t0ken\"}", "\"X-A:\" is not a header name" },
+  { "{\"X-A\\r\\nX-Evil\":\"Bearer t0ken\"}", "\"X-A\\r\\nX-Evil\" is not a header name" },
+  { "{\"X-\\u00e9\":\"Bearer t0ken\"}", "\"X-\xc3\xa9\" is not a header name" },
+  { "{\"Authorization\":\"Bearer t0ken\\r\\nX-Evil: 1\"}",
+    "the value of header \"Authorization\" holds a line break" },
+  { "{\"Authorization\":\"Bearer t0ken\\n\"}",
+    "the value of header \"Authorization\" holds a line break" },
+  { "{\"Authorization\":\"Bearer t0ken\\r\"}",
+    "the value of header \"Authorization\" holds a line break" },
+  { "{\"X-A\":\"t0ken\\u0001\"}", "the value of header \"X-A\" holds a line break" },
+  { "{\"X-A\":\"t0ken\\u007f\"}", "the value of header \"X-A\" holds a line break" },
+  /* A NUL would silently cut the value. */
+  { "{\"X-A\":\"t0ken\\u0000rest\"}", "holds a NUL character" },
+  { "{\"X-A\\u0000t0ken\":\"v\"}", "holds a NUL character" },
+  { "{\"Authorization\":\"Bearer t0ken\",\"authorization\":\"Bearer t0ken2\"}",
+    "header \"authorization\" is given twice" },
+  { "{\"X-A\":\"t0ken\",\"X-A\":\"t0ken2\"}", "header \"X-A\" is given twice" },
+};
+
+static void
+test_env_headers_bad (gconstpointer data)
+{
+  const HeadersBadCase *c = data;
+  static const char * const variables[] = { "FAPILOG_HTTP__HEADERS", "FAPILOG_WEBHOOK__HEADERS" };
+
+  for (gsize v = 0; v < G_N_ELEMENTS (variables); v++)
+    {
+      g_autoptr(FapilogSettings) settings = fapilog_settings_new ();
+      g_autoptr(FapilogSettings) reference = fapilog_settings_new ();
+      g_autoptr(GError) error = NULL;
+      g_autofree char *entry = g_strdup_printf ("%s=%s", variables[v], c->value);
+      g_autofree char *prefix = g_strdup_printf ("%s: invalid value (not shown, it may hold "
+                                                 "a credential): ", variables[v]);
+
+      /* All or nothing: the good variable next to it is not applied. */
+      g_assert_false (apply_env (settings, &error, "FAPILOG_HTTP__BATCH_SIZE=7", entry, NULL));
+      g_assert_error (error, FAPILOG_CONFIG_ERROR, FAPILOG_CONFIG_ERROR_INVALID_VALUE);
+      if (!g_str_has_prefix (error->message, prefix) ||
+          strstr (error->message, c->problem) == NULL ||
+          strstr (error->message, "expected a JSON object of header names to string values") == NULL)
+        g_error ("unexpected message for %s: %s", entry, error->message);
+      if (strstr (error->message, "t0ken") != NULL)
+        g_error ("the message shows the value: %s", error->message);
+      g_assert_true (g_utf8_validate (error->message, -1, NULL));
+      g_assert_null (strchr (error->message, '\n'));
+      g_assert_null (strchr (error->message, '\r'));
+      assert_same_settings (settings, reference);
+    }
+}
+
+/* The parser itself: order, empty objects, whitespace. */
+static void
+test_parse_headers (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) names = NULL;
+  g_auto(GStrv) values = NULL;
+  const char *expected_names[] = { "Z-Last", "A-First", "x-lower", NULL };
+  const char *expected_values[] = { "1", " spaced\tvalue ", "", NULL };
+  const char *none[] = { NULL };
+
+  g_assert_true (_fapilog_parse_headers ("X",
+                                         "\n {\"Z-Last\":\"1\",\"A-First\":\" spaced\\tvalue \","
+                                         "\"x-lower\":\"\"} \t",
+                                         &names, &values, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstrv (names, expected_names);
+  g_assert_cmpstrv (values, expected_values);
+  g_clear_pointer (&names, g_strfreev);
+  g_clear_pointer (&values, g_strfreev);
+
+  /* Empty lists, never NULL, for "nothing". */
+  g_assert_true (_fapilog_parse_headers ("X", "{}", &names, &values, &error));
+  g_assert_cmpstrv (names, none);
+  g_assert_cmpstrv (values, none);
+  g_clear_pointer (&names, g_strfreev);
+  g_clear_pointer (&values, g_strfreev);
+  g_assert_true (_fapilog_parse_headers ("X", "  ", &names, &values, &error));
+  g_assert_cmpstrv (names, none);
+  g_clear_pointer (&names, g_strfreev);
+  g_clear_pointer (&values, g_strfreev);
+
+  /* An escaped backslash before "u0000" is no NUL. */
+  g_assert_true (_fapilog_parse_headers ("X", "{\"X-A\":\"a\\\\u0000\"}", &names, &values, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (values[0], ==, "a\\u0000");
+  g_clear_pointer (&names, g_strfreev);
+  g_clear_pointer (&values, g_strfreev);
+
+  /* A repeat inside a nested object is reported as what it is: a value
+   * that is not a string. */
+  g_assert_false (_fapilog_parse_headers ("X", "{\"X-A\":{\"k\":\"1\",\"k\":\"2\"}}",
+                                          &names, &values, &error));
+  g_assert_nonnull (strstr (error->message, "the value of header \"X-A\" is not a string"));
+  g_assert_null (names);
+  g_assert_null (values);
+}
+
+static void
+collect_header (const char *name,
+                const char *value,
+                gpointer    user_data)
+{
+  g_ptr_array_add (user_data, g_strdup_printf ("%s=%s", name, value));
+}
+
+static char *
+joined_headers (FapilogSettings *settings,
+                gboolean         webhook)
+{
+  g_autoptr(GPtrArray) pairs = g_ptr_array_new_with_free_func (g_free);
+
+  if (webhook)
+    _fapilog_settings_foreach_webhook_header (settings, collect_header, pairs);
+  else
+    _fapilog_settings_foreach_http_header (settings, collect_header, pairs);
+  g_ptr_array_add (pairs, NULL);
+  return g_strjoinv ("|", (char **) pairs->pdata);
+}
+
+static void
+test_headers_property (void)
+{
+  static const char * const properties[] = { "http-headers", "webhook-headers" };
+
+  for (gsize p = 0; p < G_N_ELEMENTS (properties); p++)
+    {
+      g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+      gboolean webhook = g_str_has_prefix (properties[p], "webhook");
+      const FapilogSettingsHeaders *headers = webhook ? &s->webhook_headers : &s->http_headers;
+      const FapilogSettingsHeaders *other = webhook ? &s->http_headers : &s->webhook_headers;
+      g_autofree char *joined = NULL;
+      g_autofree char *read_back = NULL;
+      NotifyLog log;
+
+      notify_log_init (&log, s);
+      g_object_set (s, properties[p], " {\"X-B\":\"2\", \"X-A\" : \"Bearer t0ken\"} ", NULL);
+      g_object_get (s, properties[p], &read_back, NULL);
+      g_assert_cmpstr (read_back, ==, "{\"X-B\":\"2\",\"X-A\":\"Bearer t0ken\"}");
+      g_assert_cmpstr (headers->json, ==, read_back);
+      joined = joined_headers (s, webhook);
+      g_assert_cmpstr (joined, ==, "X-B=2|X-A=Bearer t0ken");
+      g_clear_pointer (&joined, g_free);
+      g_assert_null (other->json);
+      joined = joined_headers (s, !webhook);
+      g_assert_cmpstr (joined, ==, "");
+      g_clear_pointer (&joined, g_free);
+      g_assert_cmpuint (notify_count (&log, properties[p]), ==, 1);
+      g_assert_cmpstr (_fapilog_settings_get_source (s, properties[p]), ==, "code");
+
+      /* Bad headers from code: a warning that shows no value; value,
+       * source and notifications as if nothing had been set. */
+      notify_log_reset (&log);
+      g_assert_true (apply_env (s, NULL, webhook ? "FAPILOG_WEBHOOK__HEADERS={\"X-Env\":\"1\"}"
+                                                 : "FAPILOG_HTTP__HEADERS={\"X-Env\":\"1\"}",
+                                NULL));
+      g_assert_cmpuint (log.total, ==, 1);
+      notify_log_reset (&log);
+      {
+        static const char * const bad[] = {
+          "{\"Authorization\":\"Bearer t0ken\"",
+          "{\"Authorization\":\"Bearer t0ken\\r\\nX-Evil: 1\"}",
+          "{\"X-A\":42, \"X-B\":\"t0ken\"}",
+          "[\"t0ken\"]",
+        };
+
+        for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+          {
+            /* The pattern has no '*' around t0ken, and the message is
+             * checked not to hold it by the assertion on the message
+             * below. */
+            g_autofree char *pattern = g_strdup_printf ("FapilogSettings:%s: invalid value (not shown, "
+                                                        "it may hold a credential): *; the value is ignored",
+                                                        properties[p]);
+
+            g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, pattern);
+            g_object_set (s, properties[p], bad[i], NULL);
+            g_test_assert_expected_messages ();
+            g_assert_cmpstr (headers->json, ==, "{\"X-Env\":\"1\"}");
+            g_assert_cmpstr (_fapilog_settings_get_source (s, properties[p]), ==, "env");
+          }
+      }
+      g_assert_cmpuint (log.total, ==, 0);
+
+      /* An empty object and NULL both mean no headers. */
+      g_object_set (s, properties[p], "{}", NULL);
+      g_assert_null (headers->json);
+      g_assert_null (headers->names);
+      g_assert_null (headers->values);
+      g_assert_cmpuint (log.total, ==, 1);
+      g_object_set (s, properties[p], NULL, NULL);
+      g_assert_cmpuint (log.total, ==, 1);
+      g_clear_pointer (&read_back, g_free);
+      g_object_get (s, properties[p], &read_back, NULL);
+      g_assert_null (read_back);
+      joined = joined_headers (s, webhook);
+      g_assert_cmpstr (joined, ==, "");
+
+      notify_log_clear (&log, s);
+    }
+}
+
+/* The warning for bad headers set in code goes through the GLib log
+ * writer; this one counts the messages and checks that none holds a
+ * header value (every field of the structured message, not only the
+ * text), then writes them to stderr as usual. */
+static GLogWriterOutput
+hidden_value_writer (GLogLevelFlags   log_level,
+                     const GLogField *fields,
+                     gsize            n_fields,
+                     gpointer         user_data)
+{
+  guint *n_messages = user_data;
+
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      gssize length = fields[i].length;
+
+      if (length < 0)
+        length = strlen (fields[i].value);
+      if (g_strstr_len (fields[i].value, length, "t0ken") != NULL)
+        {
+          fputs ("a log field shows a header value\n", stderr);
+          abort ();
+        }
+      if (strcmp (fields[i].key, "MESSAGE") == 0)
+        (*n_messages)++;
+    }
+  return g_log_writer_default (log_level, fields, n_fields, NULL);
+}
+
+static void
+test_headers_warning_hides_value (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+      guint n_messages = 0;
+
+      /* Warnings are fatal in tests; here they are what is looked at. */
+      g_log_set_always_fatal (G_LOG_FATAL_MASK);
+      g_log_set_writer_func (hidden_value_writer, &n_messages, NULL);
+      g_object_set (s, "http-headers", "{\"Authorization\":\"Bearer t0ken\\n\"}", NULL);
+      g_object_set (s, "webhook-headers", "{\"Authorization\":\"Bearer t0ken\"", NULL);
+      g_object_set (s, "http-headers", "{\"Authorization\":7,\"X\":\"t0ken\"}", NULL);
+      g_assert_cmpuint (n_messages, ==, 3);
+      g_assert_null (s->http_headers.json);
+      g_assert_null (s->webhook_headers.json);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*FapilogSettings:http-headers: invalid value (not shown*");
+  g_test_trap_assert_stderr_unmatched ("*t0ken*");
+  g_test_trap_assert_stdout_unmatched ("*t0ken*");
+}
+
+/* ------------------------------------------------------------------------
+ * The http and webhook properties from code
+ * ------------------------------------------------------------------------ */
+
+static void
+test_http_properties (void)
+{
+  g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+
+  g_object_set (s,
+                "http-timeout-seconds", 2.5,
+                "http-retry-max-attempts", 9,
+                "http-retry-backoff-seconds", 0.25,
+                "http-retry-max-backoff-seconds", 8.0,
+                "http-batch-size", 42,
+                "http-batch-timeout-seconds", 0.75,
+                "http-batch-max-bytes", G_GUINT64_CONSTANT (4096),
+                "http-batch-format", FAPILOG_HTTP_BATCH_FORMAT_NDJSON,
+                "http-batch-wrapper-key", "items",
+                "http-compression", FAPILOG_HTTP_COMPRESSION_GZIP,
+                "http-tls-ca-file", "/ca.pem",
+                "http-max-pending-bytes", G_GUINT64_CONSTANT (1) << 33,
+                "webhook-endpoint", "http://127.0.0.1:1/hook",
+                "webhook-timeout-seconds", 1.5,
+                "webhook-retry-max-attempts", 4,
+                "webhook-retry-backoff-seconds", 0.5,
+                "webhook-retry-max-backoff-seconds", 2.0,
+                "webhook-batch-size", 3,
+                "webhook-batch-timeout-seconds", 0.125,
+                "webhook-max-pending-bytes", G_GUINT64_CONSTANT (65536),
+                "webhook-tls-ca-file", "/hooks.pem",
+                NULL);
+  g_assert_cmpfloat (s->http_timeout_seconds, ==, 2.5);
+  g_assert_cmpuint (s->http_retry_max_attempts, ==, 9);
+  g_assert_cmpfloat (s->http_retry_backoff_seconds, ==, 0.25);
+  g_assert_cmpfloat (s->http_retry_max_backoff_seconds, ==, 8.0);
+  g_assert_cmpuint (s->http_batch_size, ==, 42);
+  g_assert_cmpfloat (s->http_batch_timeout_seconds, ==, 0.75);
+  g_assert_cmpuint (s->http_batch_max_bytes, ==, 4096);
+  g_assert_cmpint (s->http_batch_format, ==, FAPILOG_HTTP_BATCH_FORMAT_NDJSON);
+  g_assert_cmpstr (s->http_batch_wrapper_key, ==, "items");
+  g_assert_cmpint (s->http_compression, ==, FAPILOG_HTTP_COMPRESSION_GZIP);
+  g_assert_cmpstr (s->http_tls_ca_file, ==, "/ca.pem");
+  g_assert_cmpuint (s->http_max_pending_bytes, ==, G_GUINT64_CONSTANT (1) << 33);
+  g_assert_cmpstr (s->webhook_endpoint, ==, "http://127.0.0.1:1/hook");
+  g_assert_cmpfloat (s->webhook_timeout_seconds, ==, 1.5);
+  g_assert_cmpuint (s->webhook_retry_max_attempts, ==, 4);
+  g_assert_cmpfloat (s->webhook_retry_backoff_seconds, ==, 0.5);
+  g_assert_cmpfloat (s->webhook_retry_max_backoff_seconds, ==, 2.0);
+  g_assert_cmpuint (s->webhook_batch_size, ==, 3);
+  g_assert_cmpfloat (s->webhook_batch_timeout_seconds, ==, 0.125);
+  g_assert_cmpuint (s->webhook_max_pending_bytes, ==, 65536);
+  g_assert_cmpstr (s->webhook_tls_ca_file, ==, "/hooks.pem");
+  assert_property (s, "http-batch-format", "ndjson");
+  assert_property (s, "http-compression", "gzip");
+
+  /* NULL restores the wrapper key's default. */
+  g_object_set (s, "http-batch-wrapper-key", NULL, NULL);
+  g_assert_cmpstr (s->http_batch_wrapper_key, ==, "logs");
+}
+
+/* An empty wrapper key from code is refused like a bad prefix. */
+static void
+test_wrapper_key_refused (void)
+{
+  g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+  NotifyLog log;
+
+  g_object_set (s, "http-batch-wrapper-key", "kept", NULL);
+  notify_log_init (&log, s);
+  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING,
+                         "*http-batch-wrapper-key*must not be empty*");
+  g_object_set (s, "http-batch-wrapper-key", "", NULL);
+  g_test_assert_expected_messages ();
+  g_assert_cmpstr (s->http_batch_wrapper_key, ==, "kept");
+  g_assert_cmpstr (_fapilog_settings_get_source (s, "http-batch-wrapper-key"), ==, "code");
+  g_assert_cmpuint (log.total, ==, 0);
+  notify_log_clear (&log, s);
+}
+
+/* ------------------------------------------------------------------------
+ * The webhook secret
+ * ------------------------------------------------------------------------ */
+
+static void
+test_webhook_secret_write_only (void)
+{
+  g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (s), "webhook-secret");
+  g_auto(GValue) value = G_VALUE_INIT;
+  NotifyLog log;
+
+  g_assert_nonnull (pspec);
+  g_assert_true (pspec->value_type == G_TYPE_STRING);
+  g_assert_cmpint (pspec->flags & (G_PARAM_READABLE | G_PARAM_WRITABLE), ==, G_PARAM_WRITABLE);
+  g_assert_null (g_param_spec_get_default_value (pspec)->data[0].v_pointer);
+
+  /* GObject never notifies a property that cannot be read, so a
+   * handler cannot be handed the secret either. */
+  notify_log_init (&log, s);
+  g_object_set (s, "webhook-secret", "s3cr3t", NULL);
+  g_assert_cmpstr (_fapilog_settings_get_webhook_secret (s), ==, "s3cr3t");
+  g_assert_cmpstr (_fapilog_settings_get_source (s, "webhook-secret"), ==, "code");
+  g_assert_cmpuint (log.total, ==, 0);
+
+  /* Reading it is refused by GObject, and gives nothing. */
+  g_value_init (&value, G_TYPE_STRING);
+  g_test_expect_message ("GLib-GObject", G_LOG_LEVEL_WARNING, "*webhook-secret*not readable*");
+  g_object_get_property (G_OBJECT (s), "webhook-secret", &value);
+  g_test_assert_expected_messages ();
+  g_assert_null (g_value_get_string (&value));
+
+  /* Replaced; an empty secret is none, like NULL. */
+  g_object_set (s, "webhook-secret", "other", NULL);
+  g_assert_cmpstr (_fapilog_settings_get_webhook_secret (s), ==, "other");
+  g_object_set (s, "webhook-secret", "", NULL);
+  g_assert_null (_fapilog_settings_get_webhook_secret (s));
+  g_object_set (s, "webhook-secret", "again", NULL);
+  g_object_set (s, "webhook-secret", NULL, NULL);
+  g_assert_null (_fapilog_settings_get_webhook_secret (s));
+  g_assert_cmpstr (_fapilog_settings_get_source (s, "webhook-secret"), ==, "code");
+  g_assert_cmpuint (log.total, ==, 0);
+
+  notify_log_clear (&log, s);
+}
+
+/* The secret is in no message: not when another variable is bad (and then
+ * not applied either), not when the environment is fine. */
+static void
+test_webhook_secret_not_in_errors (void)
+{
+  static const char * const bad[] = {
+    "FAPILOG_WEBHOOK__BATCH_SIZE=0",
+    "FAPILOG_WEBHOOK__HEADERS={\"X-A\":1}",
+    "FAPILOG_WEBHOOK__ENDPOINT_TYPO=x",  /* ignored: the environment applies */
+    "FAPILOG_CORE__LOG_LEVEL=s3cr3t-but-not-a-level",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+      g_autoptr(GError) error = NULL;
+      gboolean ok;
+
+      ok = apply_env (s, &error, "FAPILOG_WEBHOOK__SECRET=Xy9-secret-value", bad[i], NULL);
+      if (ok)
+        {
+          g_assert_no_error (error);
+          g_assert_cmpstr (_fapilog_settings_get_webhook_secret (s), ==, "Xy9-secret-value");
+          continue;
+        }
+      g_assert_error (error, FAPILOG_CONFIG_ERROR, FAPILOG_CONFIG_ERROR_INVALID_VALUE);
+      g_assert_null (strstr (error->message, "Xy9-secret-value"));
+      g_assert_null (strstr (error->message, "SECRET"));
+      g_assert_null (_fapilog_settings_get_webhook_secret (s));
+      g_assert_cmpstr (_fapilog_settings_get_source (s, "webhook-secret"), ==, "default");
+    }
+}
+
 static void
 test_env_ignored (void)
 {
@@ -1405,7 +2316,12 @@ test_env_ignored (void)
                             "FAPILOG_NOPE=1",
                             "FAPILOG_CORE__LOG_LEVEL",
                             "=FAPILOG_CORE__LOG_LEVEL=nope",
-                            "FAPILOG_HTTP__HEADERS={",
+                            /* Upstream's other spellings and the group it
+                             * declared but never read (G24). */
+                            "FAPILOG_HTTP__HEADERS_JSON={",
+                            "FAPILOG_SINK_CONFIG__HTTP__BATCH_FORMAT=bogus",
+                            "FAPILOG_SINK_CONFIG__WEBHOOK__SECRET=s3cr3t",
+                            "FAPILOG_WEBHOOK__SIGNATURE_MODE=header",
                             "",
                             NULL));
   g_assert_no_error (error);
@@ -1536,7 +2452,17 @@ test_copy (void)
                             "FAPILOG_FILE__INTERVAL_SECONDS=hourly",
                             "FAPILOG_FILE__MAX_TOTAL_BYTES=3 GB",
                             "FAPILOG_FILE__FSYNC=batch",
+                            "FAPILOG_HTTP__HEADERS={\"Authorization\":\"Bearer t0ken\"}",
+                            "FAPILOG_HTTP__BATCH_FORMAT=ndjson",
+                            "FAPILOG_HTTP__BATCH_MAX_BYTES=64 KB",
+                            "FAPILOG_WEBHOOK__SECRET=s3cr3t",
                             NULL));
+  g_object_set (s,
+                "http-compression", FAPILOG_HTTP_COMPRESSION_GZIP,
+                "http-batch-wrapper-key", "items",
+                "webhook-headers", "{\"X-Source\":\"copy\"}",
+                "webhook-batch-timeout-seconds", 0.5,
+                NULL);
 
   copy = fapilog_settings_copy (s);
   g_assert_true (copy != s);
@@ -1554,6 +2480,20 @@ test_copy (void)
   g_assert_cmpint (copy->file_fsync, ==, FAPILOG_FSYNC_BATCH);
   g_assert_cmpstr (_fapilog_settings_get_source (copy, "file-fsync"), ==, "env");
   g_assert_cmpstr (_fapilog_settings_get_source (copy, "file-file-mode"), ==, "code");
+
+  /* The write-only secret and the parsed headers are copied too. */
+  g_assert_cmpstr (_fapilog_settings_get_webhook_secret (copy), ==, "s3cr3t");
+  g_assert_true (copy->webhook_secret != s->webhook_secret);
+  g_assert_cmpstr (_fapilog_settings_get_source (copy, "webhook-secret"), ==, "env");
+  g_assert_cmpstr (copy->http_headers.names[0], ==, "Authorization");
+  g_assert_cmpstr (copy->http_headers.values[0], ==, "Bearer t0ken");
+  g_assert_null (copy->http_headers.names[1]);
+  g_assert_cmpstr (copy->webhook_headers.json, ==, "{\"X-Source\":\"copy\"}");
+  g_assert_cmpint (copy->http_batch_format, ==, FAPILOG_HTTP_BATCH_FORMAT_NDJSON);
+  g_assert_cmpint (copy->http_compression, ==, FAPILOG_HTTP_COMPRESSION_GZIP);
+  g_assert_cmpuint (copy->http_batch_max_bytes, ==, 65536);
+  g_assert_cmpstr (copy->http_batch_wrapper_key, ==, "items");
+  g_assert_cmpfloat (copy->webhook_batch_timeout_seconds, ==, 0.5);
 
   /* Independent storage. */
   g_assert_true (copy->sinks != s->sinks);
@@ -1621,6 +2561,202 @@ test_bad_arguments (void)
   g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_CRITICAL, "*name != NULL*");
   g_assert_null (_fapilog_normalize_name (NULL));
   g_test_assert_expected_messages ();
+}
+
+/* ------------------------------------------------------------------------
+ * The http and webhook factories of the sink registry
+ * ------------------------------------------------------------------------ */
+
+/* Every FAPILOG_HTTP__* setting reaches the sink made for the name
+ * "http"; the headers are checked end to end in test-fapilog-cat. */
+static void
+test_factory_http (void)
+{
+  g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+  g_autoptr(FapilogSink) sink = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *endpoint = NULL;
+  g_autofree char *wrapper_key = NULL;
+  g_autofree char *tls_ca_file = NULL;
+  double timeout, backoff, max_backoff, batch_timeout;
+  guint attempts, batch_size;
+  guint64 batch_max_bytes, max_pending_bytes;
+  FapilogHttpBatchFormat format;
+  FapilogHttpCompression compression;
+
+  g_assert_true (apply_env (s, &error,
+                            "FAPILOG_HTTP__ENDPOINT=http://127.0.0.1:9/ingest",
+                            "FAPILOG_HTTP__HEADERS={\"Authorization\":\"Bearer t0ken\"}",
+                            "FAPILOG_HTTP__TIMEOUT_SECONDS=2500ms",
+                            "FAPILOG_HTTP__RETRY_MAX_ATTEMPTS=6",
+                            "FAPILOG_HTTP__RETRY_BACKOFF_SECONDS=0.5",
+                            "FAPILOG_HTTP__RETRY_MAX_BACKOFF_SECONDS=7",
+                            "FAPILOG_HTTP__BATCH_SIZE=17",
+                            "FAPILOG_HTTP__BATCH_TIMEOUT_SECONDS=250ms",
+                            "FAPILOG_HTTP__BATCH_MAX_BYTES=64 KB",
+                            "FAPILOG_HTTP__BATCH_FORMAT=wrapped",
+                            "FAPILOG_HTTP__BATCH_WRAPPER_KEY=records",
+                            "FAPILOG_HTTP__COMPRESSION=gzip",
+                            "FAPILOG_HTTP__TLS_CA_FILE=/etc/ssl/ca.pem",
+                            "FAPILOG_HTTP__MAX_PENDING_BYTES=3 MB",
+                            NULL));
+  g_assert_no_error (error);
+
+  sink = fapilog_sink_registry_create ("http", s, &error);
+  g_assert_no_error (error);
+  g_assert_true (FAPILOG_IS_HTTP_SINK (sink));
+  g_object_get (sink,
+                "endpoint", &endpoint,
+                "timeout-seconds", &timeout,
+                "retry-max-attempts", &attempts,
+                "retry-backoff-seconds", &backoff,
+                "retry-max-backoff-seconds", &max_backoff,
+                "batch-size", &batch_size,
+                "batch-timeout-seconds", &batch_timeout,
+                "batch-max-bytes", &batch_max_bytes,
+                "batch-format", &format,
+                "batch-wrapper-key", &wrapper_key,
+                "compression", &compression,
+                "tls-ca-file", &tls_ca_file,
+                "max-pending-bytes", &max_pending_bytes,
+                NULL);
+  g_assert_cmpstr (endpoint, ==, "http://127.0.0.1:9/ingest");
+  g_assert_cmpfloat (timeout, ==, 2.5);
+  g_assert_cmpuint (attempts, ==, 6);
+  g_assert_cmpfloat (backoff, ==, 0.5);
+  g_assert_cmpfloat (max_backoff, ==, 7.0);
+  g_assert_cmpuint (batch_size, ==, 17);
+  g_assert_cmpfloat (batch_timeout, ==, 0.25);
+  g_assert_cmpuint (batch_max_bytes, ==, 65536);
+  g_assert_cmpint (format, ==, FAPILOG_HTTP_BATCH_FORMAT_WRAPPED);
+  g_assert_cmpstr (wrapper_key, ==, "records");
+  g_assert_cmpint (compression, ==, FAPILOG_HTTP_COMPRESSION_GZIP);
+  g_assert_cmpstr (tls_ca_file, ==, "/etc/ssl/ca.pem");
+  g_assert_cmpuint (max_pending_bytes, ==, 3 * 1024 * 1024);
+}
+
+/* The defaults of the settings are the sink's defaults. */
+static void
+test_factory_http_defaults (void)
+{
+  g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+  g_autoptr(FapilogSink) made = NULL;
+  g_autoptr(FapilogSink) plain = fapilog_http_sink_new ("http://127.0.0.1:9/");
+  g_autoptr(GError) error = NULL;
+  static const char * const names[] = {
+    "timeout-seconds", "retry-max-attempts", "retry-backoff-seconds",
+    "retry-max-backoff-seconds", "batch-size", "batch-timeout-seconds", "batch-max-bytes",
+    "batch-format", "batch-wrapper-key", "compression", "tls-ca-file", "max-pending-bytes",
+  };
+
+  g_object_set (s, "http-endpoint", "http://127.0.0.1:9/", NULL);
+  made = fapilog_sink_registry_create ("http", s, &error);
+  g_assert_no_error (error);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (made), names[i]);
+      g_auto(GValue) a = G_VALUE_INIT;
+      g_auto(GValue) b = G_VALUE_INIT;
+      g_autofree char *va = NULL;
+      g_autofree char *vb = NULL;
+
+      g_assert_nonnull (pspec);
+      g_value_init (&a, pspec->value_type);
+      g_value_init (&b, pspec->value_type);
+      g_object_get_property (G_OBJECT (made), names[i], &a);
+      g_object_get_property (G_OBJECT (plain), names[i], &b);
+      va = value_to_string (&a);
+      vb = value_to_string (&b);
+      if (g_strcmp0 (va, vb) != 0)
+        g_error ("%s: %s from the settings, %s by default", names[i], va, vb);
+    }
+}
+
+static void
+test_factory_webhook (void)
+{
+  g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+  g_autoptr(FapilogSink) sink = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *endpoint = NULL;
+  g_autofree char *tls_ca_file = NULL;
+  double timeout, backoff, max_backoff, batch_timeout;
+  guint attempts, batch_size;
+  guint64 max_pending_bytes;
+
+  g_assert_true (apply_env (s, &error,
+                            "FAPILOG_WEBHOOK__ENDPOINT=http://127.0.0.1:9/hook",
+                            "FAPILOG_WEBHOOK__SECRET=s3cr3t",
+                            "FAPILOG_WEBHOOK__HEADERS={\"X-Source\":\"test\"}",
+                            "FAPILOG_WEBHOOK__TIMEOUT_SECONDS=3",
+                            "FAPILOG_WEBHOOK__RETRY_MAX_ATTEMPTS=4",
+                            "FAPILOG_WEBHOOK__RETRY_BACKOFF_SECONDS=100ms",
+                            "FAPILOG_WEBHOOK__RETRY_MAX_BACKOFF_SECONDS=9s",
+                            "FAPILOG_WEBHOOK__BATCH_SIZE=5",
+                            "FAPILOG_WEBHOOK__BATCH_TIMEOUT_SECONDS=2",
+                            "FAPILOG_WEBHOOK__MAX_PENDING_BYTES=1 MB",
+                            "FAPILOG_WEBHOOK__TLS_CA_FILE=/etc/ssl/hooks.pem",
+                            NULL));
+  g_assert_no_error (error);
+
+  sink = fapilog_sink_registry_create ("webhook", s, &error);
+  g_assert_no_error (error);
+  g_assert_true (FAPILOG_IS_WEBHOOK_SINK (sink));
+  g_object_get (sink,
+                "endpoint", &endpoint,
+                "timeout-seconds", &timeout,
+                "retry-max-attempts", &attempts,
+                "retry-backoff-seconds", &backoff,
+                "retry-max-backoff-seconds", &max_backoff,
+                "batch-size", &batch_size,
+                "batch-timeout-seconds", &batch_timeout,
+                "max-pending-bytes", &max_pending_bytes,
+                "tls-ca-file", &tls_ca_file,
+                NULL);
+  g_assert_cmpstr (endpoint, ==, "http://127.0.0.1:9/hook");
+  g_assert_cmpfloat (timeout, ==, 3.0);
+  g_assert_cmpuint (attempts, ==, 4);
+  g_assert_cmpfloat (backoff, ==, 0.1);
+  g_assert_cmpfloat (max_backoff, ==, 9.0);
+  g_assert_cmpuint (batch_size, ==, 5);
+  g_assert_cmpfloat (batch_timeout, ==, 2.0);
+  g_assert_cmpuint (max_pending_bytes, ==, 1024 * 1024);
+  g_assert_cmpstr (tls_ca_file, ==, "/etc/ssl/hooks.pem");
+}
+
+/* Without an endpoint there is nothing to make: a clear error naming the
+ * variable. */
+static void
+test_factory_no_endpoint (void)
+{
+  static const struct {
+    const char *sink;
+    const char *message;
+  } cases[] = {
+    { "http", "FAPILOG_HTTP__ENDPOINT is not set" },
+    { "webhook", "FAPILOG_WEBHOOK__ENDPOINT is not set" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+      g_autoptr(GError) error = NULL;
+
+      /* The other sink's endpoint does not count. */
+      g_object_set (s, "http-endpoint", i == 1 ? "http://127.0.0.1:9/" : NULL,
+                    "webhook-endpoint", i == 0 ? "http://127.0.0.1:9/" : NULL, NULL);
+      g_assert_null (fapilog_sink_registry_create (cases[i].sink, s, &error));
+      g_assert_error (error, FAPILOG_CONFIG_ERROR, FAPILOG_CONFIG_ERROR_INVALID_VALUE);
+      g_assert_cmpstr (error->message, ==, cases[i].message);
+      g_clear_error (&error);
+
+      /* An empty endpoint is no endpoint. */
+      g_object_set (s, i == 0 ? "http-endpoint" : "webhook-endpoint", "", NULL);
+      g_assert_null (fapilog_sink_registry_create (cases[i].sink, s, &error));
+      g_assert_error (error, FAPILOG_CONFIG_ERROR, FAPILOG_CONFIG_ERROR_INVALID_VALUE);
+      g_assert_cmpstr (error->message, ==, cases[i].message);
+    }
 }
 
 /* ------------------------------------------------------------------------
@@ -2062,6 +3198,12 @@ main (int   argc,
   g_test_add_func ("/settings/property/file", test_file_properties);
   g_test_add_func ("/settings/property/file-prefix-refused", test_file_prefix_refused);
   g_test_add_func ("/settings/property/notify-only-on-change", test_notify_only_on_change);
+  g_test_add_func ("/settings/property/http", test_http_properties);
+  g_test_add_func ("/settings/property/wrapper-key-refused", test_wrapper_key_refused);
+  g_test_add_func ("/settings/property/headers", test_headers_property);
+  g_test_add_func ("/settings/property/headers-warning-hides-value", test_headers_warning_hides_value);
+  g_test_add_func ("/settings/property/webhook-secret-write-only", test_webhook_secret_write_only);
+  g_test_add_func ("/settings/env/webhook-secret-not-in-errors", test_webhook_secret_not_in_errors);
 
   for (gsize i = 0; i < G_N_ELEMENTS (good_cases); i++)
     {
@@ -2089,6 +3231,15 @@ main (int   argc,
   g_test_add_func ("/settings/env/empty-text", test_env_empty_text);
   g_test_add_func ("/settings/env/file-zero", test_env_file_zero);
   g_test_add_func ("/settings/env/file-all", test_env_file_all);
+  g_test_add_func ("/settings/env/http-all", test_env_http_all);
+  g_test_add_func ("/settings/env/webhook-all", test_env_webhook_all);
+  g_test_add_func ("/settings/env/http-error-messages", test_env_http_error_messages);
+  for (gsize i = 0; i < G_N_ELEMENTS (headers_bad_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/settings/env/headers-bad/%02" G_GSIZE_FORMAT, i);
+
+      g_test_add_data_func (path, &headers_bad_cases[i], test_env_headers_bad);
+    }
   g_test_add_func ("/settings/env/ignored", test_env_ignored);
   g_test_add_func ("/settings/env/notifications", test_env_notifications);
   g_test_add_func ("/settings/env/process", test_env_process);
@@ -2096,6 +3247,11 @@ main (int   argc,
   g_test_add_func ("/settings/copy", test_copy);
   g_test_add_func ("/settings/sources", test_sources);
   g_test_add_func ("/settings/bad-arguments", test_bad_arguments);
+
+  g_test_add_func ("/settings/factory/http", test_factory_http);
+  g_test_add_func ("/settings/factory/http-defaults", test_factory_http_defaults);
+  g_test_add_func ("/settings/factory/webhook", test_factory_webhook);
+  g_test_add_func ("/settings/factory/no-endpoint", test_factory_no_endpoint);
 
   g_test_add_func ("/settings/parse/size", test_parse_size);
   g_test_add_func ("/settings/parse/duration", test_parse_duration);
@@ -2105,6 +3261,7 @@ main (int   argc,
   g_test_add_func ("/settings/parse/string-list", test_parse_string_list);
   g_test_add_func ("/settings/parse/choice", test_parse_choice);
   g_test_add_func ("/settings/parse/file-mode", test_parse_file_mode);
+  g_test_add_func ("/settings/parse/headers", test_parse_headers);
   g_test_add_func ("/settings/parse/normalize-name", test_normalize_name);
   g_test_add_func ("/settings/parse/error-quoting", test_error_quoting);
 

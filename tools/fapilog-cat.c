@@ -119,7 +119,9 @@ static const GOptionEntry option_entries[] = {
 static const char description[] =
   "Every line of standard input becomes one entry, delivered through the\n"
   "sinks the FAPILOG_* environment selects (FAPILOG_CORE__SINKS, or the\n"
-  "default: stdout, pretty on a terminal, JSON lines otherwise).\n"
+  "default: http if FAPILOG_HTTP__ENDPOINT is set, else rotating_file if\n"
+  "FAPILOG_FILE__DIRECTORY is set, else stdout, pretty on a terminal and\n"
+  "JSON lines otherwise).\n"
   "\n"
   "Lines may be of any length; a trailing \"\\n\" or \"\\r\\n\" is removed, a\n"
   "last line without a newline counts, and empty lines are skipped.\n"
