@@ -214,15 +214,12 @@ fapilog_batch_ref (FapilogBatch *self)
 void
 fapilog_batch_unref (FapilogBatch *self)
 {
-  guint i;
-
   g_return_if_fail (self != NULL);
 
   if (!g_atomic_int_dec_and_test (&self->ref_count))
     return;
 
-  for (i = 0; i < self->n_entries; i++)
-    fapilog_entry_unref (self->entries[i]);
+  _fapilog_entry_unref_many (self->entries, self->n_entries);
   g_free (self->entries);
   g_free (self->offsets);
   g_bytes_unref (self->bytes);
