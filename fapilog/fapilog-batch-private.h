@@ -25,4 +25,12 @@ struct _FapilogBatch {
 FapilogBatch *_fapilog_batch_new_take (FapilogEntry **entries,
                                        guint          n_entries);
 
+/* One batch holding the entries and lines of @batches[0..n_batches), in
+ * order: the lines are copied once into one buffer (so the result's data is
+ * contiguous like any batch's) and the offsets shifted. Takes the caller's
+ * reference on each of @batches; an input nobody else references gives up
+ * its entries instead of having them referenced again. */
+FapilogBatch *_fapilog_batch_concat   (FapilogBatch **batches,
+                                       guint          n_batches);
+
 G_END_DECLS

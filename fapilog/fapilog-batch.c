@@ -79,6 +79,73 @@ _fapilog_batch_new_take (FapilogEntry **entries,
   return self;
 }
 
+FapilogBatch *
+_fapilog_batch_concat (FapilogBatch **batches,
+                       guint          n_batches)
+{
+  FapilogBatch *self;
+  guint n_entries = 0, e = 0;
+  gsize len = 0;
+  guint8 *data;
+
+  g_return_val_if_fail (n_batches > 0, NULL);
+
+  for (guint b = 0; b < n_batches; b++)
+    {
+      n_entries += batches[b]->n_entries;
+      len += batches[b]->len;
+    }
+
+  self = g_new0 (FapilogBatch, 1);
+  self->ref_count = 1;
+  self->n_entries = n_entries;
+  self->entries = g_new (FapilogEntry *, MAX (n_entries, 1));
+  self->offsets = g_new (gsize, (gsize) n_entries + 1);
+  data = g_malloc (len + 1);
+  self->len = 0;
+
+  for (guint b = 0; b < n_batches; b++)
+    {
+      FapilogBatch *part = batches[b];
+      guint n = part->n_entries;
+      gsize base = self->len;
+
+      memcpy (data + base, part->data, part->len);
+      for (guint i = 0; i < n; i++)
+        self->offsets[e + i] = base + part->offsets[i];
+
+      /* Only our reference left: nobody can look at the part's entries
+       * any more, so move them (saves an atomic increment now and an
+       * atomic decrement when the part goes). */
+      if (g_atomic_int_get (&part->ref_count) == 1)
+        {
+          memcpy (self->entries + e, part->entries, n * sizeof (FapilogEntry *));
+          part->n_entries = 0;
+        }
+      else
+        for (guint i = 0; i < n; i++)
+          self->entries[e + i] = fapilog_entry_ref (part->entries[i]);
+
+      e += n;
+      self->len += part->len;
+      fapilog_batch_unref (part);
+    }
+  self->offsets[n_entries] = self->len;
+  /* Like the serializer's buffer: a NUL after the last line, in case a
+   * reader treats the data as a string. */
+  data[self->len] = '\0';
+
+  if (n_entries > 0)
+    {
+      self->first_seq = self->entries[0]->seq;
+      self->last_seq = self->entries[n_entries - 1]->seq;
+    }
+
+  self->bytes = g_bytes_new_take (data, self->len);
+  self->data = data;
+  return self;
+}
+
 /**
  * fapilog_batch_new:
  * @entries: (array length=n_entries): the entries, in order
@@ -147,15 +214,12 @@ fapilog_batch_ref (FapilogBatch *self)
 void
 fapilog_batch_unref (FapilogBatch *self)
 {
-  guint i;
-
   g_return_if_fail (self != NULL);
 
   if (!g_atomic_int_dec_and_test (&self->ref_count))
     return;
 
-  for (i = 0; i < self->n_entries; i++)
-    fapilog_entry_unref (self->entries[i]);
+  _fapilog_entry_unref_many (self->entries, self->n_entries);
   g_free (self->entries);
   g_free (self->offsets);
   g_bytes_unref (self->bytes);

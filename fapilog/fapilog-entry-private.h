@@ -50,6 +50,7 @@ struct _FapilogEntry {
   gint                    error_code;
   const char             *error_message;     /* when has_error */
   char                    message_id[37];    /* "" until assigned on the worker */
+  guint8                  pooled;            /* the block came from the entry pool */
   gint                    message_id_ready;  /* atomic: message_id is complete */
   guint                   n_fields;
   FapilogField            fields[];
@@ -73,5 +74,28 @@ FapilogEntry *_fapilog_entry_new_captured (FapilogLoggerCore      *core,
  * entries that were never queued. */
 void          _fapilog_entry_assign_message_id (FapilogEntry *self,
                                                 guint64       rng_state[2]);
+
+/* Drops one reference on each of @entries; the blocks of those that die go
+ * back to the entry pool together, under one lock (the worker frees a
+ * whole batch at a time). */
+void          _fapilog_entry_unref_many (FapilogEntry **entries,
+                                         guint          n_entries);
+
+/* The entry pool's bounds, for tests: entries up to this size (header,
+ * fields and arena) are recycled; the shared free list keeps at most
+ * FAPILOG_ENTRY_POOL_MAX_SHARED blocks and each thread's cache at most
+ * FAPILOG_ENTRY_POOL_MAX_CACHED; the rest go back to malloc. The shared
+ * bound (8 MiB of blocks) is above the default queue (10,000 entries): the
+ * worker can free a whole queue's worth while the callers are descheduled,
+ * and those blocks should still be there when they come back. */
+#define FAPILOG_ENTRY_POOL_BLOCK_SIZE 512
+#define FAPILOG_ENTRY_POOL_CHAIN      128
+#define FAPILOG_ENTRY_POOL_MAX_CACHED (2 * FAPILOG_ENTRY_POOL_CHAIN)
+#define FAPILOG_ENTRY_POOL_MAX_SHARED 16384
+
+/* Tests: the blocks in the shared free list and in the calling thread's
+ * cache right now. */
+void          _fapilog_entry_pool_get_counts (guint *shared,
+                                              guint *cached);
 
 G_END_DECLS

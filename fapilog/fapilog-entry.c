@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include "fapilog-context-private.h"
@@ -122,6 +123,273 @@ fapilog_level_from_string (const char   *name,
   return FALSE;
 }
 
+/* ---- entry pool --------------------------------------------------------
+ *
+ * Callers allocate entries and the worker frees them, so with malloc every
+ * block crosses threads: glibc's per-thread caches don't help, and both
+ * sides take the arena lock (and sleep on it). The common entry fits in one
+ * fixed size class, so those blocks are recycled instead:
+ *
+ * - each thread has a small cache it uses without any lock;
+ * - a shared list of chains (each up to FAPILOG_ENTRY_POOL_CHAIN blocks)
+ *   moves blocks between threads, one lock per chain taken or per batch
+ *   given back, never per entry;
+ * - both are bounded, so after a burst the surplus goes back to malloc.
+ *
+ * Entries larger than a block are malloc'ed as before. Every pooled block
+ * stays reachable from a static (the shared list, or a cache in the
+ * registry), so leak checkers don't see the pool as lost memory.
+ */
+
+typedef struct _PoolBlock PoolBlock;
+struct _PoolBlock {
+  PoolBlock *next;        /* next block of the same chain or cache */
+  PoolBlock *next_chain;  /* first block of a chain only: the next chain */
+  guint      n;           /* first block of a chain only: its length */
+};
+
+typedef struct _PoolCache PoolCache;
+struct _PoolCache {
+  PoolBlock *head;
+  guint      n;
+  PoolCache *prev;        /* the registry, under pool_lock */
+  PoolCache *next;
+};
+
+G_STATIC_ASSERT (sizeof (PoolBlock) <= FAPILOG_ENTRY_POOL_BLOCK_SIZE);
+G_STATIC_ASSERT (sizeof (FapilogEntry) <= FAPILOG_ENTRY_POOL_BLOCK_SIZE);
+
+static GMutex     pool_lock;
+static PoolBlock *pool_chains;     /* shared list of chains */
+static gint       pool_n_shared;   /* blocks in pool_chains; written under the lock */
+static PoolCache *pool_caches;     /* every live thread cache */
+
+/* The cache itself is reached through a plain TLS variable (a couple of
+ * instructions); the GPrivate exists only for its destroy notify, which
+ * gives a dead thread's blocks back. */
+static __thread PoolCache *tls_cache;
+static __thread gboolean   tls_cache_gone;
+
+static void pool_cache_destroy (gpointer data);
+static GPrivate pool_cache_key = G_PRIVATE_INIT (pool_cache_destroy);
+
+static void
+pool_free_chain_list (PoolBlock *chains)
+{
+  while (chains != NULL)
+    {
+      PoolBlock *next_chain = chains->next_chain;
+
+      for (PoolBlock *b = chains, *next; b != NULL; b = next)
+        {
+          next = b->next;
+          g_free (b);
+        }
+      chains = next_chain;
+    }
+}
+
+/* Gives @chains to the shared list in one critical section; the chains
+ * that would take it past its bound are freed, outside the lock. */
+static void
+pool_give_chains (PoolBlock *chains)
+{
+  PoolBlock *excess = NULL;
+
+  g_mutex_lock (&pool_lock);
+  while (chains != NULL)
+    {
+      PoolBlock *chain = chains;
+
+      chains = chain->next_chain;
+      if ((guint) pool_n_shared + chain->n <= FAPILOG_ENTRY_POOL_MAX_SHARED)
+        {
+          chain->next_chain = pool_chains;
+          pool_chains = chain;
+          g_atomic_int_set (&pool_n_shared, pool_n_shared + (gint) chain->n);
+        }
+      else
+        {
+          chain->next_chain = excess;
+          excess = chain;
+        }
+    }
+  g_mutex_unlock (&pool_lock);
+
+  pool_free_chain_list (excess);
+}
+
+static void
+pool_cache_destroy (gpointer data)
+{
+  PoolCache *cache = data;
+
+  g_mutex_lock (&pool_lock);
+  if (cache->prev != NULL)
+    cache->prev->next = cache->next;
+  else
+    pool_caches = cache->next;
+  if (cache->next != NULL)
+    cache->next->prev = cache->prev;
+  g_mutex_unlock (&pool_lock);
+
+  if (cache->head != NULL)
+    {
+      cache->head->n = cache->n;
+      cache->head->next_chain = NULL;
+      pool_give_chains (cache->head);
+    }
+  /* Entries this thread frees from now on (other TLS destructors) go
+   * straight to the shared list: this cache is gone. */
+  tls_cache = NULL;
+  tls_cache_gone = TRUE;
+  g_free (cache);
+}
+
+/* A fork while another thread holds pool_lock would leave the child's
+ * lock held forever; like malloc's own locks, it is taken around fork. */
+static void
+pool_atfork_prepare (void)
+{
+  g_mutex_lock (&pool_lock);
+}
+
+static void
+pool_atfork_release (void)
+{
+  g_mutex_unlock (&pool_lock);
+}
+
+static PoolCache *
+pool_get_cache (void)
+{
+  static gsize atfork_registered;
+  PoolCache *cache = tls_cache;
+
+  if (G_LIKELY (cache != NULL) || tls_cache_gone)
+    return cache;
+
+  if (g_once_init_enter (&atfork_registered))
+    {
+      pthread_atfork (pool_atfork_prepare, pool_atfork_release, pool_atfork_release);
+      g_once_init_leave (&atfork_registered, 1);
+    }
+
+  cache = g_new0 (PoolCache, 1);
+  g_mutex_lock (&pool_lock);
+  cache->next = pool_caches;
+  if (pool_caches != NULL)
+    pool_caches->prev = cache;
+  pool_caches = cache;
+  g_mutex_unlock (&pool_lock);
+  g_private_set (&pool_cache_key, cache);
+  tls_cache = cache;
+  return cache;
+}
+
+static gpointer
+pool_alloc_slow (void)
+{
+  PoolCache *cache = pool_get_cache ();
+  PoolBlock *chain;
+
+  /* While the pool is empty (the live entries are growing), don't take
+   * the lock just to find that out; a stale answer costs one malloc. */
+  if (g_atomic_int_get (&pool_n_shared) == 0)
+    return g_malloc (FAPILOG_ENTRY_POOL_BLOCK_SIZE);
+
+  g_mutex_lock (&pool_lock);
+  chain = pool_chains;
+  if (chain != NULL)
+    {
+      pool_chains = chain->next_chain;
+      g_atomic_int_set (&pool_n_shared, pool_n_shared - (gint) chain->n);
+    }
+  g_mutex_unlock (&pool_lock);
+
+  if (chain == NULL)
+    return g_malloc (FAPILOG_ENTRY_POOL_BLOCK_SIZE);
+
+  /* Keep the rest of the chain for the next calls. */
+  if (cache != NULL)
+    {
+      cache->head = chain->next;
+      cache->n = chain->n - 1;
+    }
+  else if (chain->next != NULL)
+    {
+      /* A thread past its cache's destruction: give the rest back. */
+      chain->next->n = chain->n - 1;
+      chain->next->next_chain = NULL;
+      pool_give_chains (chain->next);
+    }
+  return chain;
+}
+
+static inline gpointer
+pool_alloc (void)
+{
+  PoolCache *cache = tls_cache;
+
+  if (G_LIKELY (cache != NULL && cache->head != NULL))
+    {
+      PoolBlock *block = cache->head;
+
+      cache->head = block->next;
+      cache->n--;
+      return block;
+    }
+  return pool_alloc_slow ();
+}
+
+static void
+pool_free (gpointer mem)
+{
+  PoolCache *cache = pool_get_cache ();
+  PoolBlock *block = mem;
+
+  if (G_UNLIKELY (cache == NULL))
+    {
+      block->next = NULL;
+      block->next_chain = NULL;
+      block->n = 1;
+      pool_give_chains (block);
+      return;
+    }
+
+  block->next = cache->head;
+  cache->head = block;
+  cache->n++;
+  if (cache->n >= FAPILOG_ENTRY_POOL_MAX_CACHED)
+    {
+      /* Keep one chain's worth for this thread's own allocations and
+       * share the rest: walking FAPILOG_ENTRY_POOL_CHAIN links once per
+       * that many frees. */
+      PoolBlock *rest = cache->head;
+
+      for (guint i = 1; i < FAPILOG_ENTRY_POOL_CHAIN; i++)
+        rest = rest->next;
+      block = rest->next;
+      rest->next = NULL;
+      block->n = cache->n - FAPILOG_ENTRY_POOL_CHAIN;
+      block->next_chain = NULL;
+      cache->n = FAPILOG_ENTRY_POOL_CHAIN;
+      pool_give_chains (block);
+    }
+}
+
+void
+_fapilog_entry_pool_get_counts (guint *shared,
+                                guint *cached)
+{
+  g_mutex_lock (&pool_lock);
+  if (shared != NULL)
+    *shared = (guint) pool_n_shared;
+  g_mutex_unlock (&pool_lock);
+  if (cached != NULL)
+    *cached = tls_cache != NULL ? tls_cache->n : 0;
+}
+
 /* ---- capture ---------------------------------------------------------- */
 
 static gsize
@@ -156,7 +424,7 @@ _fapilog_entry_new_captured (FapilogLoggerCore      *core,
                              FapilogFieldCollector  *fields)
 {
   FapilogEntry *self;
-  gsize message_len, file_len, func_len, error_len, arena_size;
+  gsize message_len, file_len, func_len, error_len, arena_size, size;
   guint n_fields = fields != NULL ? fields->n_fields : 0;
   char *arena;
 
@@ -169,8 +437,19 @@ _fapilog_entry_new_captured (FapilogLoggerCore      *core,
   arena_size = message_len + 1 + file_len + func_len + error_len +
                (fields != NULL ? _fapilog_field_collector_arena_size (fields) : 0);
 
-  /* One allocation for the header, the fields and every byte they refer to. */
-  self = g_malloc (sizeof (FapilogEntry) + sizeof (FapilogField) * n_fields + arena_size);
+  /* One allocation for the header, the fields and every byte they refer to;
+   * from the pool when it fits a pooled block. */
+  size = sizeof (FapilogEntry) + sizeof (FapilogField) * n_fields + arena_size;
+  if (G_LIKELY (size <= FAPILOG_ENTRY_POOL_BLOCK_SIZE))
+    {
+      self = pool_alloc ();
+      self->pooled = TRUE;
+    }
+  else
+    {
+      self = g_malloc (size);
+      self->pooled = FALSE;
+    }
   arena = (char *) (self->fields + n_fields);
 
   self->ref_count = 1;
@@ -361,6 +640,15 @@ fapilog_entry_new (FapilogLevel  level,
   return self;
 }
 
+/* What an entry holds besides its own block. */
+static inline void
+entry_release_contents (FapilogEntry *self)
+{
+  _fapilog_fields_release (self->fields, self->n_fields);
+  _fapilog_context_snapshot_unref (self->context);
+  _fapilog_logger_core_unref (self->core);
+}
+
 /**
  * fapilog_entry_ref:
  * @self: an entry
@@ -393,11 +681,54 @@ fapilog_entry_unref (FapilogEntry *self)
 
   if (g_atomic_int_dec_and_test (&self->ref_count))
     {
-      _fapilog_fields_release (self->fields, self->n_fields);
-      _fapilog_context_snapshot_unref (self->context);
-      _fapilog_logger_core_unref (self->core);
-      g_free (self);
+      entry_release_contents (self);
+      if (self->pooled)
+        pool_free (self);
+      else
+        g_free (self);
     }
+}
+
+void
+_fapilog_entry_unref_many (FapilogEntry **entries,
+                           guint          n_entries)
+{
+  PoolBlock *chains = NULL;   /* the chain being filled is the first */
+
+  for (guint i = 0; i < n_entries; i++)
+    {
+      FapilogEntry *entry = entries[i];
+      PoolBlock *block;
+
+      if (!g_atomic_int_dec_and_test (&entry->ref_count))
+        continue;
+      entry_release_contents (entry);
+      if (!entry->pooled)
+        {
+          g_free (entry);
+          continue;
+        }
+
+      block = (PoolBlock *) entry;
+      if (chains == NULL || chains->n == FAPILOG_ENTRY_POOL_CHAIN)
+        {
+          block->next = NULL;
+          block->n = 1;
+          block->next_chain = chains;
+          chains = block;
+        }
+      else
+        {
+          /* Inserted after the chain's first block, which keeps the
+           * chain's length and link. */
+          block->next = chains->next;
+          chains->next = block;
+          chains->n++;
+        }
+    }
+
+  if (chains != NULL)
+    pool_give_chains (chains);
 }
 
 /**

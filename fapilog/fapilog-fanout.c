@@ -547,6 +547,42 @@ start_write (SinkSlot *slot)
     }
 }
 
+/* Bounds on one coalesced batch: enough to spread a sink's per-write cost
+ * (a thread hop, a syscall) over many entries, small enough that one write
+ * stays short and the copy stays within a few MiB. */
+#define COALESCE_MAX_ENTRIES 4096
+#define COALESCE_MAX_BYTES   (4 * 1024 * 1024)
+/* Batches are rarely this small; the bound keeps the merge list on the stack. */
+#define COALESCE_MAX_PARTS   256
+
+/* A batch sink that fell behind has several batches waiting; writing them
+ * one per call would pay the sink's per-write cost for each. Merges @head
+ * (just taken from the backlog) with the batches after it, in order, up to
+ * the bounds. Only the oldest batches are taken, so per-sink order holds. */
+static FapilogBatch *
+slot_coalesce (SinkSlot     *slot,
+               FapilogBatch *head)
+{
+  FapilogBatch *parts[COALESCE_MAX_PARTS];
+  guint n_parts = 1, n_entries = head->n_entries;
+  gsize len = head->len;
+  FapilogBatch *next;
+
+  parts[0] = head;
+  while ((next = g_queue_peek_head (&slot->backlog)) != NULL &&
+         n_parts < G_N_ELEMENTS (parts) &&
+         n_entries + next->n_entries <= COALESCE_MAX_ENTRIES &&
+         len + next->len <= COALESCE_MAX_BYTES)
+    {
+      parts[n_parts++] = g_queue_pop_head (&slot->backlog);
+      n_entries += next->n_entries;
+      len += next->len;
+    }
+  if (n_parts == 1)
+    return head;
+  return _fapilog_batch_concat (parts, n_parts);
+}
+
 /* Starts the next write if none is in flight. A sink may complete inside its
  * _async call; the loop (rather than recursion) keeps the stack flat then. */
 static void
@@ -564,6 +600,9 @@ slot_pump (SinkSlot *slot)
           slot->current = g_queue_pop_head (&slot->backlog);
           if (slot->current == NULL)
             break;
+          /* Entry-at-a-time modes gain nothing: they pay per entry anyway. */
+          if (slot->mode == MODE_BATCH && !g_queue_is_empty (&slot->backlog))
+            slot->current = slot_coalesce (slot, slot->current);
           slot->index = 0;
         }
       slot->backlog_entries -= (slot->mode == MODE_BATCH ? slot->current->n_entries : 1);

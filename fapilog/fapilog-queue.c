@@ -353,8 +353,7 @@ _fapilog_queue_discard_unsent (FapilogQueue *self)
   g_cond_broadcast (&self->space);
   g_mutex_unlock (&self->lock);
 
-  for (guint i = 0; i < n; i++)
-    fapilog_entry_unref (left[i]);
+  _fapilog_entry_unref_many (left, n);
   g_free (left);
   return n;
 }

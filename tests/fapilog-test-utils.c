@@ -23,6 +23,8 @@ typedef struct {
   guint            calls_entry;
   guint            calls_serialized;
   guint            calls_batch;
+  guint            max_batch;      /* the most entries one write_batch got */
+  gboolean         batch_data_bad; /* a batch's data and its lines disagreed */
   GPtrArray       *hung_tasks;    /* kept so a hanging write never completes */
   GFunc            hook;
   gpointer         hook_data;
@@ -197,6 +199,25 @@ test_sink_write_batch_async (FapilogSink         *sink,
 
   g_mutex_lock (&self->lock);
   self->calls_batch++;
+  self->max_batch = MAX (self->max_batch, n);
+  {
+    /* Each entry's line must sit in the batch's data, one after the
+     * other, with nothing between or after them. */
+    gsize total, at = 0;
+    const guint8 *data = fapilog_batch_get_data (batch, &total);
+
+    for (guint i = 0; i < n; i++)
+      {
+        gsize len;
+        const guint8 *line = fapilog_batch_get_entry_data (batch, i, &len);
+
+        if (line != data + at || len == 0 || line[len - 1] != '\n')
+          self->batch_data_bad = TRUE;
+        at += len;
+      }
+    if (at != total)
+      self->batch_data_bad = TRUE;
+  }
   if (!self->fail)
     for (guint i = 0; i < n; i++)
       {
@@ -404,6 +425,24 @@ test_sink_get_calls (FapilogSink     *sink,
                : method == TEST_SINK_SERIALIZED ? s_->calls_serialized
                : s_->calls_batch);
   return n;
+}
+
+guint
+test_sink_get_max_batch (FapilogSink *sink)
+{
+  guint n = 0;
+
+  WITH_LOCK (sink, n = s_->max_batch);
+  return n;
+}
+
+gboolean
+test_sink_get_batch_data_ok (FapilogSink *sink)
+{
+  gboolean ok = FALSE;
+
+  WITH_LOCK (sink, ok = !s_->batch_data_bad);
+  return ok;
 }
 
 gboolean

@@ -38,6 +38,10 @@ GPtrArray   *test_sink_dup_lines        (FapilogSink     *sink);
 guint        test_sink_get_n_received   (FapilogSink     *sink);
 guint        test_sink_get_calls        (FapilogSink     *sink,
                                          TestSinkMethods  method);
+/* The largest number of entries one write_batch call received. */
+guint        test_sink_get_max_batch    (FapilogSink     *sink);
+/* FALSE once some batch's data was not exactly its lines, contiguous. */
+gboolean     test_sink_get_batch_data_ok (FapilogSink    *sink);
 gboolean     test_sink_get_started      (FapilogSink     *sink);
 gboolean     test_sink_get_stopped      (FapilogSink     *sink);
 /* Order in which sinks were stopped, process-wide (names). */

@@ -472,6 +472,114 @@ test_block_backpressure_through_slow_sink (void)
   assert_invariant (stats);
 }
 
+/* A batch sink that lags behind gets the batches waiting for it merged
+ * into one write: fewer, larger writes, every entry once and in order, the
+ * counts right, and flush still sees every entry as done. */
+static void
+test_slow_batch_sink_coalesced (void)
+{
+  g_autoptr(FapilogSettings) settings = test_settings_new ();
+  g_autoptr(FapilogSink) slow = test_sink_new ("slow", TEST_SINK_BATCH);
+  g_autoptr(FapilogSink) fast = test_sink_new ("fast", TEST_SINK_BATCH);
+  g_autoptr(FapilogPipeline) pipeline = NULL;
+  g_autoptr(FapilogLogger) log = NULL;
+  g_autoptr(FapilogStats) stats = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint n = 10000;
+
+  g_object_set (settings,
+                "overflow-policy", FAPILOG_OVERFLOW_BLOCK,
+                "backpressure-wait-ms", -1,
+                "max-queue-size", 2000,
+                "batch-max-size", 10,
+                "sink-backlog-size", 20000,
+                NULL);
+  test_sink_set_delay_ms (slow, 20);
+  pipeline = pipeline_with (settings, slow, fast, NULL);
+  log = fapilog_pipeline_get_logger (pipeline, "app");
+  for (guint i = 0; i < n; i++)
+    fapilog_logger_log (log, FAPILOG_LEVEL_INFO, "merged", "i", "i", (gint) i, NULL);
+  g_assert_true (fapilog_pipeline_flush (pipeline, 60 * SECOND, &error));
+  g_assert_no_error (error);
+
+  /* Flush returned: everything reached both sinks already. */
+  g_assert_cmpuint (test_sink_get_n_received (slow), ==, n);
+  g_assert_cmpuint (test_sink_get_n_received (fast), ==, n);
+
+  /* 1000 batches of 10 at 20 ms each would take 20 s; merged, the slow
+   * sink needs a handful of writes, each within the merge bound. */
+  g_assert_cmpuint (test_sink_get_max_batch (slow), >, 10);
+  g_assert_cmpuint (test_sink_get_max_batch (slow), <=, 4096);
+  g_assert_cmpuint (test_sink_get_calls (slow, TEST_SINK_BATCH), <, n / 10);
+  g_assert_true (test_sink_get_batch_data_ok (slow));
+  g_assert_true (test_sink_get_batch_data_ok (fast));
+
+  lines = test_sink_dup_lines (slow);
+  for (guint i = 0; i < lines->len; i++)
+    {
+      g_autoptr(JsonObject) obj = test_parse_object (g_ptr_array_index (lines, i));
+      JsonObject *data = json_object_get_object_member (obj, "data");
+      g_assert_cmpint (json_object_get_int_member (data, "i"), ==, (gint64) i);
+    }
+
+  stats = fapilog_pipeline_shutdown (pipeline, -1);
+  g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "slow"), ==, n);
+  g_assert_cmpuint (fapilog_stats_get_sink_failed (stats, "slow"), ==, 0);
+  g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "fast"), ==, n);
+  g_assert_cmpuint (fapilog_stats_get_dropped (stats), ==, 0);
+  assert_invariant (stats);
+}
+
+/* A failing sink that lags: its merged writes fail as a whole, and every
+ * entry of every merged batch reaches the fallback exactly once, in order. */
+static void
+test_failing_sink_coalesced (void)
+{
+  g_autoptr(FapilogSettings) settings = test_settings_new ();
+  g_autoptr(FapilogSink) bad = test_sink_new ("bad", TEST_SINK_BATCH);
+  g_autoptr(FapilogPipeline) pipeline = NULL;
+  g_autoptr(FapilogLogger) log = NULL;
+  g_autoptr(FapilogStats) stats = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) fallback_lines = NULL;
+  g_autofree char *fallback = NULL;
+  const guint n = 1000;
+  Capture capture;
+
+  capture_begin (&capture);
+  g_object_set (settings,
+                "overflow-policy", FAPILOG_OVERFLOW_BLOCK,
+                "backpressure-wait-ms", -1,
+                "batch-max-size", 10,
+                NULL);
+  test_sink_set_fail (bad, TRUE);
+  test_sink_set_delay_ms (bad, 20);
+  pipeline = pipeline_with (settings, bad, NULL);
+  log = fapilog_pipeline_get_logger (pipeline, "app");
+  for (guint i = 0; i < n; i++)
+    fapilog_logger_log (log, FAPILOG_LEVEL_INFO, "merged-fail", "i", "i", (gint) i, NULL);
+  g_assert_true (fapilog_pipeline_flush (pipeline, 60 * SECOND, &error));
+  g_assert_no_error (error);
+  stats = fapilog_pipeline_shutdown (pipeline, -1);
+  fallback = capture_end (&capture);
+
+  g_assert_cmpuint (test_sink_get_max_batch (bad), >, 10);
+  g_assert_cmpuint (test_sink_get_calls (bad, TEST_SINK_BATCH), <, n / 10);
+  g_assert_cmpuint (fapilog_stats_get_sink_failed (stats, "bad"), ==, n);
+  g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "bad"), ==, 0);
+  assert_invariant (stats);
+
+  fallback_lines = g_strsplit (g_strstrip (fallback), "\n", -1);
+  g_assert_cmpuint (g_strv_length (fallback_lines), ==, n);
+  for (guint i = 0; fallback_lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonObject) obj = test_parse_object (fallback_lines[i]);
+      JsonObject *data = json_object_get_object_member (obj, "data");
+      g_assert_cmpint (json_object_get_int_member (data, "i"), ==, (gint64) i);
+    }
+}
+
 static void
 test_write_timeout (void)
 {
@@ -1109,6 +1217,8 @@ main (int   argc,
   g_test_add_func ("/pipeline/slow-sink-isolated", test_slow_sink_isolated);
   g_test_add_func ("/pipeline/backlog-overflow-counted", test_backlog_overflow_counted);
   g_test_add_func ("/pipeline/block-backpressure-through-slow-sink", test_block_backpressure_through_slow_sink);
+  g_test_add_func ("/pipeline/slow-batch-sink-coalesced", test_slow_batch_sink_coalesced);
+  g_test_add_func ("/pipeline/failing-sink-coalesced", test_failing_sink_coalesced);
   g_test_add_func ("/pipeline/write-timeout", test_write_timeout);
   g_test_add_func ("/pipeline/dispatch-preference", test_dispatch_preference);
   g_test_add_func ("/pipeline/start-failure-and-stop-order", test_start_failure_and_stop_order);

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <glib-unix.h>
@@ -426,6 +427,161 @@ test_lossless_many_threads (void)
   g_object_unref (sink);
 }
 
+/* ---- entry pool ---------------------------------------------------------- */
+
+static FapilogEntry *
+small_entry (guint i)
+{
+  g_autofree char *message = g_strdup_printf ("pooled %u", i);
+
+  return fapilog_entry_new (FAPILOG_LEVEL_INFO, "pool", message, NULL);
+}
+
+/* A freed entry's block is handed out again, and the new entry is whole:
+ * nothing of the old one shows through. */
+static void
+test_entry_pool_reuse (void)
+{
+  FapilogEntry *first = small_entry (1);
+  FapilogEntry *second;
+  gpointer block = first;
+  g_autofree char *first_id = g_strdup (fapilog_entry_get_message_id (first));
+
+  g_assert_cmpuint (first->pooled, ==, TRUE);
+  fapilog_entry_unref (first);
+  second = small_entry (2);
+  /* The thread's cache is last in, first out. */
+  g_assert_true ((gpointer) second == block);
+  g_assert_cmpstr (fapilog_entry_get_message (second), ==, "pooled 2");
+  g_assert_cmpstr (fapilog_entry_get_logger_name (second), ==, "pool");
+  g_assert_cmpint (fapilog_entry_get_level (second), ==, FAPILOG_LEVEL_INFO);
+  g_assert_cmpuint (second->n_fields, ==, 0);
+  /* A fresh id, not the previous occupant's. */
+  g_assert_cmpstr (fapilog_entry_get_message_id (second), !=, first_id);
+  fapilog_entry_unref (second);
+
+  /* An entry too large for a block is malloc'ed, and freed, as before. */
+  {
+    g_autofree char *big = g_strnfill (FAPILOG_ENTRY_POOL_BLOCK_SIZE, 'x');
+    FapilogEntry *large = fapilog_entry_new (FAPILOG_LEVEL_INFO, "pool", big, NULL);
+
+    g_assert_cmpuint (large->pooled, ==, FALSE);
+    g_assert_cmpstr (fapilog_entry_get_message (large), ==, big);
+    fapilog_entry_unref (large);
+  }
+}
+
+typedef struct {
+  guint          n;
+  FapilogEntry **entries;
+  guint          cached_after;
+} Burst;
+
+static gpointer
+burst_thread (gpointer data)
+{
+  Burst *burst = data;
+
+  for (guint i = 0; i < burst->n; i++)
+    burst->entries[i] = small_entry (i);
+  /* Half freed one at a time here, through this thread's cache... */
+  for (guint i = 0; i < burst->n / 2; i++)
+    fapilog_entry_unref (burst->entries[i]);
+  _fapilog_entry_pool_get_counts (NULL, &burst->cached_after);
+  return NULL;
+}
+
+/* After a burst far larger than the pool, what the pool keeps is bounded:
+ * per thread, in the shared list, and after the thread exits. */
+static void
+test_entry_pool_bounded_after_burst (void)
+{
+  Burst burst = { 2 * FAPILOG_ENTRY_POOL_MAX_SHARED + 8000, NULL, 0 };
+  guint shared = 0, cached = 0;
+  GThread *thread;
+
+  burst.entries = g_new (FapilogEntry *, burst.n);
+  thread = g_thread_new ("burst", burst_thread, &burst);
+  g_thread_join (thread);
+
+  g_assert_cmpuint (burst.cached_after, <=, FAPILOG_ENTRY_POOL_MAX_CACHED);
+  /* The thread exited: its cache went back to the shared list (bounded). */
+  _fapilog_entry_pool_get_counts (&shared, NULL);
+  g_assert_cmpuint (shared, <=, FAPILOG_ENTRY_POOL_MAX_SHARED);
+
+  /* ... and the other half freed as a batch would, from this thread. */
+  _fapilog_entry_unref_many (burst.entries + burst.n / 2, burst.n - burst.n / 2);
+  _fapilog_entry_pool_get_counts (&shared, &cached);
+  g_assert_cmpuint (shared, <=, FAPILOG_ENTRY_POOL_MAX_SHARED);
+  g_assert_cmpuint (cached, <=, FAPILOG_ENTRY_POOL_MAX_CACHED);
+  /* The pool is not empty either: the next entries come from it. */
+  g_assert_cmpuint (shared, >=, FAPILOG_ENTRY_POOL_MAX_SHARED - FAPILOG_ENTRY_POOL_CHAIN);
+  g_free (burst.entries);
+}
+
+typedef struct {
+  GAsyncQueue *to_freer;
+  guint        count;
+} PoolProducer;
+
+static gpointer
+pool_produce (gpointer data)
+{
+  PoolProducer *producer = data;
+
+  for (guint i = 0; i < producer->count; i++)
+    g_async_queue_push (producer->to_freer, small_entry (i));
+  return NULL;
+}
+
+/* Several threads allocate while one other thread frees them in batches
+ * (as the worker does): every entry arrives intact, and the producers'
+ * caches go back to the pool when they exit. */
+static void
+test_entry_pool_cross_thread (void)
+{
+  GAsyncQueue *queue = g_async_queue_new ();
+  PoolProducer producer = { queue, entries_per_thread () / 5 };
+  GThread *threads[N_THREADS];
+  guint *seen = g_new0 (guint, producer.count);
+  guint total = producer.count * N_THREADS, done = 0;
+  FapilogEntry *batch[64];
+  guint shared = 0;
+
+  for (gint t = 0; t < N_THREADS; t++)
+    threads[t] = g_thread_new ("pool-producer", pool_produce, &producer);
+  while (done < total)
+    {
+      guint n = 0;
+
+      batch[n++] = g_async_queue_pop (queue);
+      while (n < G_N_ELEMENTS (batch) && (batch[n] = g_async_queue_try_pop (queue)) != NULL)
+        n++;
+      for (guint i = 0; i < n; i++)
+        {
+          guint number;
+
+          g_assert_true (sscanf (fapilog_entry_get_message (batch[i]), "pooled %u", &number) == 1);
+          g_assert_cmpuint (number, <, producer.count);
+          g_assert_cmpstr (fapilog_entry_get_logger_name (batch[i]), ==, "pool");
+          seen[number]++;
+        }
+      _fapilog_entry_unref_many (batch, n);
+      done += n;
+    }
+  for (gint t = 0; t < N_THREADS; t++)
+    g_thread_join (threads[t]);
+  g_async_queue_unref (queue);
+
+  g_assert_cmpuint (done, ==, total);
+  /* Each producer made each number once. */
+  for (guint i = 0; i < producer.count; i++)
+    g_assert_cmpuint (seen[i], ==, N_THREADS);
+  g_free (seen);
+  _fapilog_entry_pool_get_counts (&shared, NULL);
+  g_assert_cmpuint (shared, <=, FAPILOG_ENTRY_POOL_MAX_SHARED);
+}
+
 /* drop_newest through a whole pipeline: counts add up, nothing blocks. */
 static void
 test_pipeline_drop_counts (void)
@@ -486,6 +642,9 @@ main (int   argc,
   g_test_add_func ("/queue/close-releases-blocked", test_close_releases_blocked);
   g_test_add_func ("/queue/pipeline-drop-counts", test_pipeline_drop_counts);
   g_test_add_func ("/queue/lossless-many-threads", test_lossless_many_threads);
+  g_test_add_func ("/queue/entry-pool/reuse", test_entry_pool_reuse);
+  g_test_add_func ("/queue/entry-pool/bounded-after-burst", test_entry_pool_bounded_after_burst);
+  g_test_add_func ("/queue/entry-pool/cross-thread", test_entry_pool_cross_thread);
 
   return g_test_run ();
 }
