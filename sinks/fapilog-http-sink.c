@@ -4,11 +4,8 @@
  */
 #include "config.h"
 
-#include <string.h>
-
 #include "fapilog-enum-types.h"
-#include "fapilog-error.h"
-#include "fapilog-http-delivery-private.h"
+#include "fapilog-http-sink-base-private.h"
 #include "fapilog-http-sink.h"
 
 /**
@@ -75,59 +72,30 @@
 #define SINK_NAME "http"
 #define DIAG_COMPONENT "http-sink"
 
-#define DEFAULT_TIMEOUT_SECONDS            5.0
-#define DEFAULT_RETRY_MAX_ATTEMPTS         3
-#define DEFAULT_RETRY_BACKOFF_SECONDS      1.0
-#define DEFAULT_RETRY_MAX_BACKOFF_SECONDS  30.0
 #define DEFAULT_BATCH_SIZE                 100
-#define DEFAULT_BATCH_TIMEOUT_SECONDS      5.0
 #define DEFAULT_BATCH_MAX_BYTES            (G_GUINT64_CONSTANT (1) << 20)
 #define DEFAULT_BATCH_WRAPPER_KEY          "logs"
-#define DEFAULT_MAX_PENDING_BYTES          (G_GUINT64_CONSTANT (16) << 20)
 
 struct _FapilogHttpSink
 {
   GObject parent_instance;
 
-  /* Configuration may be set from any thread and is copied when the sink
-   * starts; the lock also guards `engine` for health_check(). */
-  GMutex                  lock;
-  char                   *endpoint;
-  double                  timeout_seconds;
-  guint                   retry_max_attempts;
-  double                  retry_backoff_seconds;
-  double                  retry_max_backoff_seconds;
-  guint                   batch_size;
-  double                  batch_timeout_seconds;
+  /* The settings both sinks have, the headers and the delivery engine;
+   * its lock guards the settings below as well. */
+  FapilogHttpSinkBase     base;
+
   guint64                 batch_max_bytes;
   FapilogHttpBatchFormat  batch_format;
   char                   *batch_wrapper_key;
   FapilogHttpCompression  compression;
-  char                   *tls_ca_file;
-  guint64                 max_pending_bytes;
-  GPtrArray              *header_names;    /* char*, in the order first set */
-  GPtrArray              *header_values;
-
-  /* Made on start and freed on stop, both on the worker thread. */
-  FapilogHttpDelivery    *engine;
-  gboolean                healthy_when_stopped;
 };
 
+/* The ids below FAPILOG_HTTP_SINK_BASE_N_PROPS are the shared settings'. */
 enum {
-  PROP_0,
-  PROP_ENDPOINT,
-  PROP_TIMEOUT_SECONDS,
-  PROP_RETRY_MAX_ATTEMPTS,
-  PROP_RETRY_BACKOFF_SECONDS,
-  PROP_RETRY_MAX_BACKOFF_SECONDS,
-  PROP_BATCH_SIZE,
-  PROP_BATCH_TIMEOUT_SECONDS,
-  PROP_BATCH_MAX_BYTES,
+  PROP_BATCH_MAX_BYTES = FAPILOG_HTTP_SINK_BASE_N_PROPS,
   PROP_BATCH_FORMAT,
   PROP_BATCH_WRAPPER_KEY,
   PROP_COMPRESSION,
-  PROP_TLS_CA_FILE,
-  PROP_MAX_PENDING_BYTES,
   N_PROPS,
 
   PROP_NAME = N_PROPS,
@@ -158,36 +126,17 @@ layout_for_format (FapilogHttpBatchFormat format)
     }
 }
 
-/* A snapshot, so that setting a property while the sink runs cannot
- * change the engine under it (it applies from the next start). */
+/* FapilogHttpSinkConfigFunc: under the base's lock, at start. */
 static void
-snapshot_config (FapilogHttpSink           *self,
+complete_config (gpointer                   sink,
                  FapilogHttpDeliveryConfig *config)
 {
-  memset (config, 0, sizeof *config);
+  FapilogHttpSink *self = sink;
 
-  g_mutex_lock (&self->lock);
-  config->endpoint = g_strdup (self->endpoint);
-  config->header_names = g_new0 (char *, self->header_names->len + 1);
-  config->header_values = g_new0 (char *, self->header_values->len + 1);
-  for (guint i = 0; i < self->header_names->len; i++)
-    {
-      config->header_names[i] = g_strdup (g_ptr_array_index (self->header_names, i));
-      config->header_values[i] = g_strdup (g_ptr_array_index (self->header_values, i));
-    }
-  config->timeout_seconds = self->timeout_seconds;
-  config->retry_max_attempts = self->retry_max_attempts;
-  config->retry_backoff_seconds = self->retry_backoff_seconds;
-  config->retry_max_backoff_seconds = self->retry_max_backoff_seconds;
-  config->batch_size = self->batch_size;
-  config->batch_timeout_seconds = self->batch_timeout_seconds;
   config->batch_max_bytes = (gsize) MIN (self->batch_max_bytes, G_MAXSIZE);
-  config->max_pending_bytes = (gsize) MIN (self->max_pending_bytes, G_MAXSIZE);
   config->layout = layout_for_format (self->batch_format);
   config->wrapper_key = g_strdup (self->batch_wrapper_key);
   config->compression = self->compression;
-  config->tls_ca_file = g_strdup (self->tls_ca_file);
-  g_mutex_unlock (&self->lock);
 }
 
 static void
@@ -196,47 +145,10 @@ fapilog_http_sink_start_async (FapilogSink         *sink,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  FapilogHttpSink *self = FAPILOG_HTTP_SINK (sink);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  FapilogHttpDeliveryConfig config;
-  FapilogHttpDelivery *engine;
-  GError *error = NULL;
-
-  g_task_set_source_tag (task, fapilog_http_sink_start_async);
-
-  if (self->engine != NULL)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  snapshot_config (self, &config);
-  engine = _fapilog_http_delivery_new (sink, DIAG_COMPONENT, &config, &error);
-  _fapilog_http_delivery_config_clear (&config);
-  if (engine == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  g_mutex_lock (&self->lock);
-  self->engine = engine;
-  g_mutex_unlock (&self->lock);
-  g_task_return_boolean (task, TRUE);
+  _fapilog_http_sink_base_start (&FAPILOG_HTTP_SINK (sink)->base, sink, complete_config, NULL, NULL,
+                                 g_task_new (sink, cancellable, callback, user_data));
 }
 
-static gboolean
-fapilog_http_sink_start_finish (FapilogSink   *sink,
-                                GAsyncResult  *result,
-                                GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, sink), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* Accepting is all a write does: the engine reports each entry's outcome
- * later (this is a buffering sink). */
 static void
 fapilog_http_sink_write_batch_async (FapilogSink         *sink,
                                      FapilogBatch        *batch,
@@ -244,45 +156,8 @@ fapilog_http_sink_write_batch_async (FapilogSink         *sink,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-  FapilogHttpSink *self = FAPILOG_HTTP_SINK (sink);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, fapilog_http_sink_write_batch_async);
-
-  if (self->engine == NULL)
-    {
-      g_task_return_new_error (task, FAPILOG_SINK_ERROR, FAPILOG_SINK_ERROR_CLOSED,
-                               "the http sink is not started");
-      return;
-    }
-  _fapilog_http_delivery_add (self->engine, batch, 0, fapilog_batch_get_n_entries (batch));
-  g_task_return_boolean (task, TRUE);
-}
-
-static gboolean
-fapilog_http_sink_write_batch_finish (FapilogSink   *sink,
-                                      GAsyncResult  *result,
-                                      GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, sink), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-on_engine_flushed (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  FapilogHttpSink *self = g_task_get_source_object (task);
-  GError *error = NULL;
-
-  /* The engine cannot be freed while a flush is pending: stop waits. */
-  if (self->engine != NULL && !_fapilog_http_delivery_flush_finish (self->engine, result, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  _fapilog_http_sink_base_write_batch (&FAPILOG_HTTP_SINK (sink)->base, batch,
+                                       g_task_new (sink, cancellable, callback, user_data));
 }
 
 static void
@@ -291,53 +166,8 @@ fapilog_http_sink_flush_async (FapilogSink         *sink,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  FapilogHttpSink *self = FAPILOG_HTTP_SINK (sink);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, fapilog_http_sink_flush_async);
-  g_task_set_check_cancellable (task, FALSE);
-
-  if (self->engine == NULL)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-  _fapilog_http_delivery_flush_async (self->engine, cancellable, on_engine_flushed,
-                                      g_steal_pointer (&task));
-}
-
-static gboolean
-fapilog_http_sink_flush_finish (FapilogSink   *sink,
-                                GAsyncResult  *result,
-                                GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, sink), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-on_engine_stopped (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  FapilogHttpSink *self = g_task_get_source_object (task);
-  FapilogHttpDelivery *engine = self->engine;
-  GError *error = NULL;
-  gboolean ok = _fapilog_http_delivery_stop_finish (engine, result, &error);
-
-  g_mutex_lock (&self->lock);
-  self->healthy_when_stopped = _fapilog_http_delivery_is_healthy (engine);
-  self->engine = NULL;
-  g_mutex_unlock (&self->lock);
-  /* On the worker, where the session was made: libsoup wants that. */
-  _fapilog_http_delivery_free (engine);
-
-  if (ok)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  _fapilog_http_sink_base_flush (&FAPILOG_HTTP_SINK (sink)->base, cancellable,
+                                 g_task_new (sink, cancellable, callback, user_data));
 }
 
 static void
@@ -346,76 +176,47 @@ fapilog_http_sink_stop_async (FapilogSink         *sink,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  FapilogHttpSink *self = FAPILOG_HTTP_SINK (sink);
-  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
-
-  g_task_set_source_tag (task, fapilog_http_sink_stop_async);
-
-  if (self->engine == NULL)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-  /* @cancellable is the shutdown deadline: the engine reports what it
-   * still holds as failed when it fires, then completes. */
-  _fapilog_http_delivery_stop_async (self->engine, cancellable, on_engine_stopped,
-                                     g_steal_pointer (&task));
+  _fapilog_http_sink_base_stop (&FAPILOG_HTTP_SINK (sink)->base, cancellable,
+                                g_task_new (sink, cancellable, callback, user_data));
 }
 
-static gboolean
-fapilog_http_sink_stop_finish (FapilogSink   *sink,
-                               GAsyncResult  *result,
-                               GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, sink), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* Healthy unless the last attempt failed; a sink that has sent nothing yet
- * is healthy. */
 static gboolean
 fapilog_http_sink_health_check (FapilogSink *sink)
 {
-  FapilogHttpSink *self = FAPILOG_HTTP_SINK (sink);
-  gboolean healthy;
-
-  g_mutex_lock (&self->lock);
-  healthy = self->engine != NULL ? _fapilog_http_delivery_is_healthy (self->engine)
-                                 : self->healthy_when_stopped;
-  g_mutex_unlock (&self->lock);
-  return healthy;
+  return _fapilog_http_sink_base_health (&FAPILOG_HTTP_SINK (sink)->base);
 }
 
 static void
 fapilog_http_sink_iface_init (FapilogSinkInterface *iface)
 {
   iface->start_async = fapilog_http_sink_start_async;
-  iface->start_finish = fapilog_http_sink_start_finish;
+  iface->start_finish = _fapilog_http_sink_base_task_finish;
   iface->stop_async = fapilog_http_sink_stop_async;
-  iface->stop_finish = fapilog_http_sink_stop_finish;
+  iface->stop_finish = _fapilog_http_sink_base_task_finish;
   iface->write_batch_async = fapilog_http_sink_write_batch_async;
-  iface->write_batch_finish = fapilog_http_sink_write_batch_finish;
+  iface->write_batch_finish = _fapilog_http_sink_base_task_finish;
   iface->flush_async = fapilog_http_sink_flush_async;
-  iface->flush_finish = fapilog_http_sink_flush_finish;
+  iface->flush_finish = _fapilog_http_sink_base_task_finish;
   iface->health_check = fapilog_http_sink_health_check;
 }
 
 /* ---- GObject ------------------------------------------------------------ */
 
 static void
+fapilog_http_sink_dispose (GObject *object)
+{
+  _fapilog_http_sink_base_dispose (&FAPILOG_HTTP_SINK (object)->base);
+
+  G_OBJECT_CLASS (fapilog_http_sink_parent_class)->dispose (object);
+}
+
+static void
 fapilog_http_sink_finalize (GObject *object)
 {
   FapilogHttpSink *self = FAPILOG_HTTP_SINK (object);
 
-  /* Only when the sink was dropped without being stopped. */
-  g_clear_pointer (&self->engine, _fapilog_http_delivery_free);
-  g_free (self->endpoint);
   g_free (self->batch_wrapper_key);
-  g_free (self->tls_ca_file);
-  g_ptr_array_unref (self->header_names);
-  g_ptr_array_unref (self->header_values);
-  g_mutex_clear (&self->lock);
+  _fapilog_http_sink_base_clear (&self->base);
 
   G_OBJECT_CLASS (fapilog_http_sink_parent_class)->finalize (object);
 }
@@ -428,32 +229,17 @@ fapilog_http_sink_get_property (GObject    *object,
 {
   FapilogHttpSink *self = FAPILOG_HTTP_SINK (object);
 
-  g_mutex_lock (&self->lock);
+  if (prop_id < FAPILOG_HTTP_SINK_BASE_N_PROPS)
+    {
+      _fapilog_http_sink_base_get_property (&self->base, prop_id, value);
+      return;
+    }
+
+  g_mutex_lock (&self->base.lock);
   switch (prop_id)
     {
     case PROP_NAME:
       g_value_set_static_string (value, SINK_NAME);
-      break;
-    case PROP_ENDPOINT:
-      g_value_set_string (value, self->endpoint);
-      break;
-    case PROP_TIMEOUT_SECONDS:
-      g_value_set_double (value, self->timeout_seconds);
-      break;
-    case PROP_RETRY_MAX_ATTEMPTS:
-      g_value_set_uint (value, self->retry_max_attempts);
-      break;
-    case PROP_RETRY_BACKOFF_SECONDS:
-      g_value_set_double (value, self->retry_backoff_seconds);
-      break;
-    case PROP_RETRY_MAX_BACKOFF_SECONDS:
-      g_value_set_double (value, self->retry_max_backoff_seconds);
-      break;
-    case PROP_BATCH_SIZE:
-      g_value_set_uint (value, self->batch_size);
-      break;
-    case PROP_BATCH_TIMEOUT_SECONDS:
-      g_value_set_double (value, self->batch_timeout_seconds);
       break;
     case PROP_BATCH_MAX_BYTES:
       g_value_set_uint64 (value, self->batch_max_bytes);
@@ -467,37 +253,11 @@ fapilog_http_sink_get_property (GObject    *object,
     case PROP_COMPRESSION:
       g_value_set_enum (value, self->compression);
       break;
-    case PROP_TLS_CA_FILE:
-      g_value_set_string (value, self->tls_ca_file);
-      break;
-    case PROP_MAX_PENDING_BYTES:
-      g_value_set_uint64 (value, self->max_pending_bytes);
-      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
-  g_mutex_unlock (&self->lock);
+  g_mutex_unlock (&self->base.lock);
 }
-
-static gboolean
-store_string (char       **field,
-              const GValue *value)
-{
-  const char *s = g_value_get_string (value);
-
-  if (g_strcmp0 (*field, s) == 0)
-    return FALSE;
-  g_free (*field);
-  *field = g_strdup (s);
-  return TRUE;
-}
-
-#define STORE(field, getter) \
-  G_STMT_START { \
-    __typeof__ (field) v_ = getter (value); \
-    changed = field != v_; \
-    field = v_; \
-  } G_STMT_END
 
 static void
 fapilog_http_sink_set_property (GObject      *object,
@@ -508,59 +268,40 @@ fapilog_http_sink_set_property (GObject      *object,
   FapilogHttpSink *self = FAPILOG_HTTP_SINK (object);
   gboolean changed = FALSE;
 
-  g_mutex_lock (&self->lock);
-  switch (prop_id)
+  if (prop_id < FAPILOG_HTTP_SINK_BASE_N_PROPS)
     {
-    case PROP_ENDPOINT:
-      changed = store_string (&self->endpoint, value);
-      break;
-    case PROP_TIMEOUT_SECONDS:
-      STORE (self->timeout_seconds, g_value_get_double);
-      break;
-    case PROP_RETRY_MAX_ATTEMPTS:
-      STORE (self->retry_max_attempts, g_value_get_uint);
-      break;
-    case PROP_RETRY_BACKOFF_SECONDS:
-      STORE (self->retry_backoff_seconds, g_value_get_double);
-      break;
-    case PROP_RETRY_MAX_BACKOFF_SECONDS:
-      STORE (self->retry_max_backoff_seconds, g_value_get_double);
-      break;
-    case PROP_BATCH_SIZE:
-      STORE (self->batch_size, g_value_get_uint);
-      break;
-    case PROP_BATCH_TIMEOUT_SECONDS:
-      STORE (self->batch_timeout_seconds, g_value_get_double);
-      break;
-    case PROP_BATCH_MAX_BYTES:
-      STORE (self->batch_max_bytes, g_value_get_uint64);
-      break;
-    case PROP_BATCH_FORMAT:
-      STORE (self->batch_format, (FapilogHttpBatchFormat) g_value_get_enum);
-      break;
-    case PROP_BATCH_WRAPPER_KEY:
-      changed = store_string (&self->batch_wrapper_key, value);
-      break;
-    case PROP_COMPRESSION:
-      STORE (self->compression, (FapilogHttpCompression) g_value_get_enum);
-      break;
-    case PROP_TLS_CA_FILE:
-      changed = store_string (&self->tls_ca_file, value);
-      break;
-    case PROP_MAX_PENDING_BYTES:
-      STORE (self->max_pending_bytes, g_value_get_uint64);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      changed = _fapilog_http_sink_base_set_property (&self->base, prop_id, value);
     }
-  g_mutex_unlock (&self->lock);
+  else
+    {
+      g_mutex_lock (&self->base.lock);
+      switch (prop_id)
+        {
+        case PROP_BATCH_MAX_BYTES:
+          changed = self->batch_max_bytes != g_value_get_uint64 (value);
+          self->batch_max_bytes = g_value_get_uint64 (value);
+          break;
+        case PROP_BATCH_FORMAT:
+          changed = self->batch_format != (FapilogHttpBatchFormat) g_value_get_enum (value);
+          self->batch_format = g_value_get_enum (value);
+          break;
+        case PROP_BATCH_WRAPPER_KEY:
+          changed = _fapilog_http_sink_base_store_string (&self->batch_wrapper_key, value);
+          break;
+        case PROP_COMPRESSION:
+          changed = self->compression != (FapilogHttpCompression) g_value_get_enum (value);
+          self->compression = g_value_get_enum (value);
+          break;
+        default:
+          G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+        }
+      g_mutex_unlock (&self->base.lock);
+    }
 
   /* Outside the lock: a notify handler may read the property back. */
   if (changed)
     g_object_notify_by_pspec (object, pspec);
 }
-
-#undef STORE
 
 static void
 fapilog_http_sink_class_init (FapilogHttpSinkClass *klass)
@@ -568,10 +309,10 @@ fapilog_http_sink_class_init (FapilogHttpSinkClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
+  object_class->dispose = fapilog_http_sink_dispose;
   object_class->finalize = fapilog_http_sink_finalize;
   object_class->get_property = fapilog_http_sink_get_property;
   object_class->set_property = fapilog_http_sink_set_property;
-
   /* Every property is read when the sink starts; changing one later takes
    * effect at the next start. Values the range of a property allows but
    * the sink cannot use (a zero timeout, say) make the start fail with a
@@ -587,7 +328,7 @@ fapilog_http_sink_class_init (FapilogHttpSinkClass *klass)
    *
    * Since: 1.0
    */
-  properties[PROP_ENDPOINT] =
+  properties[FAPILOG_HTTP_SINK_BASE_PROP_ENDPOINT] =
     g_param_spec_string ("endpoint", NULL, NULL, NULL, flags);
 
   /**
@@ -599,9 +340,9 @@ fapilog_http_sink_class_init (FapilogHttpSinkClass *klass)
    *
    * Since: 1.0
    */
-  properties[PROP_TIMEOUT_SECONDS] =
+  properties[FAPILOG_HTTP_SINK_BASE_PROP_TIMEOUT_SECONDS] =
     g_param_spec_double ("timeout-seconds", NULL, NULL,
-                         0.0, G_MAXDOUBLE, DEFAULT_TIMEOUT_SECONDS, flags);
+                         0.0, G_MAXDOUBLE, FAPILOG_HTTP_SINK_DEFAULT_TIMEOUT_SECONDS, flags);
 
   /**
    * FapilogHttpSink:retry-max-attempts:
@@ -611,9 +352,9 @@ fapilog_http_sink_class_init (FapilogHttpSinkClass *klass)
    *
    * Since: 1.0
    */
-  properties[PROP_RETRY_MAX_ATTEMPTS] =
+  properties[FAPILOG_HTTP_SINK_BASE_PROP_RETRY_MAX_ATTEMPTS] =
     g_param_spec_uint ("retry-max-attempts", NULL, NULL,
-                       0, G_MAXUINT, DEFAULT_RETRY_MAX_ATTEMPTS, flags);
+                       0, G_MAXUINT, FAPILOG_HTTP_SINK_DEFAULT_RETRY_MAX_ATTEMPTS, flags);
 
   /**
    * FapilogHttpSink:retry-backoff-seconds:
@@ -624,9 +365,9 @@ fapilog_http_sink_class_init (FapilogHttpSinkClass *klass)
    *
    * Since: 1.0
    */
-  properties[PROP_RETRY_BACKOFF_SECONDS] =
+  properties[FAPILOG_HTTP_SINK_BASE_PROP_RETRY_BACKOFF_SECONDS] =
     g_param_spec_double ("retry-backoff-seconds", NULL, NULL,
-                         0.0, G_MAXDOUBLE, DEFAULT_RETRY_BACKOFF_SECONDS, flags);
+                         0.0, G_MAXDOUBLE, FAPILOG_HTTP_SINK_DEFAULT_RETRY_BACKOFF_SECONDS, flags);
 
   /**
    * FapilogHttpSink:retry-max-backoff-seconds:
@@ -636,9 +377,9 @@ fapilog_http_sink_class_init (FapilogHttpSinkClass *klass)
    *
    * Since: 1.0
    */
-  properties[PROP_RETRY_MAX_BACKOFF_SECONDS] =
+  properties[FAPILOG_HTTP_SINK_BASE_PROP_RETRY_MAX_BACKOFF_SECONDS] =
     g_param_spec_double ("retry-max-backoff-seconds", NULL, NULL,
-                         0.0, G_MAXDOUBLE, DEFAULT_RETRY_MAX_BACKOFF_SECONDS, flags);
+                         0.0, G_MAXDOUBLE, FAPILOG_HTTP_SINK_DEFAULT_RETRY_MAX_BACKOFF_SECONDS, flags);
 
   /**
    * FapilogHttpSink:batch-size:
@@ -648,7 +389,7 @@ fapilog_http_sink_class_init (FapilogHttpSinkClass *klass)
    *
    * Since: 1.0
    */
-  properties[PROP_BATCH_SIZE] =
+  properties[FAPILOG_HTTP_SINK_BASE_PROP_BATCH_SIZE] =
     g_param_spec_uint ("batch-size", NULL, NULL,
                        0, G_MAXUINT, DEFAULT_BATCH_SIZE, flags);
 
@@ -661,9 +402,9 @@ fapilog_http_sink_class_init (FapilogHttpSinkClass *klass)
    *
    * Since: 1.0
    */
-  properties[PROP_BATCH_TIMEOUT_SECONDS] =
+  properties[FAPILOG_HTTP_SINK_BASE_PROP_BATCH_TIMEOUT_SECONDS] =
     g_param_spec_double ("batch-timeout-seconds", NULL, NULL,
-                         0.0, G_MAXDOUBLE, DEFAULT_BATCH_TIMEOUT_SECONDS, flags);
+                         0.0, G_MAXDOUBLE, FAPILOG_HTTP_SINK_DEFAULT_BATCH_TIMEOUT_SECONDS, flags);
 
   /**
    * FapilogHttpSink:batch-max-bytes:
@@ -723,7 +464,7 @@ fapilog_http_sink_class_init (FapilogHttpSinkClass *klass)
    *
    * Since: 1.0
    */
-  properties[PROP_TLS_CA_FILE] =
+  properties[FAPILOG_HTTP_SINK_BASE_PROP_TLS_CA_FILE] =
     g_param_spec_string ("tls-ca-file", NULL, NULL, NULL, flags);
 
   /**
@@ -736,9 +477,9 @@ fapilog_http_sink_class_init (FapilogHttpSinkClass *klass)
    *
    * Since: 1.0
    */
-  properties[PROP_MAX_PENDING_BYTES] =
+  properties[FAPILOG_HTTP_SINK_BASE_PROP_MAX_PENDING_BYTES] =
     g_param_spec_uint64 ("max-pending-bytes", NULL, NULL,
-                         0, G_MAXUINT64, DEFAULT_MAX_PENDING_BYTES, flags);
+                         0, G_MAXUINT64, FAPILOG_HTTP_SINK_DEFAULT_MAX_PENDING_BYTES, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
   g_object_class_override_property (object_class, PROP_NAME, "name");
@@ -747,21 +488,11 @@ fapilog_http_sink_class_init (FapilogHttpSinkClass *klass)
 static void
 fapilog_http_sink_init (FapilogHttpSink *self)
 {
-  g_mutex_init (&self->lock);
-  self->timeout_seconds = DEFAULT_TIMEOUT_SECONDS;
-  self->retry_max_attempts = DEFAULT_RETRY_MAX_ATTEMPTS;
-  self->retry_backoff_seconds = DEFAULT_RETRY_BACKOFF_SECONDS;
-  self->retry_max_backoff_seconds = DEFAULT_RETRY_MAX_BACKOFF_SECONDS;
-  self->batch_size = DEFAULT_BATCH_SIZE;
-  self->batch_timeout_seconds = DEFAULT_BATCH_TIMEOUT_SECONDS;
+  _fapilog_http_sink_base_init (&self->base, SINK_NAME, DIAG_COMPONENT, DEFAULT_BATCH_SIZE);
   self->batch_max_bytes = DEFAULT_BATCH_MAX_BYTES;
   self->batch_format = FAPILOG_HTTP_BATCH_FORMAT_ARRAY;
   self->batch_wrapper_key = g_strdup (DEFAULT_BATCH_WRAPPER_KEY);
   self->compression = FAPILOG_HTTP_COMPRESSION_NONE;
-  self->max_pending_bytes = DEFAULT_MAX_PENDING_BYTES;
-  self->header_names = g_ptr_array_new_with_free_func (g_free);
-  self->header_values = g_ptr_array_new_with_free_func (g_free);
-  self->healthy_when_stopped = TRUE;
 }
 
 /* ---- public API --------------------------------------------------------- */
@@ -813,32 +544,8 @@ fapilog_http_sink_set_header (FapilogHttpSink *self,
                               const char      *name,
                               const char      *value)
 {
-  guint i;
-
   g_return_if_fail (FAPILOG_IS_HTTP_SINK (self));
   g_return_if_fail (name != NULL);
 
-  g_mutex_lock (&self->lock);
-  for (i = 0; i < self->header_names->len; i++)
-    if (g_ascii_strcasecmp (g_ptr_array_index (self->header_names, i), name) == 0)
-      break;
-  if (value == NULL)
-    {
-      if (i < self->header_names->len)
-        {
-          g_ptr_array_remove_index (self->header_names, i);
-          g_ptr_array_remove_index (self->header_values, i);
-        }
-    }
-  else if (i < self->header_names->len)
-    {
-      g_free (g_ptr_array_index (self->header_values, i));
-      g_ptr_array_index (self->header_values, i) = g_strdup (value);
-    }
-  else
-    {
-      g_ptr_array_add (self->header_names, g_strdup (name));
-      g_ptr_array_add (self->header_values, g_strdup (value));
-    }
-  g_mutex_unlock (&self->lock);
+  _fapilog_http_sink_base_set_header (&self->base, name, value);
 }

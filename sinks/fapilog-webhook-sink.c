@@ -8,8 +8,7 @@
 
 #include <libsoup/soup.h>
 
-#include "fapilog-error.h"
-#include "fapilog-http-delivery-private.h"
+#include "fapilog-http-sink-base-private.h"
 #include "fapilog-webhook-signature-private.h"
 #include "fapilog-webhook-sink.h"
 
@@ -52,61 +51,36 @@
  * [method@Fapilog.Sink.health_check] is %FALSE only while the most recent
  * delivery failed.
  *
+ * The properties, all but the secret, may be changed after the sink is
+ * made and are read when it starts: a change made while it runs applies
+ * from the next start.
+ *
  * Since: 1.0
  */
 
 #define SINK_NAME      "webhook"
 #define DIAG_COMPONENT "webhook-sink"
 
-#define DEFAULT_TIMEOUT_SECONDS           5.0
-#define DEFAULT_RETRY_MAX_ATTEMPTS        3
-#define DEFAULT_RETRY_BACKOFF_SECONDS     1.0
-#define DEFAULT_RETRY_MAX_BACKOFF_SECONDS 30.0
-#define DEFAULT_BATCH_SIZE                1
-#define DEFAULT_BATCH_TIMEOUT_SECONDS     5.0
-#define DEFAULT_MAX_PENDING_BYTES         (G_GUINT64_CONSTANT (16) * 1024 * 1024)
+#define DEFAULT_BATCH_SIZE 1
 
 struct _FapilogWebhookSink
 {
   GObject parent_instance;
 
-  /* Configuration: construct-only, read from any thread. */
-  char                *endpoint;
+  /* The settings both sinks have, the headers and the delivery engine. */
+  FapilogHttpSinkBase  base;
+
+  /* Construct-only, so the worker reads them without the lock. */
   guint8              *secret;         /* NULL: unsigned requests */
   gsize                secret_len;
-  double               timeout_seconds;
-  guint                retry_max_attempts;
-  double               retry_backoff_seconds;
-  double               retry_max_backoff_seconds;
-  guint                batch_size;
-  double               batch_timeout_seconds;
-  guint64              max_pending_bytes;
-  char                *tls_ca_file;
 
   FapilogWebhookClock  clock;
   gpointer             clock_data;
-
-  /* Headers may be set from the application's thread while the worker
-   * starts the sink; health_check() may be called from any thread. */
-  GMutex               lock;
-  GPtrArray           *header_names;
-  GPtrArray           *header_values;
-  FapilogHttpDelivery *delivery;       /* between start and stop */
-  gboolean             stopped_unhealthy;
 };
 
+/* The ids below FAPILOG_HTTP_SINK_BASE_N_PROPS are the shared settings'. */
 enum {
-  PROP_0,
-  PROP_ENDPOINT,
-  PROP_SECRET,
-  PROP_TIMEOUT_SECONDS,
-  PROP_RETRY_MAX_ATTEMPTS,
-  PROP_RETRY_BACKOFF_SECONDS,
-  PROP_RETRY_MAX_BACKOFF_SECONDS,
-  PROP_BATCH_SIZE,
-  PROP_BATCH_TIMEOUT_SECONDS,
-  PROP_MAX_PENDING_BYTES,
-  PROP_TLS_CA_FILE,
+  PROP_SECRET = FAPILOG_HTTP_SINK_BASE_N_PROPS,
   N_PROPS,
 
   PROP_NAME = N_PROPS,
@@ -166,7 +140,21 @@ sign_request (SoupMessage *message,
   soup_message_headers_replace (headers, FAPILOG_WEBHOOK_SIGNATURE_HEADER, signature);
 }
 
-/* ---- start -------------------------------------------------------------- */
+/* ---- the sink interface ------------------------------------------------- */
+
+/* FapilogHttpSinkConfigFunc: under the base's lock, at start. */
+static void
+complete_config (gpointer                   sink,
+                 FapilogHttpDeliveryConfig *config)
+{
+  /* No byte limit of its own: a request is as large as batch-size makes
+   * it, and the pending bound still applies. */
+  config->batch_max_bytes = config->max_pending_bytes;
+  config->layout = FAPILOG_HTTP_BODY_SINGLE_OR_ARRAY;
+  /* Never compressed: receivers verify the bytes they read, and most
+   * webhook frameworks hand them the body as it came off the wire. */
+  config->compression = FAPILOG_HTTP_COMPRESSION_NONE;
+}
 
 static void
 fapilog_webhook_sink_start_async (FapilogSink         *sink,
@@ -175,84 +163,10 @@ fapilog_webhook_sink_start_async (FapilogSink         *sink,
                                   gpointer             user_data)
 {
   FapilogWebhookSink *self = FAPILOG_WEBHOOK_SINK (sink);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  FapilogHttpDeliveryConfig config = { NULL, };
-  g_autoptr(GPtrArray) names = g_ptr_array_new ();
-  g_autoptr(GPtrArray) values = g_ptr_array_new ();
-  FapilogHttpDelivery *delivery;
-  GError *error = NULL;
 
-  g_task_set_source_tag (task, fapilog_webhook_sink_start_async);
-
-  g_mutex_lock (&self->lock);
-  if (self->delivery != NULL)
-    {
-      g_mutex_unlock (&self->lock);
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-  for (guint i = 0; i < self->header_names->len; i++)
-    {
-      g_ptr_array_add (names, g_ptr_array_index (self->header_names, i));
-      g_ptr_array_add (values, g_ptr_array_index (self->header_values, i));
-    }
-  g_ptr_array_add (names, NULL);
-  g_ptr_array_add (values, NULL);
-
-  /* The engine copies what it keeps, so borrowed strings will do. */
-  config.endpoint = self->endpoint;
-  config.header_names = (char **) names->pdata;
-  config.header_values = (char **) values->pdata;
-  config.timeout_seconds = self->timeout_seconds;
-  config.retry_max_attempts = self->retry_max_attempts;
-  config.retry_backoff_seconds = self->retry_backoff_seconds;
-  config.retry_max_backoff_seconds = self->retry_max_backoff_seconds;
-  config.batch_size = self->batch_size;
-  config.batch_timeout_seconds = self->batch_timeout_seconds;
-  /* No byte limit of its own: a request is as large as batch-size makes
-   * it, and the pending bound still applies. */
-  config.batch_max_bytes = (gsize) MIN (self->max_pending_bytes, G_MAXSIZE);
-  config.max_pending_bytes = (gsize) MIN (self->max_pending_bytes, G_MAXSIZE);
-  config.layout = FAPILOG_HTTP_BODY_SINGLE_OR_ARRAY;
-  /* Never compressed: receivers verify the bytes they read, and most
-   * webhook frameworks hand them the body as it came off the wire. */
-  config.compression = FAPILOG_HTTP_COMPRESSION_NONE;
-  config.tls_ca_file = self->tls_ca_file;
-
-  delivery = _fapilog_http_delivery_new (sink, DIAG_COMPONENT, &config, &error);
-  if (delivery != NULL)
-    {
-      if (self->secret != NULL)
-        _fapilog_http_delivery_set_decorate (delivery, sign_request, self);
-      self->delivery = delivery;
-      self->stopped_unhealthy = FALSE;
-    }
-  g_mutex_unlock (&self->lock);
-
-  if (delivery == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static gboolean
-fapilog_webhook_sink_start_finish (FapilogSink   *sink,
-                                   GAsyncResult  *result,
-                                   GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, sink), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* ---- write -------------------------------------------------------------- */
-
-/* The delivery is only touched on the worker (start, write, flush and stop
- * all run there), so it can be used here without the lock. */
-static FapilogHttpDelivery *
-get_delivery (FapilogWebhookSink *self)
-{
-  return self->delivery;
+  _fapilog_http_sink_base_start (&self->base, sink, complete_config,
+                                 self->secret != NULL ? sign_request : NULL, self,
+                                 g_task_new (sink, cancellable, callback, user_data));
 }
 
 static void
@@ -262,52 +176,8 @@ fapilog_webhook_sink_write_batch_async (FapilogSink         *sink,
                                         GAsyncReadyCallback  callback,
                                         gpointer             user_data)
 {
-  FapilogWebhookSink *self = FAPILOG_WEBHOOK_SINK (sink);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  FapilogHttpDelivery *delivery = get_delivery (self);
-
-  g_task_set_source_tag (task, fapilog_webhook_sink_write_batch_async);
-
-  if (delivery == NULL)
-    {
-      g_task_return_new_error (task, FAPILOG_SINK_ERROR, FAPILOG_SINK_ERROR_CLOSED,
-                               "the webhook sink is not started");
-      return;
-    }
-  /* Accepted, not delivered: the outcome is reported per entry later. */
-  _fapilog_http_delivery_add (delivery, batch, 0, fapilog_batch_get_n_entries (batch));
-  g_task_return_boolean (task, TRUE);
-}
-
-static gboolean
-fapilog_webhook_sink_write_batch_finish (FapilogSink   *sink,
-                                         GAsyncResult  *result,
-                                         GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, sink), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* ---- flush -------------------------------------------------------------- */
-
-static void
-on_delivery_flushed (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  FapilogWebhookSink *self = g_task_get_source_object (task);
-  GError *error = NULL;
-
-  /* A stop that completed first has reported every entry already, which is
-   * all a flush waits for; the engine is gone then. */
-  if (self->delivery == NULL)
-    g_task_return_boolean (task, TRUE);
-  else if (_fapilog_http_delivery_flush_finish (self->delivery, result, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  _fapilog_http_sink_base_write_batch (&FAPILOG_WEBHOOK_SINK (sink)->base, batch,
+                                       g_task_new (sink, cancellable, callback, user_data));
 }
 
 static void
@@ -316,59 +186,8 @@ fapilog_webhook_sink_flush_async (FapilogSink         *sink,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  FapilogWebhookSink *self = FAPILOG_WEBHOOK_SINK (sink);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  FapilogHttpDelivery *delivery = get_delivery (self);
-
-  g_task_set_source_tag (task, fapilog_webhook_sink_flush_async);
-
-  if (delivery == NULL)
-    {
-      /* Nothing is held outside start and stop. */
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-  _fapilog_http_delivery_flush_async (delivery, cancellable, on_delivery_flushed,
-                                      g_steal_pointer (&task));
-}
-
-static gboolean
-fapilog_webhook_sink_flush_finish (FapilogSink   *sink,
-                                   GAsyncResult  *result,
-                                   GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, sink), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* ---- stop --------------------------------------------------------------- */
-
-static void
-on_delivery_stopped (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  FapilogWebhookSink *self = g_task_get_source_object (task);
-  FapilogHttpDelivery *delivery;
-  GError *error = NULL;
-  gboolean ok;
-
-  ok = _fapilog_http_delivery_stop_finish (self->delivery, result, &error);
-
-  /* Freed here, on the worker that owns its session; the health it ended
-   * with is kept for health_check(). */
-  g_mutex_lock (&self->lock);
-  delivery = g_steal_pointer (&self->delivery);
-  self->stopped_unhealthy = !_fapilog_http_delivery_is_healthy (delivery);
-  g_mutex_unlock (&self->lock);
-  _fapilog_http_delivery_free (delivery);
-
-  if (ok)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  _fapilog_http_sink_base_flush (&FAPILOG_WEBHOOK_SINK (sink)->base, cancellable,
+                                 g_task_new (sink, cancellable, callback, user_data));
 }
 
 static void
@@ -377,62 +196,27 @@ fapilog_webhook_sink_stop_async (FapilogSink         *sink,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  FapilogWebhookSink *self = FAPILOG_WEBHOOK_SINK (sink);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  FapilogHttpDelivery *delivery = get_delivery (self);
-
-  g_task_set_source_tag (task, fapilog_webhook_sink_stop_async);
-  /* The cancellable is the shutdown deadline: the engine reacts to it by
-   * failing what it holds, and this task must still report that. */
-  g_task_set_check_cancellable (task, FALSE);
-
-  if (delivery == NULL)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-  _fapilog_http_delivery_stop_async (delivery, cancellable, on_delivery_stopped,
-                                     g_steal_pointer (&task));
+  _fapilog_http_sink_base_stop (&FAPILOG_WEBHOOK_SINK (sink)->base, cancellable,
+                                g_task_new (sink, cancellable, callback, user_data));
 }
-
-static gboolean
-fapilog_webhook_sink_stop_finish (FapilogSink   *sink,
-                                  GAsyncResult  *result,
-                                  GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, sink), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* ---- health ------------------------------------------------------------- */
 
 static gboolean
 fapilog_webhook_sink_health_check (FapilogSink *sink)
 {
-  FapilogWebhookSink *self = FAPILOG_WEBHOOK_SINK (sink);
-  gboolean healthy;
-
-  g_mutex_lock (&self->lock);
-  if (self->delivery != NULL)
-    healthy = _fapilog_http_delivery_is_healthy (self->delivery);
-  else
-    healthy = !self->stopped_unhealthy;
-  g_mutex_unlock (&self->lock);
-  return healthy;
+  return _fapilog_http_sink_base_health (&FAPILOG_WEBHOOK_SINK (sink)->base);
 }
 
 static void
 fapilog_webhook_sink_iface_init (FapilogSinkInterface *iface)
 {
   iface->start_async = fapilog_webhook_sink_start_async;
-  iface->start_finish = fapilog_webhook_sink_start_finish;
+  iface->start_finish = _fapilog_http_sink_base_task_finish;
   iface->stop_async = fapilog_webhook_sink_stop_async;
-  iface->stop_finish = fapilog_webhook_sink_stop_finish;
+  iface->stop_finish = _fapilog_http_sink_base_task_finish;
   iface->write_batch_async = fapilog_webhook_sink_write_batch_async;
-  iface->write_batch_finish = fapilog_webhook_sink_write_batch_finish;
+  iface->write_batch_finish = _fapilog_http_sink_base_task_finish;
   iface->flush_async = fapilog_webhook_sink_flush_async;
-  iface->flush_finish = fapilog_webhook_sink_flush_finish;
+  iface->flush_finish = _fapilog_http_sink_base_task_finish;
   iface->health_check = fapilog_webhook_sink_health_check;
 }
 
@@ -441,13 +225,7 @@ fapilog_webhook_sink_iface_init (FapilogSinkInterface *iface)
 static void
 fapilog_webhook_sink_dispose (GObject *object)
 {
-  FapilogWebhookSink *self = FAPILOG_WEBHOOK_SINK (object);
-
-  /* Dropped without a stop. The engine reports what it still holds as
-   * signals on this object, which must still be alive for that: hence
-   * dispose, not finalize. */
-  if (self->delivery != NULL)
-    _fapilog_http_delivery_free (g_steal_pointer (&self->delivery));
+  _fapilog_http_sink_base_dispose (&FAPILOG_WEBHOOK_SINK (object)->base);
 
   G_OBJECT_CLASS (fapilog_webhook_sink_parent_class)->dispose (object);
 }
@@ -458,18 +236,7 @@ fapilog_webhook_sink_finalize (GObject *object)
   FapilogWebhookSink *self = FAPILOG_WEBHOOK_SINK (object);
 
   clear_secret (self);
-  g_free (self->endpoint);
-  g_free (self->tls_ca_file);
-  /* Header values may be credentials (Authorization) as well. */
-  for (guint i = 0; i < self->header_values->len; i++)
-    {
-      char *value = g_ptr_array_index (self->header_values, i);
-
-      _fapilog_secure_wipe (value, strlen (value));
-    }
-  g_ptr_array_unref (self->header_names);
-  g_ptr_array_unref (self->header_values);
-  g_mutex_clear (&self->lock);
+  _fapilog_http_sink_base_clear (&self->base);
 
   G_OBJECT_CLASS (fapilog_webhook_sink_parent_class)->finalize (object);
 }
@@ -483,40 +250,25 @@ fapilog_webhook_sink_get_property (GObject    *object,
   FapilogWebhookSink *self = FAPILOG_WEBHOOK_SINK (object);
 
   /* PROP_SECRET is write-only: GObject never asks for it. */
-  switch (prop_id)
+  if (prop_id < FAPILOG_HTTP_SINK_BASE_N_PROPS)
+    _fapilog_http_sink_base_get_property (&self->base, prop_id, value);
+  else if (prop_id == PROP_NAME)
+    g_value_set_static_string (value, SINK_NAME);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+set_secret (FapilogWebhookSink *self,
+            const char         *secret)
+{
+  clear_secret (self);
+  /* An empty secret signs nothing, like no secret: a MAC under an empty
+   * key would prove nothing to the receiver. */
+  if (secret != NULL && secret[0] != '\0')
     {
-    case PROP_NAME:
-      g_value_set_static_string (value, SINK_NAME);
-      break;
-    case PROP_ENDPOINT:
-      g_value_set_string (value, self->endpoint);
-      break;
-    case PROP_TIMEOUT_SECONDS:
-      g_value_set_double (value, self->timeout_seconds);
-      break;
-    case PROP_RETRY_MAX_ATTEMPTS:
-      g_value_set_uint (value, self->retry_max_attempts);
-      break;
-    case PROP_RETRY_BACKOFF_SECONDS:
-      g_value_set_double (value, self->retry_backoff_seconds);
-      break;
-    case PROP_RETRY_MAX_BACKOFF_SECONDS:
-      g_value_set_double (value, self->retry_max_backoff_seconds);
-      break;
-    case PROP_BATCH_SIZE:
-      g_value_set_uint (value, self->batch_size);
-      break;
-    case PROP_BATCH_TIMEOUT_SECONDS:
-      g_value_set_double (value, self->batch_timeout_seconds);
-      break;
-    case PROP_MAX_PENDING_BYTES:
-      g_value_set_uint64 (value, self->max_pending_bytes);
-      break;
-    case PROP_TLS_CA_FILE:
-      g_value_set_string (value, self->tls_ca_file);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      self->secret_len = strlen (secret);
+      self->secret = g_memdup2 (secret, self->secret_len);
     }
 }
 
@@ -528,67 +280,32 @@ fapilog_webhook_sink_set_property (GObject      *object,
 {
   FapilogWebhookSink *self = FAPILOG_WEBHOOK_SINK (object);
 
-  switch (prop_id)
+  if (prop_id < FAPILOG_HTTP_SINK_BASE_N_PROPS)
     {
-    case PROP_ENDPOINT:
-      g_free (self->endpoint);
-      self->endpoint = g_value_dup_string (value);
-      break;
-    case PROP_SECRET:
-      {
-        const char *secret = g_value_get_string (value);
-
-        clear_secret (self);
-        /* An empty secret signs nothing, like no secret: a MAC under an
-         * empty key would prove nothing to the receiver. */
-        if (secret != NULL && secret[0] != '\0')
-          {
-            self->secret_len = strlen (secret);
-            self->secret = g_memdup2 (secret, self->secret_len);
-          }
-      }
-      break;
-    case PROP_TIMEOUT_SECONDS:
-      self->timeout_seconds = g_value_get_double (value);
-      break;
-    case PROP_RETRY_MAX_ATTEMPTS:
-      self->retry_max_attempts = g_value_get_uint (value);
-      break;
-    case PROP_RETRY_BACKOFF_SECONDS:
-      self->retry_backoff_seconds = g_value_get_double (value);
-      break;
-    case PROP_RETRY_MAX_BACKOFF_SECONDS:
-      self->retry_max_backoff_seconds = g_value_get_double (value);
-      break;
-    case PROP_BATCH_SIZE:
-      self->batch_size = g_value_get_uint (value);
-      break;
-    case PROP_BATCH_TIMEOUT_SECONDS:
-      self->batch_timeout_seconds = g_value_get_double (value);
-      break;
-    case PROP_MAX_PENDING_BYTES:
-      self->max_pending_bytes = g_value_get_uint64 (value);
-      break;
-    case PROP_TLS_CA_FILE:
-      g_free (self->tls_ca_file);
-      self->tls_ca_file = g_value_dup_string (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      /* Outside the lock (the base drops it first): a notify handler may
+       * read the property back. */
+      if (_fapilog_http_sink_base_set_property (&self->base, prop_id, value))
+        g_object_notify_by_pspec (object, pspec);
     }
+  else if (prop_id == PROP_SECRET)
+    set_secret (self, g_value_get_string (value));
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static void
 fapilog_webhook_sink_class_init (FapilogWebhookSinkClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GParamFlags flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
+  GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
   object_class->dispose = fapilog_webhook_sink_dispose;
   object_class->finalize = fapilog_webhook_sink_finalize;
   object_class->get_property = fapilog_webhook_sink_get_property;
   object_class->set_property = fapilog_webhook_sink_set_property;
 
+  /* Every property but the secret is read when the sink starts; changing
+   * one later takes effect at the next start. */
   /**
    * FapilogWebhookSink:endpoint:
    *
@@ -598,7 +315,7 @@ fapilog_webhook_sink_class_init (FapilogWebhookSinkClass *klass)
    *
    * Since: 1.0
    */
-  properties[PROP_ENDPOINT] =
+  properties[FAPILOG_HTTP_SINK_BASE_PROP_ENDPOINT] =
     g_param_spec_string ("endpoint", NULL, NULL, NULL, flags);
 
   /**
@@ -609,10 +326,15 @@ fapilog_webhook_sink_class_init (FapilogWebhookSinkClass *klass)
    *
    * Write-only: it cannot be read back, it is never sent, printed or
    * logged, and the sink's copy is overwritten with zeros when the sink is
-   * finalized.
+   * finalized. Unlike the other properties it can only be given when the
+   * sink is made.
    *
    * Since: 1.0
    */
+  /* Construct-only, unlike the rest: sign_request() reads the secret on
+   * the worker for every attempt, without the lock, which is safe only
+   * because it never changes once the sink exists; and a secret that stays
+   * put has exactly one copy to wipe. Rotating a key means a new sink. */
   properties[PROP_SECRET] =
     g_param_spec_string ("secret", NULL, NULL, NULL,
                          G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
@@ -626,9 +348,9 @@ fapilog_webhook_sink_class_init (FapilogWebhookSinkClass *klass)
    *
    * Since: 1.0
    */
-  properties[PROP_TIMEOUT_SECONDS] =
+  properties[FAPILOG_HTTP_SINK_BASE_PROP_TIMEOUT_SECONDS] =
     g_param_spec_double ("timeout-seconds", NULL, NULL,
-                         0.001, G_MAXDOUBLE, DEFAULT_TIMEOUT_SECONDS, flags);
+                         0.001, G_MAXDOUBLE, FAPILOG_HTTP_SINK_DEFAULT_TIMEOUT_SECONDS, flags);
 
   /**
    * FapilogWebhookSink:retry-max-attempts:
@@ -638,9 +360,9 @@ fapilog_webhook_sink_class_init (FapilogWebhookSinkClass *klass)
    *
    * Since: 1.0
    */
-  properties[PROP_RETRY_MAX_ATTEMPTS] =
+  properties[FAPILOG_HTTP_SINK_BASE_PROP_RETRY_MAX_ATTEMPTS] =
     g_param_spec_uint ("retry-max-attempts", NULL, NULL,
-                       1, G_MAXUINT, DEFAULT_RETRY_MAX_ATTEMPTS, flags);
+                       1, G_MAXUINT, FAPILOG_HTTP_SINK_DEFAULT_RETRY_MAX_ATTEMPTS, flags);
 
   /**
    * FapilogWebhookSink:retry-backoff-seconds:
@@ -652,9 +374,9 @@ fapilog_webhook_sink_class_init (FapilogWebhookSinkClass *klass)
    *
    * Since: 1.0
    */
-  properties[PROP_RETRY_BACKOFF_SECONDS] =
+  properties[FAPILOG_HTTP_SINK_BASE_PROP_RETRY_BACKOFF_SECONDS] =
     g_param_spec_double ("retry-backoff-seconds", NULL, NULL,
-                         0, G_MAXDOUBLE, DEFAULT_RETRY_BACKOFF_SECONDS, flags);
+                         0, G_MAXDOUBLE, FAPILOG_HTTP_SINK_DEFAULT_RETRY_BACKOFF_SECONDS, flags);
 
   /**
    * FapilogWebhookSink:retry-max-backoff-seconds:
@@ -664,9 +386,9 @@ fapilog_webhook_sink_class_init (FapilogWebhookSinkClass *klass)
    *
    * Since: 1.0
    */
-  properties[PROP_RETRY_MAX_BACKOFF_SECONDS] =
+  properties[FAPILOG_HTTP_SINK_BASE_PROP_RETRY_MAX_BACKOFF_SECONDS] =
     g_param_spec_double ("retry-max-backoff-seconds", NULL, NULL,
-                         0, G_MAXDOUBLE, DEFAULT_RETRY_MAX_BACKOFF_SECONDS, flags);
+                         0, G_MAXDOUBLE, FAPILOG_HTTP_SINK_DEFAULT_RETRY_MAX_BACKOFF_SECONDS, flags);
 
   /**
    * FapilogWebhookSink:batch-size:
@@ -676,7 +398,7 @@ fapilog_webhook_sink_class_init (FapilogWebhookSinkClass *klass)
    *
    * Since: 1.0
    */
-  properties[PROP_BATCH_SIZE] =
+  properties[FAPILOG_HTTP_SINK_BASE_PROP_BATCH_SIZE] =
     g_param_spec_uint ("batch-size", NULL, NULL,
                        1, G_MAXUINT, DEFAULT_BATCH_SIZE, flags);
 
@@ -688,9 +410,9 @@ fapilog_webhook_sink_class_init (FapilogWebhookSinkClass *klass)
    *
    * Since: 1.0
    */
-  properties[PROP_BATCH_TIMEOUT_SECONDS] =
+  properties[FAPILOG_HTTP_SINK_BASE_PROP_BATCH_TIMEOUT_SECONDS] =
     g_param_spec_double ("batch-timeout-seconds", NULL, NULL,
-                         0, G_MAXDOUBLE, DEFAULT_BATCH_TIMEOUT_SECONDS, flags);
+                         0, G_MAXDOUBLE, FAPILOG_HTTP_SINK_DEFAULT_BATCH_TIMEOUT_SECONDS, flags);
 
   /**
    * FapilogWebhookSink:max-pending-bytes:
@@ -702,9 +424,9 @@ fapilog_webhook_sink_class_init (FapilogWebhookSinkClass *klass)
    *
    * Since: 1.0
    */
-  properties[PROP_MAX_PENDING_BYTES] =
+  properties[FAPILOG_HTTP_SINK_BASE_PROP_MAX_PENDING_BYTES] =
     g_param_spec_uint64 ("max-pending-bytes", NULL, NULL,
-                         1, G_MAXUINT64, DEFAULT_MAX_PENDING_BYTES, flags);
+                         1, G_MAXUINT64, FAPILOG_HTTP_SINK_DEFAULT_MAX_PENDING_BYTES, flags);
 
   /**
    * FapilogWebhookSink:tls-ca-file:
@@ -715,7 +437,7 @@ fapilog_webhook_sink_class_init (FapilogWebhookSinkClass *klass)
    *
    * Since: 1.0
    */
-  properties[PROP_TLS_CA_FILE] =
+  properties[FAPILOG_HTTP_SINK_BASE_PROP_TLS_CA_FILE] =
     g_param_spec_string ("tls-ca-file", NULL, NULL, NULL, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -725,16 +447,7 @@ fapilog_webhook_sink_class_init (FapilogWebhookSinkClass *klass)
 static void
 fapilog_webhook_sink_init (FapilogWebhookSink *self)
 {
-  self->timeout_seconds = DEFAULT_TIMEOUT_SECONDS;
-  self->retry_max_attempts = DEFAULT_RETRY_MAX_ATTEMPTS;
-  self->retry_backoff_seconds = DEFAULT_RETRY_BACKOFF_SECONDS;
-  self->retry_max_backoff_seconds = DEFAULT_RETRY_MAX_BACKOFF_SECONDS;
-  self->batch_size = DEFAULT_BATCH_SIZE;
-  self->batch_timeout_seconds = DEFAULT_BATCH_TIMEOUT_SECONDS;
-  self->max_pending_bytes = DEFAULT_MAX_PENDING_BYTES;
-  self->header_names = g_ptr_array_new_with_free_func (g_free);
-  self->header_values = g_ptr_array_new_with_free_func (g_free);
-  g_mutex_init (&self->lock);
+  _fapilog_http_sink_base_init (&self->base, SINK_NAME, DIAG_COMPONENT, DEFAULT_BATCH_SIZE);
 }
 
 /* ---- public API --------------------------------------------------------- */
@@ -747,8 +460,8 @@ fapilog_webhook_sink_init (FapilogWebhookSink *self)
  *
  * Creates a `webhook` sink with the default settings: one entry per
  * request, 5 s timeout, 3 attempts with 1 s base backoff capped at 30 s,
- * 16 MiB pending. Other settings are construct properties; see
- * [class@Fapilog.WebhookSink].
+ * 16 MiB pending. Set the properties for anything else, before the
+ * pipeline starts; see [class@Fapilog.WebhookSink].
  *
  * Returns: (transfer full): the new sink
  *
@@ -791,25 +504,7 @@ fapilog_webhook_sink_set_header (FapilogWebhookSink *self,
   g_return_if_fail (FAPILOG_IS_WEBHOOK_SINK (self));
   g_return_if_fail (name != NULL && name[0] != '\0');
 
-  g_mutex_lock (&self->lock);
-  for (guint i = 0; i < self->header_names->len; i++)
-    {
-      if (g_ascii_strcasecmp (g_ptr_array_index (self->header_names, i), name) == 0)
-        {
-          char *old = g_ptr_array_index (self->header_values, i);
-
-          _fapilog_secure_wipe (old, strlen (old));
-          g_ptr_array_remove_index (self->header_names, i);
-          g_ptr_array_remove_index (self->header_values, i);
-          break;
-        }
-    }
-  if (value != NULL)
-    {
-      g_ptr_array_add (self->header_names, g_strdup (name));
-      g_ptr_array_add (self->header_values, g_strdup (value));
-    }
-  g_mutex_unlock (&self->lock);
+  _fapilog_http_sink_base_set_header (&self->base, name, value);
 }
 
 void
