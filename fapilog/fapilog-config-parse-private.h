@@ -107,4 +107,14 @@ gboolean _fapilog_parse_headers    (const char         *variable,
                                     char             ***out_values,
                                     GError            **error);
 
+/* Added with the mmap_file settings: */
+
+/* A plain decimal number: "2", "1.5", ".5", "3." (no sign, no exponent,
+ * no "nan" or "inf"), for factors such as a growth factor. Ranges are
+ * checked by the caller, with _fapilog_config_error_invalid(). */
+gboolean _fapilog_parse_decimal    (const char         *variable,
+                                    const char         *value,
+                                    double             *out,
+                                    GError            **error);
+
 G_END_DECLS

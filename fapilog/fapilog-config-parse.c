@@ -36,6 +36,8 @@
   "expected a JSON list of strings such as [\"a\",\"b\"] or a comma-separated list such as a,b"
 #define EXPECTED_FILE_MODE \
   "expected octal permission bits from 0 to 0777, such as 0640 or 640"
+#define EXPECTED_DECIMAL \
+  "expected a number such as 2 or 1.5"
 
 /* Escapes @value for an error message: the message must stay valid UTF-8
  * and on one line whatever bytes the environment held. */
@@ -916,4 +918,37 @@ _fapilog_parse_headers (const char   *variable,
   *out_names = (char **) g_ptr_array_free (g_steal_pointer (&names), FALSE);
   *out_values = (char **) g_ptr_array_free (g_steal_pointer (&values), FALSE);
   return TRUE;
+}
+
+gboolean
+_fapilog_parse_decimal (const char  *variable,
+                        const char  *value,
+                        double      *out,
+                        GError     **error)
+{
+  g_autofree char *text = NULL;
+  const char *number_end;
+  double number;
+
+  g_return_val_if_fail (value != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  text = strip_value (value);
+  number_end = scan_decimal (text);
+  /* The same restricted form as the number of a duration, and for the
+   * same reason: g_ascii_strtod() alone would take "1e3", "-2", "nan". */
+  if (number_end == NULL || *number_end != '\0')
+    goto invalid;
+
+  number = g_ascii_strtod (text, NULL);
+  if (!isfinite (number))
+    goto invalid;
+
+  *out = number;
+  return TRUE;
+
+invalid:
+  _fapilog_config_error_invalid (error, variable, value, EXPECTED_DECIMAL);
+  return FALSE;
 }

@@ -127,4 +127,33 @@ typedef enum {
   FAPILOG_HTTP_COMPRESSION_GZIP,
 } FapilogHttpCompression;
 
+/**
+ * FapilogMmapSyncMode:
+ * @FAPILOG_MMAP_SYNC_NONE: never msync() on its own (only
+ *   [method@Fapilog.MmapPersistence.sync] and, with
+ *   [property@Fapilog.MmapPersistence:flush-on-close], close); the kernel
+ *   writes dirty pages back when it likes
+ * @FAPILOG_MMAP_SYNC_INTERVAL: msync() after an append when at least
+ *   [property@Fapilog.MmapPersistence:sync-interval-ms] have passed since
+ *   the last sync
+ * @FAPILOG_MMAP_SYNC_BYTES: msync() once at least
+ *   [property@Fapilog.MmapPersistence:sync-every-bytes] have been appended
+ *   since the last sync
+ * @FAPILOG_MMAP_SYNC_ALWAYS: msync() after every append (slow; every
+ *   acknowledged record survives a machine crash)
+ *
+ * When a memory-mapped file forces its data to stable storage
+ * (`FAPILOG_MMAP__SYNC_MODE`). Every mode keeps what was appended across a
+ * crash of the process; only a crash of the machine loses what was not
+ * synced yet.
+ *
+ * Since: 1.0
+ */
+typedef enum {
+  FAPILOG_MMAP_SYNC_NONE,
+  FAPILOG_MMAP_SYNC_INTERVAL,
+  FAPILOG_MMAP_SYNC_BYTES,
+  FAPILOG_MMAP_SYNC_ALWAYS,
+} FapilogMmapSyncMode;
+
 G_END_DECLS

@@ -80,6 +80,19 @@ struct _FapilogSettings {
   guint64               webhook_max_pending_bytes;    /* 16 MiB */
   char                 *webhook_tls_ca_file;          /* NULL */
 
+  /* Added with the mmap_file sink (the defaults are those of
+   * FapilogMmapPersistence): */
+  char                 *mmap_path;                    /* NULL; selects nothing by default */
+  guint64               mmap_initial_size;            /* 1 MiB, >= 1 */
+  double                mmap_growth_factor;           /* 2.0, > 1.0 */
+  guint64               mmap_growth_min_bytes;        /* 1 MiB, >= 1 */
+  guint64               mmap_max_size;                /* 0 = unlimited */
+  FapilogMmapSyncMode   mmap_sync_mode;               /* see DEFAULT_MMAP_SYNC_MODE */
+  guint                 mmap_sync_interval_ms;        /* see DEFAULT_MMAP_SYNC_INTERVAL_MS */
+  guint64               mmap_sync_every_bytes;        /* see DEFAULT_MMAP_SYNC_EVERY_BYTES */
+  gboolean              mmap_flush_on_close;          /* TRUE */
+  guint                 mmap_file_mode;               /* 0640 */
+
   /* Added with the settings implementation: */
   GHashTable           *property_sources;             /* property name (static) -> source; absent = default */
 };

@@ -56,6 +56,26 @@
  * attempts already keep a batch for hours. */
 #define MAX_RETRY_ATTEMPTS             1000u
 
+/* The mmap_file sink's defaults are those of FapilogMmapPersistence (a test
+ * compares them); repeated here because the settings cannot construct a
+ * persistence just to read its pspecs. */
+#define DEFAULT_MMAP_INITIAL_SIZE      (G_GUINT64_CONSTANT (1) << 20)
+#define DEFAULT_MMAP_GROWTH_FACTOR     2.0
+#define DEFAULT_MMAP_GROWTH_MIN_BYTES  (G_GUINT64_CONSTANT (1) << 20)
+#define DEFAULT_MMAP_SYNC_MODE         FAPILOG_MMAP_SYNC_NONE
+#define DEFAULT_MMAP_SYNC_INTERVAL_MS  1000u
+#define DEFAULT_MMAP_SYNC_EVERY_BYTES  (G_GUINT64_CONSTANT (1) << 20)
+#define DEFAULT_MMAP_FILE_MODE         0640
+/* The persistence's ranges, so that whatever the settings accept the sink
+ * passes on without a warning. Sizes stop at the largest off_t. A growth
+ * factor of exactly 1 is a valid property value (growth by
+ * growth-min-bytes alone), but the environment asks for more than 1:
+ * FAPILOG_MMAP__GROWTH_FACTOR=1 is far more likely a mistake than a wish
+ * for linear growth. */
+#define MAX_MMAP_SIZE                  ((guint64) G_MAXINT64)
+#define MIN_MMAP_GROWTH_FACTOR         1.0
+#define MAX_MMAP_GROWTH_FACTOR         1024.0
+
 #define DEFAULT_PROTECTED_LEVELS_MASK \
   (FAPILOG_LEVEL_BIT (FAPILOG_LEVEL_ERROR) | \
    FAPILOG_LEVEL_BIT (FAPILOG_LEVEL_CRITICAL) | \
@@ -126,6 +146,16 @@ enum {
   PROP_WEBHOOK_BATCH_TIMEOUT_SECONDS,
   PROP_WEBHOOK_MAX_PENDING_BYTES,
   PROP_WEBHOOK_TLS_CA_FILE,
+  PROP_MMAP_PATH,
+  PROP_MMAP_INITIAL_SIZE,
+  PROP_MMAP_GROWTH_FACTOR,
+  PROP_MMAP_GROWTH_MIN_BYTES,
+  PROP_MMAP_MAX_SIZE,
+  PROP_MMAP_SYNC_MODE,
+  PROP_MMAP_SYNC_INTERVAL_MS,
+  PROP_MMAP_SYNC_EVERY_BYTES,
+  PROP_MMAP_FLUSH_ON_CLOSE,
+  PROP_MMAP_FILE_MODE,
   N_PROPS
 };
 
@@ -757,6 +787,51 @@ settings_set (FapilogSettings *self,
       changed = store_string (&self->webhook_tls_ca_file, g_value_get_string (value));
       break;
 
+    case PROP_MMAP_PATH:
+      changed = store_string (&self->mmap_path, g_value_get_string (value));
+      break;
+
+    case PROP_MMAP_INITIAL_SIZE:
+      changed = store_uint64 (&self->mmap_initial_size, g_value_get_uint64 (value));
+      break;
+
+    case PROP_MMAP_GROWTH_FACTOR:
+      changed = store_double (&self->mmap_growth_factor, g_value_get_double (value));
+      break;
+
+    case PROP_MMAP_GROWTH_MIN_BYTES:
+      changed = store_uint64 (&self->mmap_growth_min_bytes, g_value_get_uint64 (value));
+      break;
+
+    case PROP_MMAP_MAX_SIZE:
+      changed = store_uint64 (&self->mmap_max_size, g_value_get_uint64 (value));
+      break;
+
+    case PROP_MMAP_SYNC_MODE:
+      {
+        FapilogMmapSyncMode mode = g_value_get_enum (value);
+
+        changed = (self->mmap_sync_mode != mode);
+        self->mmap_sync_mode = mode;
+      }
+      break;
+
+    case PROP_MMAP_SYNC_INTERVAL_MS:
+      changed = store_uint (&self->mmap_sync_interval_ms, g_value_get_uint (value));
+      break;
+
+    case PROP_MMAP_SYNC_EVERY_BYTES:
+      changed = store_uint64 (&self->mmap_sync_every_bytes, g_value_get_uint64 (value));
+      break;
+
+    case PROP_MMAP_FLUSH_ON_CLOSE:
+      changed = store_boolean (&self->mmap_flush_on_close, g_value_get_boolean (value));
+      break;
+
+    case PROP_MMAP_FILE_MODE:
+      changed = store_uint (&self->mmap_file_mode, g_value_get_uint (value));
+      break;
+
     default:
       g_assert_not_reached ();
     }
@@ -1009,6 +1084,46 @@ fapilog_settings_get_property (GObject    *object,
       g_value_set_string (value, self->webhook_tls_ca_file);
       break;
 
+    case PROP_MMAP_PATH:
+      g_value_set_string (value, self->mmap_path);
+      break;
+
+    case PROP_MMAP_INITIAL_SIZE:
+      g_value_set_uint64 (value, self->mmap_initial_size);
+      break;
+
+    case PROP_MMAP_GROWTH_FACTOR:
+      g_value_set_double (value, self->mmap_growth_factor);
+      break;
+
+    case PROP_MMAP_GROWTH_MIN_BYTES:
+      g_value_set_uint64 (value, self->mmap_growth_min_bytes);
+      break;
+
+    case PROP_MMAP_MAX_SIZE:
+      g_value_set_uint64 (value, self->mmap_max_size);
+      break;
+
+    case PROP_MMAP_SYNC_MODE:
+      g_value_set_enum (value, self->mmap_sync_mode);
+      break;
+
+    case PROP_MMAP_SYNC_INTERVAL_MS:
+      g_value_set_uint (value, self->mmap_sync_interval_ms);
+      break;
+
+    case PROP_MMAP_SYNC_EVERY_BYTES:
+      g_value_set_uint64 (value, self->mmap_sync_every_bytes);
+      break;
+
+    case PROP_MMAP_FLUSH_ON_CLOSE:
+      g_value_set_boolean (value, self->mmap_flush_on_close);
+      break;
+
+    case PROP_MMAP_FILE_MODE:
+      g_value_set_uint (value, self->mmap_file_mode);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1033,6 +1148,7 @@ fapilog_settings_finalize (GObject *object)
   g_clear_pointer (&self->webhook_secret, free_secret);
   headers_clear (&self->webhook_headers);
   g_clear_pointer (&self->webhook_tls_ca_file, g_free);
+  g_clear_pointer (&self->mmap_path, g_free);
   g_clear_pointer (&self->property_sources, g_hash_table_unref);
 
   G_OBJECT_CLASS (fapilog_settings_parent_class)->finalize (object);
@@ -1900,6 +2016,164 @@ fapilog_settings_class_init (FapilogSettingsClass *klass)
     g_param_spec_string ("webhook-tls-ca-file", NULL, NULL,
                          NULL, flags);
 
+  /**
+   * FapilogSettings:mmap-path:
+   *
+   * The file the `mmap_file` sink appends to; required by that sink. It
+   * selects no sink by itself: name `mmap_file` in
+   * [property@Fapilog.Settings:sinks].
+   *
+   * Default: %NULL. Environment: `FAPILOG_MMAP__PATH`.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_MMAP_PATH] =
+    g_param_spec_string ("mmap-path", NULL, NULL,
+                         NULL, flags);
+
+  /**
+   * FapilogSettings:mmap-initial-size:
+   *
+   * The size the `mmap_file` sink gives its file (and mapping) at start
+   * when the file holds fewer bytes of lines than that; a longer file gets
+   * [property@Fapilog.Settings:mmap-growth-min-bytes] of room past its
+   * lines.
+   *
+   * Default: 1048576 (1 MiB), from 1 to 2^63 - 1.
+   * Environment: `FAPILOG_MMAP__INITIAL_SIZE` (a size).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_MMAP_INITIAL_SIZE] =
+    g_param_spec_uint64 ("mmap-initial-size", NULL, NULL,
+                         1, MAX_MMAP_SIZE, DEFAULT_MMAP_INITIAL_SIZE, flags);
+
+  /**
+   * FapilogSettings:mmap-growth-factor:
+   *
+   * How the `mmap_file` sink's file and mapping grow when a batch does not
+   * fit: to this many times their size, or by
+   * [property@Fapilog.Settings:mmap-growth-min-bytes] if that is more, or
+   * to what the batch needs if that is more still; never past
+   * [property@Fapilog.Settings:mmap-max-size].
+   *
+   * Default: 2, from 1 (growth by growth-min-bytes alone) to 1024.
+   * Environment: `FAPILOG_MMAP__GROWTH_FACTOR` (a number greater than 1).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_MMAP_GROWTH_FACTOR] =
+    g_param_spec_double ("mmap-growth-factor", NULL, NULL,
+                         MIN_MMAP_GROWTH_FACTOR, MAX_MMAP_GROWTH_FACTOR,
+                         DEFAULT_MMAP_GROWTH_FACTOR, flags);
+
+  /**
+   * FapilogSettings:mmap-growth-min-bytes:
+   *
+   * The least the `mmap_file` sink's mapping grows by at once, so that a
+   * small file does not grow a page at a time.
+   *
+   * Default: 1048576 (1 MiB), from 1 to 2^63 - 1.
+   * Environment: `FAPILOG_MMAP__GROWTH_MIN_BYTES` (a size).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_MMAP_GROWTH_MIN_BYTES] =
+    g_param_spec_uint64 ("mmap-growth-min-bytes", NULL, NULL,
+                         1, MAX_MMAP_SIZE, DEFAULT_MMAP_GROWTH_MIN_BYTES, flags);
+
+  /**
+   * FapilogSettings:mmap-max-size:
+   *
+   * The largest the `mmap_file` sink's file may become. A batch that does
+   * not fit fails as a whole (its entries are counted as failed and go to
+   * the fallback) and nothing of it is written. 0 means no limit.
+   *
+   * Default: 0, at most 2^63 - 1. Environment: `FAPILOG_MMAP__MAX_SIZE`
+   * (a size).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_MMAP_MAX_SIZE] =
+    g_param_spec_uint64 ("mmap-max-size", NULL, NULL,
+                         0, MAX_MMAP_SIZE, 0, flags);
+
+  /**
+   * FapilogSettings:mmap-sync-mode:
+   *
+   * When the `mmap_file` sink forces its data to stable storage. Every
+   * mode keeps what was appended across a crash of the process; the mode
+   * decides what a crash of the machine may lose.
+   *
+   * Default: %FAPILOG_MMAP_SYNC_NONE.
+   * Environment: `FAPILOG_MMAP__SYNC_MODE` (`none`, `interval`, `bytes`,
+   * `always`).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_MMAP_SYNC_MODE] =
+    g_param_spec_enum ("mmap-sync-mode", NULL, NULL,
+                       FAPILOG_TYPE_MMAP_SYNC_MODE, DEFAULT_MMAP_SYNC_MODE, flags);
+
+  /**
+   * FapilogSettings:mmap-sync-interval-ms:
+   *
+   * With %FAPILOG_MMAP_SYNC_INTERVAL, the `mmap_file` sink syncs after a
+   * batch when at least this many milliseconds have passed since the last
+   * sync; 0 syncs after every batch.
+   *
+   * Default: 1000, from 0 to 4294967295.
+   * Environment: `FAPILOG_MMAP__SYNC_INTERVAL_MS`.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_MMAP_SYNC_INTERVAL_MS] =
+    g_param_spec_uint ("mmap-sync-interval-ms", NULL, NULL,
+                       0, G_MAXUINT, DEFAULT_MMAP_SYNC_INTERVAL_MS, flags);
+
+  /**
+   * FapilogSettings:mmap-sync-every-bytes:
+   *
+   * With %FAPILOG_MMAP_SYNC_BYTES, how many bytes the `mmap_file` sink
+   * appends between two syncs.
+   *
+   * Default: 1048576 (1 MiB), at least 1.
+   * Environment: `FAPILOG_MMAP__SYNC_EVERY_BYTES` (a size).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_MMAP_SYNC_EVERY_BYTES] =
+    g_param_spec_uint64 ("mmap-sync-every-bytes", NULL, NULL,
+                         1, G_MAXUINT64, DEFAULT_MMAP_SYNC_EVERY_BYTES, flags);
+
+  /**
+   * FapilogSettings:mmap-flush-on-close:
+   *
+   * Whether the `mmap_file` sink syncs the file when it stops, whatever
+   * the sync mode.
+   *
+   * Default: %TRUE. Environment: `FAPILOG_MMAP__FLUSH_ON_CLOSE`.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_MMAP_FLUSH_ON_CLOSE] =
+    g_param_spec_boolean ("mmap-flush-on-close", NULL, NULL,
+                          TRUE, flags);
+
+  /**
+   * FapilogSettings:mmap-file-mode:
+   *
+   * The permission bits the `mmap_file` sink gives the file it creates.
+   *
+   * Default: 0640 (416), from 0 to 0777.
+   * Environment: `FAPILOG_MMAP__FILE_MODE` (octal: `0640` or `640`).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_MMAP_FILE_MODE] =
+    g_param_spec_uint ("mmap-file-mode", NULL, NULL,
+                       0, 0777, DEFAULT_MMAP_FILE_MODE, flags);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -1958,6 +2232,16 @@ fapilog_settings_init (FapilogSettings *self)
   self->webhook_batch_timeout_seconds = 5.0;
   self->webhook_max_pending_bytes = DEFAULT_MAX_PENDING_BYTES;
   self->webhook_tls_ca_file = NULL;
+  self->mmap_path = NULL;
+  self->mmap_initial_size = DEFAULT_MMAP_INITIAL_SIZE;
+  self->mmap_growth_factor = DEFAULT_MMAP_GROWTH_FACTOR;
+  self->mmap_growth_min_bytes = DEFAULT_MMAP_GROWTH_MIN_BYTES;
+  self->mmap_max_size = 0;
+  self->mmap_sync_mode = DEFAULT_MMAP_SYNC_MODE;
+  self->mmap_sync_interval_ms = DEFAULT_MMAP_SYNC_INTERVAL_MS;
+  self->mmap_sync_every_bytes = DEFAULT_MMAP_SYNC_EVERY_BYTES;
+  self->mmap_flush_on_close = TRUE;
+  self->mmap_file_mode = DEFAULT_MMAP_FILE_MODE;
   self->property_sources = g_hash_table_new (g_str_hash, g_str_equal);
 }
 
@@ -2128,6 +2412,8 @@ typedef enum {
   VAR_WRAPPER_KEY,     /* text, not empty */
   VAR_BATCH_FORMAT,    /* array | ndjson | wrapped */
   VAR_COMPRESSION,     /* none | gzip */
+  VAR_GROWTH_FACTOR,   /* a decimal number > 1 within the property's range */
+  VAR_SYNC_MODE,       /* none | interval | bytes | always */
 } VarKind;
 
 typedef struct {
@@ -2200,6 +2486,16 @@ static const EnvVar env_vars[] = {
   { "FAPILOG_WEBHOOK__BATCH_TIMEOUT_SECONDS",     VAR_DURATION,        PROP_WEBHOOK_BATCH_TIMEOUT_SECONDS, FALSE, FALSE },
   { "FAPILOG_WEBHOOK__MAX_PENDING_BYTES",         VAR_SIZE,            PROP_WEBHOOK_MAX_PENDING_BYTES,    FALSE, FALSE },
   { "FAPILOG_WEBHOOK__TLS_CA_FILE",               VAR_STRING,          PROP_WEBHOOK_TLS_CA_FILE,          FALSE, FALSE },
+  { "FAPILOG_MMAP__PATH",                         VAR_STRING,          PROP_MMAP_PATH,                    FALSE, FALSE },
+  { "FAPILOG_MMAP__INITIAL_SIZE",                 VAR_SIZE,            PROP_MMAP_INITIAL_SIZE,            FALSE, FALSE },
+  { "FAPILOG_MMAP__GROWTH_FACTOR",                VAR_GROWTH_FACTOR,   PROP_MMAP_GROWTH_FACTOR,           FALSE, FALSE },
+  { "FAPILOG_MMAP__GROWTH_MIN_BYTES",             VAR_SIZE,            PROP_MMAP_GROWTH_MIN_BYTES,        FALSE, FALSE },
+  { "FAPILOG_MMAP__MAX_SIZE",                     VAR_SIZE,            PROP_MMAP_MAX_SIZE,                FALSE, FALSE },
+  { "FAPILOG_MMAP__SYNC_MODE",                    VAR_SYNC_MODE,       PROP_MMAP_SYNC_MODE,               FALSE, FALSE },
+  { "FAPILOG_MMAP__SYNC_INTERVAL_MS",             VAR_UINT,            PROP_MMAP_SYNC_INTERVAL_MS,        FALSE, FALSE },
+  { "FAPILOG_MMAP__SYNC_EVERY_BYTES",             VAR_SIZE,            PROP_MMAP_SYNC_EVERY_BYTES,        FALSE, FALSE },
+  { "FAPILOG_MMAP__FLUSH_ON_CLOSE",               VAR_BOOLEAN,         PROP_MMAP_FLUSH_ON_CLOSE,          FALSE, FALSE },
+  { "FAPILOG_MMAP__FILE_MODE",                    VAR_FILE_MODE,       PROP_MMAP_FILE_MODE,               FALSE, FALSE },
 };
 
 static const char * const overflow_policy_names[] = {
@@ -2231,6 +2527,40 @@ static const char * const compression_names[] = { "none", "gzip", NULL };
 static const FapilogHttpCompression compression_values[] = {
   FAPILOG_HTTP_COMPRESSION_NONE, FAPILOG_HTTP_COMPRESSION_GZIP
 };
+
+static const char * const sync_mode_names[] = { "none", "interval", "bytes", "always", NULL };
+static const FapilogMmapSyncMode sync_mode_values[] = {
+  FAPILOG_MMAP_SYNC_NONE, FAPILOG_MMAP_SYNC_INTERVAL, FAPILOG_MMAP_SYNC_BYTES,
+  FAPILOG_MMAP_SYNC_ALWAYS
+};
+
+/* Strictly more than 1 (a factor of 1 would not grow geometrically at
+ * all), at most the property's maximum. One message for a bad form and a
+ * bad range, as for the interval. */
+static gboolean
+parse_growth_factor (const char  *variable,
+                     const char  *value,
+                     GParamSpec  *pspec,
+                     GValue      *out,
+                     GError     **error)
+{
+  GParamSpecDouble *spec = G_PARAM_SPEC_DOUBLE (pspec);
+  double factor;
+
+  if (!_fapilog_parse_decimal (variable, value, &factor, NULL) ||
+      factor <= spec->minimum || factor > spec->maximum)
+    {
+      _fapilog_config_error_invalid (error, variable, value,
+                                     "expected a number greater than %g and at most %g, "
+                                     "such as 2 or 1.5",
+                                     spec->minimum, spec->maximum);
+      return FALSE;
+    }
+
+  g_value_init (out, G_TYPE_DOUBLE);
+  g_value_set_double (out, factor);
+  return TRUE;
+}
 
 static gboolean
 parse_level_list (const char  *variable,
@@ -2464,13 +2794,21 @@ parse_env_value (const EnvVar  *var,
 
         if (!_fapilog_parse_size (var->name, value, &bytes, error))
           return FALSE;
-        /* The file sizes take 0 (no limit); the http ones start at 1. */
+        /* The file sizes take 0 (no limit); the http ones start at 1;
+         * the mmap ones stop at the largest file offset. */
         if (bytes < spec->minimum || bytes > spec->maximum)
           {
-            _fapilog_config_error_invalid (error, var->name, value,
-                                           "expected a size of at least %" G_GUINT64_FORMAT
-                                           " byte%s, such as 1048576, 1 MB or 512 KiB",
-                                           spec->minimum, spec->minimum == 1 ? "" : "s");
+            if (spec->maximum == G_MAXUINT64)
+              _fapilog_config_error_invalid (error, var->name, value,
+                                             "expected a size of at least %" G_GUINT64_FORMAT
+                                             " byte%s, such as 1048576, 1 MB or 512 KiB",
+                                             spec->minimum, spec->minimum == 1 ? "" : "s");
+            else
+              _fapilog_config_error_invalid (error, var->name, value,
+                                             "expected a size from %" G_GUINT64_FORMAT
+                                             " to %" G_GUINT64_FORMAT " bytes, such as "
+                                             "1048576, 1 MB or 512 KiB",
+                                             spec->minimum, spec->maximum);
             return FALSE;
           }
         g_value_init (out, G_TYPE_UINT64);
@@ -2558,6 +2896,20 @@ parse_env_value (const EnvVar  *var,
           return FALSE;
         g_value_init (out, FAPILOG_TYPE_HTTP_COMPRESSION);
         g_value_set_enum (out, compression_values[index]);
+      }
+      return TRUE;
+
+    case VAR_GROWTH_FACTOR:
+      return parse_growth_factor (var->name, value, pspec, out, error);
+
+    case VAR_SYNC_MODE:
+      {
+        guint index;
+
+        if (!_fapilog_parse_choice (var->name, value, sync_mode_names, &index, error))
+          return FALSE;
+        g_value_init (out, FAPILOG_TYPE_MMAP_SYNC_MODE);
+        g_value_set_enum (out, sync_mode_values[index]);
       }
       return TRUE;
 
@@ -2660,6 +3012,16 @@ lookup_env (const char * const *envp,
  * | `FAPILOG_WEBHOOK__BATCH_TIMEOUT_SECONDS` | [property@Fapilog.Settings:webhook-batch-timeout-seconds] | duration, 1ms to 365d |
  * | `FAPILOG_WEBHOOK__MAX_PENDING_BYTES` | [property@Fapilog.Settings:webhook-max-pending-bytes] | size, at least 1 byte |
  * | `FAPILOG_WEBHOOK__TLS_CA_FILE` | [property@Fapilog.Settings:webhook-tls-ca-file] | a path |
+ * | `FAPILOG_MMAP__PATH` | [property@Fapilog.Settings:mmap-path] | a path |
+ * | `FAPILOG_MMAP__INITIAL_SIZE` | [property@Fapilog.Settings:mmap-initial-size] | size, 1 byte to 2^63 - 1 bytes |
+ * | `FAPILOG_MMAP__GROWTH_FACTOR` | [property@Fapilog.Settings:mmap-growth-factor] | number, more than 1 and at most 1024 |
+ * | `FAPILOG_MMAP__GROWTH_MIN_BYTES` | [property@Fapilog.Settings:mmap-growth-min-bytes] | size, 1 byte to 2^63 - 1 bytes |
+ * | `FAPILOG_MMAP__MAX_SIZE` | [property@Fapilog.Settings:mmap-max-size] | size up to 2^63 - 1 bytes; 0 for no limit |
+ * | `FAPILOG_MMAP__SYNC_MODE` | [property@Fapilog.Settings:mmap-sync-mode] | `none`, `interval`, `bytes`, `always` |
+ * | `FAPILOG_MMAP__SYNC_INTERVAL_MS` | [property@Fapilog.Settings:mmap-sync-interval-ms] | whole number of milliseconds, 0 to 4294967295 |
+ * | `FAPILOG_MMAP__SYNC_EVERY_BYTES` | [property@Fapilog.Settings:mmap-sync-every-bytes] | size, at least 1 byte |
+ * | `FAPILOG_MMAP__FLUSH_ON_CLOSE` | [property@Fapilog.Settings:mmap-flush-on-close] | boolean |
+ * | `FAPILOG_MMAP__FILE_MODE` | [property@Fapilog.Settings:mmap-file-mode] | octal permission bits, 0 to 0777 (`0640`, `640`) |
  *
  * Forms of values:
  *
@@ -2670,6 +3032,8 @@ lookup_env (const char * const *envp,
  *   `TB` (or `KiB` … `TiB`), binary multiples (`10485760`, `10 MB`,
  *   `10MiB`);
  * - permission bits are octal, with or without a leading 0 (`0640`, `640`);
+ * - numbers (the growth factor) are decimal, without sign or exponent
+ *   (`2`, `1.5`);
  * - booleans are `true`, `false`, `1`, `0`, `yes`, `no`, `on` or `off`;
  * - lists are a JSON list of strings (`["stdout_json","http"]`) or a
  *   comma-separated list (`stdout_json, http`);

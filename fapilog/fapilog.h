@@ -25,5 +25,7 @@
 #include "fapilog-rotating-file-sink.h"
 #include "fapilog-http-sink.h"
 #include "fapilog-webhook-sink.h"
+#include "fapilog-mmap-persistence.h"
+#include "fapilog-mmap-file-sink.h"
 
 #undef FAPILOG_INSIDE

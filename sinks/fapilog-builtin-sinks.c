@@ -7,6 +7,7 @@
 #include "fapilog-builtin-sinks-private.h"
 #include "fapilog-error.h"
 #include "fapilog-http-sink.h"
+#include "fapilog-mmap-file-sink.h"
 #include "fapilog-rotating-file-sink.h"
 #include "fapilog-settings-private.h"
 #include "fapilog-sink-registry.h"
@@ -141,6 +142,34 @@ create_webhook (FapilogSettings  *settings,
   return FAPILOG_SINK (sink);
 }
 
+/* From the FAPILOG_MMAP__* settings; the path is required. The path alone
+ * selects nothing: the sink is used when FAPILOG_CORE__SINKS names it. */
+static FapilogSink *
+create_mmap_file (FapilogSettings  *settings,
+                  gpointer          user_data,
+                  GError          **error)
+{
+  if (settings == NULL || settings->mmap_path == NULL || settings->mmap_path[0] == '\0')
+    {
+      g_set_error_literal (error, FAPILOG_CONFIG_ERROR, FAPILOG_CONFIG_ERROR_INVALID_VALUE,
+                           "FAPILOG_MMAP__PATH is not set");
+      return NULL;
+    }
+
+  return g_object_new (FAPILOG_TYPE_MMAP_FILE_SINK,
+                       "path", settings->mmap_path,
+                       "initial-size", settings->mmap_initial_size,
+                       "growth-factor", settings->mmap_growth_factor,
+                       "growth-min-bytes", settings->mmap_growth_min_bytes,
+                       "max-size", settings->mmap_max_size,
+                       "sync-mode", settings->mmap_sync_mode,
+                       "sync-interval-ms", settings->mmap_sync_interval_ms,
+                       "sync-every-bytes", settings->mmap_sync_every_bytes,
+                       "flush-on-close", settings->mmap_flush_on_close,
+                       "file-mode", settings->mmap_file_mode,
+                       NULL);
+}
+
 void
 _fapilog_builtin_sinks_register (void)
 {
@@ -149,4 +178,5 @@ _fapilog_builtin_sinks_register (void)
   fapilog_sink_registry_register ("rotating_file", create_rotating_file, NULL, NULL);
   fapilog_sink_registry_register ("http", create_http, NULL, NULL);
   fapilog_sink_registry_register ("webhook", create_webhook, NULL, NULL);
+  fapilog_sink_registry_register ("mmap_file", create_mmap_file, NULL, NULL);
 }

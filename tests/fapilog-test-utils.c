@@ -4,9 +4,14 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
 
 #include "fapilog-test-utils.h"
+#include "fapilog-fallback-private.h"
 
 typedef struct {
   GObject          parent_instance;
@@ -518,4 +523,33 @@ test_parse_object (const char *line)
   g_assert_nonnull (root);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
   return json_object_ref (json_node_get_object (root));
+}
+
+void
+test_capture_begin (TestCapture *capture)
+{
+  int fds[2];
+
+  g_assert_true (g_unix_open_pipe (fds, FD_CLOEXEC, NULL));
+  /* Big enough that the fallback never blocks on a test's few lines. */
+  fcntl (fds[1], F_SETPIPE_SZ, 1 << 20);
+  capture->read_fd = fds[0];
+  capture->write_fd = fds[1];
+  _fapilog_fallback_set_fd (capture->write_fd);
+}
+
+/* Returns what was written since test_capture_begin(). */
+char *
+test_capture_end (TestCapture *capture)
+{
+  GString *out = g_string_new (NULL);
+  char buf[4096];
+  gssize n;
+
+  _fapilog_fallback_set_fd (-1);
+  close (capture->write_fd);
+  while ((n = read (capture->read_fd, buf, sizeof buf)) > 0)
+    g_string_append_len (out, buf, n);
+  close (capture->read_fd);
+  return g_string_free (out, FALSE);
 }

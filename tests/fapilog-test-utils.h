@@ -57,4 +57,14 @@ FapilogSettings *test_settings_new      (void);
 /* Parses a JSON object line; fails the test if it is not one. */
 JsonObject  *test_parse_object          (const char      *line);
 
+/* The stderr fallback (and the diagnostics, which share its descriptor
+ * unless redirected) captured into a pipe for the length of a test. */
+typedef struct {
+  int read_fd;
+  int write_fd;
+} TestCapture;
+
+void         test_capture_begin         (TestCapture     *capture);
+char        *test_capture_end           (TestCapture     *capture);
+
 G_END_DECLS

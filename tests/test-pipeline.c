@@ -42,39 +42,6 @@ pipeline_with (FapilogSettings *settings,
   return pipeline;
 }
 
-/* Captures the stderr fallback and diagnostics into a pipe for the test. */
-typedef struct {
-  int read_fd;
-  int write_fd;
-} Capture;
-
-static void
-capture_begin (Capture *capture)
-{
-  int fds[2];
-
-  g_assert_true (g_unix_open_pipe (fds, FD_CLOEXEC, NULL));
-  /* Big enough that the fallback never blocks on a test's few lines. */
-  fcntl (fds[1], F_SETPIPE_SZ, 1 << 20);
-  capture->read_fd = fds[0];
-  capture->write_fd = fds[1];
-  _fapilog_fallback_set_fd (capture->write_fd);
-}
-
-static char *
-capture_end (Capture *capture)
-{
-  GString *out = g_string_new (NULL);
-  char buf[4096];
-  gssize n;
-
-  _fapilog_fallback_set_fd (-1);
-  close (capture->write_fd);
-  while ((n = read (capture->read_fd, buf, sizeof buf)) > 0)
-    g_string_append_len (out, buf, n);
-  close (capture->read_fd);
-  return g_string_free (out, FALSE);
-}
 
 static void
 test_flush_delivers_everything (void)
@@ -200,10 +167,10 @@ test_flush_async_timeout_and_cancel (void)
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(FapilogStats) stats = NULL;
   AsyncResult r = { 0 };
-  Capture capture;
+  TestCapture capture;
   g_autofree char *fallback = NULL;
 
-  capture_begin (&capture);
+  test_capture_begin (&capture);
   test_sink_set_hang (sink, TRUE);
   pipeline = pipeline_with (settings, sink, NULL);
   log = fapilog_pipeline_get_logger (pipeline, "app");
@@ -229,7 +196,7 @@ test_flush_async_timeout_and_cancel (void)
   stats = fapilog_pipeline_shutdown (pipeline, 100 * G_TIME_SPAN_MILLISECOND);
   g_assert_cmpuint (fapilog_stats_get_sink_failed (stats, "stuck"), ==, 1);
   assert_invariant (stats);
-  fallback = capture_end (&capture);
+  fallback = test_capture_end (&capture);
   g_assert_nonnull (strstr (fallback, "never written"));
 }
 
@@ -283,13 +250,13 @@ test_shutdown_deadline_unsent (void)
   g_autoptr(FapilogPipeline) pipeline = NULL;
   g_autoptr(FapilogLogger) log = NULL;
   g_autoptr(FapilogStats) stats = NULL;
-  Capture capture;
+  TestCapture capture;
   g_autofree char *fallback = NULL;
   guint64 failed, written;
 
   /* 20 ms per entry, 1000 entries, 200 ms deadline: most cannot make it. */
   g_object_set (settings, "batch-max-size", 10, NULL);
-  capture_begin (&capture);
+  test_capture_begin (&capture);
   test_sink_set_delay_ms (sink, 20);
   pipeline = pipeline_with (settings, sink, NULL);
   log = fapilog_pipeline_get_logger (pipeline, "app");
@@ -297,7 +264,7 @@ test_shutdown_deadline_unsent (void)
     fapilog_logger_log (log, FAPILOG_LEVEL_INFO, "deadline", NULL);
 
   stats = fapilog_pipeline_shutdown (pipeline, 200 * G_TIME_SPAN_MILLISECOND);
-  fallback = capture_end (&capture);
+  fallback = test_capture_end (&capture);
   written = fapilog_stats_get_sink_written (stats, "slow");
   failed = fapilog_stats_get_sink_failed (stats, "slow");
   assert_invariant (stats);
@@ -322,9 +289,9 @@ test_failing_sink_isolated (void)
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) fallback_lines = NULL;
   g_autofree char *fallback = NULL;
-  Capture capture;
+  TestCapture capture;
 
-  capture_begin (&capture);
+  test_capture_begin (&capture);
   test_sink_set_fail (bad, TRUE);
   pipeline = pipeline_with (settings, bad, good, NULL);
   log = fapilog_pipeline_get_logger (pipeline, "app");
@@ -333,7 +300,7 @@ test_failing_sink_isolated (void)
                         "n", "i", i, NULL);
   g_assert_true (fapilog_pipeline_flush (pipeline, 10 * SECOND, &error));
   stats = fapilog_pipeline_get_stats (pipeline);
-  fallback = capture_end (&capture);
+  fallback = test_capture_end (&capture);
 
   g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "good"), ==, 100);
   g_assert_cmpuint (fapilog_stats_get_sink_failed (stats, "good"), ==, 0);
@@ -374,10 +341,10 @@ test_slow_sink_isolated (void)
   g_autoptr(FapilogStats) stats = NULL;
   g_autofree char *fallback = NULL;
   gint64 start, elapsed;
-  Capture capture;
+  TestCapture capture;
 
   /* The slow sink takes 200 ms per entry: 50 entries would take 10 s. */
-  capture_begin (&capture);
+  test_capture_begin (&capture);
   test_sink_set_delay_ms (slow, 200);
   pipeline = pipeline_with (settings, slow, fast, NULL);
   log = fapilog_pipeline_get_logger (pipeline, "app");
@@ -396,7 +363,7 @@ test_slow_sink_isolated (void)
   g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "slow") +
                     fapilog_stats_get_sink_failed (stats, "slow"), ==, 50);
   assert_invariant (stats);
-  fallback = capture_end (&capture);
+  fallback = test_capture_end (&capture);
   g_assert_nonnull (strstr (fallback, "isolated"));
 }
 
@@ -410,12 +377,12 @@ test_backlog_overflow_counted (void)
   g_autoptr(FapilogLogger) log = NULL;
   g_autoptr(FapilogStats) stats = NULL;
   g_autoptr(GError) error = NULL;
-  Capture capture;
+  TestCapture capture;
   g_autofree char *fallback = NULL;
 
   /* A backlog of 100 entries behind a sink that never answers. */
   g_object_set (settings, "sink-backlog-size", 100, "batch-max-size", 10, NULL);
-  capture_begin (&capture);
+  test_capture_begin (&capture);
   test_sink_set_hang (stuck, TRUE);
   pipeline = pipeline_with (settings, stuck, good, NULL);
   log = fapilog_pipeline_get_logger (pipeline, "app");
@@ -436,7 +403,7 @@ test_backlog_overflow_counted (void)
   g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "good"), ==, 500);
   g_assert_cmpuint (fapilog_stats_get_sink_failed (stats, "stuck"), ==, 500);
   assert_invariant (stats);
-  fallback = capture_end (&capture);
+  fallback = test_capture_end (&capture);
   g_assert_nonnull (strstr (fallback, "overflow"));
 }
 
@@ -545,9 +512,9 @@ test_failing_sink_coalesced (void)
   g_auto(GStrv) fallback_lines = NULL;
   g_autofree char *fallback = NULL;
   const guint n = 1000;
-  Capture capture;
+  TestCapture capture;
 
-  capture_begin (&capture);
+  test_capture_begin (&capture);
   g_object_set (settings,
                 "overflow-policy", FAPILOG_OVERFLOW_BLOCK,
                 "backpressure-wait-ms", -1,
@@ -562,7 +529,7 @@ test_failing_sink_coalesced (void)
   g_assert_true (fapilog_pipeline_flush (pipeline, 60 * SECOND, &error));
   g_assert_no_error (error);
   stats = fapilog_pipeline_shutdown (pipeline, -1);
-  fallback = capture_end (&capture);
+  fallback = test_capture_end (&capture);
 
   g_assert_cmpuint (test_sink_get_max_batch (bad), >, 10);
   g_assert_cmpuint (test_sink_get_calls (bad, TEST_SINK_BATCH), <, n / 10);
@@ -589,11 +556,11 @@ test_write_timeout (void)
   g_autoptr(FapilogLogger) log = NULL;
   g_autoptr(FapilogStats) stats = NULL;
   g_autoptr(GError) error = NULL;
-  Capture capture;
+  TestCapture capture;
   g_autofree char *fallback = NULL;
 
   g_object_set (settings, "sink-write-timeout-seconds", 0.1, NULL);
-  capture_begin (&capture);
+  test_capture_begin (&capture);
   test_sink_set_hang (hung, TRUE);
   pipeline = pipeline_with (settings, hung, NULL);
   log = fapilog_pipeline_get_logger (pipeline, "app");
@@ -611,7 +578,7 @@ test_write_timeout (void)
   stats = fapilog_pipeline_shutdown (pipeline, SECOND);
   g_assert_cmpuint (fapilog_stats_get_sink_failed (stats, "hung"), ==, 1);
   g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "hung"), ==, 1);
-  fallback = capture_end (&capture);
+  fallback = test_capture_end (&capture);
   g_assert_nonnull (strstr (fallback, "\"first\""));
   g_assert_null (strstr (fallback, "\"second\""));
 }
@@ -1121,10 +1088,10 @@ test_buffering_failures_counted (void)
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) fallback_lines = NULL;
   g_autofree char *fallback = NULL;
-  Capture capture;
+  TestCapture capture;
 
   sink->fail_odd = TRUE;
-  capture_begin (&capture);
+  test_capture_begin (&capture);
   pipeline = pipeline_with (settings, FAPILOG_SINK (sink), NULL);
   log = fapilog_pipeline_get_logger (pipeline, "app");
   log_numbered (log, 40);
@@ -1132,7 +1099,7 @@ test_buffering_failures_counted (void)
   stats = fapilog_pipeline_get_stats (pipeline);
   g_assert_false (fapilog_pipeline_is_healthy (pipeline));
   g_clear_object (&pipeline);
-  fallback = capture_end (&capture);
+  fallback = test_capture_end (&capture);
 
   g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "buf"), ==, 20);
   g_assert_cmpuint (fapilog_stats_get_sink_failed (stats, "buf"), ==, 20);
@@ -1178,10 +1145,10 @@ test_buffering_stop_deadline (void)
   g_autofree char *fallback = NULL;
   g_auto(GStrv) fallback_lines = NULL;
   gint64 start;
-  Capture capture;
+  TestCapture capture;
 
   sink->hang_stop = TRUE;
-  capture_begin (&capture);
+  test_capture_begin (&capture);
   pipeline = pipeline_with (settings, FAPILOG_SINK (sink), NULL);
   log = fapilog_pipeline_get_logger (pipeline, "app");
   log_numbered (log, 25);
@@ -1189,7 +1156,7 @@ test_buffering_stop_deadline (void)
   stats = fapilog_pipeline_shutdown (pipeline, SECOND / 5);
   /* The deadline, plus the fanout's grace for stops, not more. */
   g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * SECOND);
-  fallback = capture_end (&capture);
+  fallback = test_capture_end (&capture);
 
   g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "buf"), ==, 0);
   g_assert_cmpuint (fapilog_stats_get_sink_failed (stats, "buf"), ==, 25);

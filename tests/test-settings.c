@@ -12,6 +12,7 @@
 #include "fapilog-enum-types.h"
 #include "fapilog-error.h"
 #include "fapilog-http-sink.h"
+#include "fapilog-mmap-file-sink.h"
 #include "fapilog-settings-private.h"
 #include "fapilog-sink-registry.h"
 #include "fapilog-webhook-sink.h"
@@ -274,6 +275,16 @@ test_defaults (void)
     { "webhook-batch-timeout-seconds", "5" },
     { "webhook-max-pending-bytes", "16777216" },
     { "webhook-tls-ca-file", "(null)" },
+    { "mmap-path", "(null)" },
+    { "mmap-initial-size", "1048576" },
+    { "mmap-growth-factor", "2" },
+    { "mmap-growth-min-bytes", "1048576" },
+    { "mmap-max-size", "0" },
+    { "mmap-sync-mode", "none" },
+    { "mmap-sync-interval-ms", "1000" },
+    { "mmap-sync-every-bytes", "1048576" },
+    { "mmap-flush-on-close", "true" },
+    { "mmap-file-mode", "416" }, /* 0640 */
   };
   guint n_pspecs;
   g_autofree GParamSpec **pspecs =
@@ -347,6 +358,16 @@ test_defaults (void)
   g_assert_cmpfloat (settings->webhook_batch_timeout_seconds, ==, 5.0);
   g_assert_cmpuint (settings->webhook_max_pending_bytes, ==, 16 * 1024 * 1024);
   g_assert_null (settings->webhook_tls_ca_file);
+  g_assert_null (settings->mmap_path);
+  g_assert_cmpuint (settings->mmap_initial_size, ==, 1024 * 1024);
+  g_assert_cmpfloat (settings->mmap_growth_factor, ==, 2.0);
+  g_assert_cmpuint (settings->mmap_growth_min_bytes, ==, 1024 * 1024);
+  g_assert_cmpuint (settings->mmap_max_size, ==, 0);
+  g_assert_cmpint (settings->mmap_sync_mode, ==, FAPILOG_MMAP_SYNC_NONE);
+  g_assert_cmpuint (settings->mmap_sync_interval_ms, ==, 1000);
+  g_assert_cmpuint (settings->mmap_sync_every_bytes, ==, 1024 * 1024);
+  g_assert_true (settings->mmap_flush_on_close);
+  g_assert_cmpuint (settings->mmap_file_mode, ==, 0640);
 
   g_assert_cmpuint (_fapilog_settings_get_protected_queue_size (settings), ==, 1000);
   g_assert_cmpuint (_fapilog_settings_get_sink_backlog_size (settings), ==, 10000);
@@ -426,6 +447,25 @@ test_param_specs (void)
   }
   pspec = g_object_class_find_property (klass, "http-batch-format");
   g_assert_true (pspec->value_type == FAPILOG_TYPE_HTTP_BATCH_FORMAT);
+  pspec = g_object_class_find_property (klass, "mmap-sync-mode");
+  g_assert_true (pspec->value_type == FAPILOG_TYPE_MMAP_SYNC_MODE);
+  pspec = g_object_class_find_property (klass, "mmap-file-mode");
+  g_assert_cmpuint (G_PARAM_SPEC_UINT (pspec)->maximum, ==, 0777);
+  pspec = g_object_class_find_property (klass, "mmap-max-size");
+  g_assert_cmpuint (G_PARAM_SPEC_UINT64 (pspec)->minimum, ==, 0);
+  /* A mapping of 0 bytes, a growth of 0 bytes and a sync every 0 bytes
+   * mean nothing. */
+  {
+    static const char * const mmap_at_least_one[] = {
+      "mmap-initial-size", "mmap-growth-min-bytes", "mmap-sync-every-bytes",
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (mmap_at_least_one); i++)
+      {
+        pspec = g_object_class_find_property (klass, mmap_at_least_one[i]);
+        g_assert_cmpuint (G_PARAM_SPEC_UINT64 (pspec)->minimum, ==, 1);
+      }
+  }
   pspec = g_object_class_find_property (klass, "http-compression");
   g_assert_true (pspec->value_type == FAPILOG_TYPE_HTTP_COMPRESSION);
 
@@ -1006,6 +1046,50 @@ static const GoodCase good_cases[] = {
 
   { "FAPILOG_WEBHOOK__TLS_CA_FILE", "/etc/ssl/hooks-ca.pem", "webhook-tls-ca-file",
     "/etc/ssl/hooks-ca.pem" },
+
+  { "FAPILOG_MMAP__PATH", "/var/log/app/events.jsonl", "mmap-path", "/var/log/app/events.jsonl" },
+  { "FAPILOG_MMAP__PATH", "relative dir/x.log", "mmap-path", "relative dir/x.log" },
+
+  { "FAPILOG_MMAP__INITIAL_SIZE", "4096", "mmap-initial-size", "4096" },
+  { "FAPILOG_MMAP__INITIAL_SIZE", "64 KB", "mmap-initial-size", "65536" },
+  { "FAPILOG_MMAP__INITIAL_SIZE", "\"2 MiB\"", "mmap-initial-size", "2097152" },
+  { "FAPILOG_MMAP__INITIAL_SIZE", "1", "mmap-initial-size", "1" },
+  { "FAPILOG_MMAP__INITIAL_SIZE", "9223372036854775807", "mmap-initial-size",
+    "9223372036854775807" },
+
+  { "FAPILOG_MMAP__GROWTH_FACTOR", "1.5", "mmap-growth-factor", "1.5" },
+  { "FAPILOG_MMAP__GROWTH_FACTOR", "4", "mmap-growth-factor", "4" },
+  { "FAPILOG_MMAP__GROWTH_FACTOR", " 1.01 ", "mmap-growth-factor", "1.01" },
+  { "FAPILOG_MMAP__GROWTH_FACTOR", "'3.'", "mmap-growth-factor", "3" },
+  { "FAPILOG_MMAP__GROWTH_FACTOR", "16", "mmap-growth-factor", "16" },
+  { "FAPILOG_MMAP__GROWTH_FACTOR", "1024", "mmap-growth-factor", "1024" },
+
+  { "FAPILOG_MMAP__GROWTH_MIN_BYTES", "8 MB", "mmap-growth-min-bytes", "8388608" },
+  { "FAPILOG_MMAP__GROWTH_MIN_BYTES", "1", "mmap-growth-min-bytes", "1" },
+
+  { "FAPILOG_MMAP__MAX_SIZE", "1 GiB", "mmap-max-size", "1073741824" },
+  { "FAPILOG_MMAP__MAX_SIZE", "100000", "mmap-max-size", "100000" },
+  { "FAPILOG_MMAP__MAX_SIZE", "0", "mmap-max-size", "0" },
+
+  { "FAPILOG_MMAP__SYNC_MODE", "none", "mmap-sync-mode", "none" },
+  { "FAPILOG_MMAP__SYNC_MODE", "interval", "mmap-sync-mode", "interval" },
+  { "FAPILOG_MMAP__SYNC_MODE", "BYTES", "mmap-sync-mode", "bytes" },
+  { "FAPILOG_MMAP__SYNC_MODE", " Always ", "mmap-sync-mode", "always" },
+
+  { "FAPILOG_MMAP__SYNC_INTERVAL_MS", "250", "mmap-sync-interval-ms", "250" },
+  { "FAPILOG_MMAP__SYNC_INTERVAL_MS", "0", "mmap-sync-interval-ms", "0" },
+  { "FAPILOG_MMAP__SYNC_INTERVAL_MS", "4294967295", "mmap-sync-interval-ms", "4294967295" },
+
+  { "FAPILOG_MMAP__SYNC_EVERY_BYTES", "64 KiB", "mmap-sync-every-bytes", "65536" },
+  { "FAPILOG_MMAP__SYNC_EVERY_BYTES", "1", "mmap-sync-every-bytes", "1" },
+
+  { "FAPILOG_MMAP__FLUSH_ON_CLOSE", "false", "mmap-flush-on-close", "false" },
+  { "FAPILOG_MMAP__FLUSH_ON_CLOSE", "OFF", "mmap-flush-on-close", "false" },
+  { "FAPILOG_MMAP__FLUSH_ON_CLOSE", "yes", "mmap-flush-on-close", "true" },
+
+  { "FAPILOG_MMAP__FILE_MODE", "0600", "mmap-file-mode", "384" },
+  { "FAPILOG_MMAP__FILE_MODE", "644", "mmap-file-mode", "420" },
+  { "FAPILOG_MMAP__FILE_MODE", "0", "mmap-file-mode", "0" },
 };
 
 static void
@@ -1070,6 +1154,10 @@ test_env_every_variable_covered (void)
     "FAPILOG_WEBHOOK__RETRY_BACKOFF_SECONDS", "FAPILOG_WEBHOOK__RETRY_MAX_BACKOFF_SECONDS",
     "FAPILOG_WEBHOOK__BATCH_SIZE", "FAPILOG_WEBHOOK__BATCH_TIMEOUT_SECONDS",
     "FAPILOG_WEBHOOK__MAX_PENDING_BYTES", "FAPILOG_WEBHOOK__TLS_CA_FILE",
+    "FAPILOG_MMAP__PATH", "FAPILOG_MMAP__INITIAL_SIZE", "FAPILOG_MMAP__GROWTH_FACTOR",
+    "FAPILOG_MMAP__GROWTH_MIN_BYTES", "FAPILOG_MMAP__MAX_SIZE", "FAPILOG_MMAP__SYNC_MODE",
+    "FAPILOG_MMAP__SYNC_INTERVAL_MS", "FAPILOG_MMAP__SYNC_EVERY_BYTES",
+    "FAPILOG_MMAP__FLUSH_ON_CLOSE", "FAPILOG_MMAP__FILE_MODE",
   };
 
   for (gsize v = 0; v < G_N_ELEMENTS (variables); v++)
@@ -1295,6 +1383,63 @@ static const BadCase bad_cases[] = {
 
   { "FAPILOG_WEBHOOK__MAX_PENDING_BYTES", "0" },
   { "FAPILOG_WEBHOOK__MAX_PENDING_BYTES", "16 XB" },
+
+  /* A mapping must start with at least one byte. */
+  { "FAPILOG_MMAP__INITIAL_SIZE", "0" },
+  { "FAPILOG_MMAP__INITIAL_SIZE", "0 KB" },
+  { "FAPILOG_MMAP__INITIAL_SIZE", "-1 MB" },
+  { "FAPILOG_MMAP__INITIAL_SIZE", "1 PB" },
+  { "FAPILOG_MMAP__INITIAL_SIZE", "9223372036854775808" },
+  { "FAPILOG_MMAP__INITIAL_SIZE", "8 EB" },
+  { "FAPILOG_MMAP__INITIAL_SIZE", "big" },
+  { "FAPILOG_MMAP__INITIAL_SIZE", "" },
+
+  /* 1 would not grow geometrically; upstream had no factor at all. */
+  { "FAPILOG_MMAP__GROWTH_FACTOR", "1" },
+  { "FAPILOG_MMAP__GROWTH_FACTOR", "1.0" },
+  { "FAPILOG_MMAP__GROWTH_FACTOR", "0.5" },
+  { "FAPILOG_MMAP__GROWTH_FACTOR", "0" },
+  { "FAPILOG_MMAP__GROWTH_FACTOR", "-2" },
+  { "FAPILOG_MMAP__GROWTH_FACTOR", "1024.5" },
+  { "FAPILOG_MMAP__GROWTH_FACTOR", "1e1" },
+  { "FAPILOG_MMAP__GROWTH_FACTOR", "nan" },
+  { "FAPILOG_MMAP__GROWTH_FACTOR", "inf" },
+  { "FAPILOG_MMAP__GROWTH_FACTOR", "2x" },
+  { "FAPILOG_MMAP__GROWTH_FACTOR", "double" },
+  { "FAPILOG_MMAP__GROWTH_FACTOR", "" },
+
+  { "FAPILOG_MMAP__GROWTH_MIN_BYTES", "0" },
+  { "FAPILOG_MMAP__GROWTH_MIN_BYTES", "1 XB" },
+  { "FAPILOG_MMAP__GROWTH_MIN_BYTES", "" },
+
+  { "FAPILOG_MMAP__MAX_SIZE", "-1" },
+  { "FAPILOG_MMAP__MAX_SIZE", "unlimited" },
+  { "FAPILOG_MMAP__MAX_SIZE", "18446744073709551616" },
+  { "FAPILOG_MMAP__MAX_SIZE", "9223372036854775808" },
+  { "FAPILOG_MMAP__MAX_SIZE", "" },
+
+  { "FAPILOG_MMAP__SYNC_MODE", "fsync" },
+  { "FAPILOG_MMAP__SYNC_MODE", "true" },
+  { "FAPILOG_MMAP__SYNC_MODE", "never" },
+  { "FAPILOG_MMAP__SYNC_MODE", "" },
+
+  { "FAPILOG_MMAP__SYNC_INTERVAL_MS", "-5" },
+  { "FAPILOG_MMAP__SYNC_INTERVAL_MS", "250ms" },
+  { "FAPILOG_MMAP__SYNC_INTERVAL_MS", "1.5" },
+  { "FAPILOG_MMAP__SYNC_INTERVAL_MS", "4294967296" },
+  { "FAPILOG_MMAP__SYNC_INTERVAL_MS", "" },
+
+  { "FAPILOG_MMAP__SYNC_EVERY_BYTES", "0" },
+  { "FAPILOG_MMAP__SYNC_EVERY_BYTES", "some" },
+  { "FAPILOG_MMAP__SYNC_EVERY_BYTES", "" },
+
+  { "FAPILOG_MMAP__FLUSH_ON_CLOSE", "sometimes" },
+  { "FAPILOG_MMAP__FLUSH_ON_CLOSE", "" },
+
+  { "FAPILOG_MMAP__FILE_MODE", "0800" },
+  { "FAPILOG_MMAP__FILE_MODE", "4755" },
+  { "FAPILOG_MMAP__FILE_MODE", "rw-r-----" },
+  { "FAPILOG_MMAP__FILE_MODE", "" },
 };
 
 static void
@@ -1412,6 +1557,59 @@ test_env_file_error_messages (void)
       "expected octal permission bits from 0 to 0777, such as 0640 or 640" },
     { "FAPILOG_FILE__FSYNC=always",
       "FAPILOG_FILE__FSYNC: invalid value \"always\": expected one of never, rotate, batch" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(FapilogSettings) settings = fapilog_settings_new ();
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (apply_env (settings, &error, cases[i].entry, NULL));
+      g_assert_error (error, FAPILOG_CONFIG_ERROR, FAPILOG_CONFIG_ERROR_INVALID_VALUE);
+      g_assert_cmpstr (error->message, ==, cases[i].message);
+    }
+}
+
+/* The messages of the mmap variables, word for word. */
+static void
+test_env_mmap_error_messages (void)
+{
+  static const struct {
+    const char *entry;
+    const char *message;
+  } cases[] = {
+    { "FAPILOG_MMAP__INITIAL_SIZE=0",
+      "FAPILOG_MMAP__INITIAL_SIZE: invalid value \"0\": "
+      "expected a size from 1 to 9223372036854775807 bytes, such as 1048576, 1 MB or 512 KiB" },
+    { "FAPILOG_MMAP__MAX_SIZE=8 EB",
+      "FAPILOG_MMAP__MAX_SIZE: invalid value \"8 EB\": expected a size such as "
+      "10485760, 10 MB, 10MiB or 1.5 KB (a number of bytes, or a number with B, KB, "
+      "MB, GB or TB; binary multiples)" },
+    { "FAPILOG_MMAP__MAX_SIZE=8589934592 GB",
+      "FAPILOG_MMAP__MAX_SIZE: invalid value \"8589934592 GB\": "
+      "expected a size from 0 to 9223372036854775807 bytes, such as 1048576, 1 MB or 512 KiB" },
+    { "FAPILOG_MMAP__GROWTH_FACTOR=1",
+      "FAPILOG_MMAP__GROWTH_FACTOR: invalid value \"1\": "
+      "expected a number greater than 1 and at most 1024, such as 2 or 1.5" },
+    { "FAPILOG_MMAP__GROWTH_FACTOR=twice",
+      "FAPILOG_MMAP__GROWTH_FACTOR: invalid value \"twice\": "
+      "expected a number greater than 1 and at most 1024, such as 2 or 1.5" },
+    { "FAPILOG_MMAP__MAX_SIZE=lots",
+      "FAPILOG_MMAP__MAX_SIZE: invalid value \"lots\": expected a size such as "
+      "10485760, 10 MB, 10MiB or 1.5 KB (a number of bytes, or a number with B, KB, "
+      "MB, GB or TB; binary multiples)" },
+    { "FAPILOG_MMAP__SYNC_MODE=fsync",
+      "FAPILOG_MMAP__SYNC_MODE: invalid value \"fsync\": "
+      "expected one of none, interval, bytes, always" },
+    { "FAPILOG_MMAP__SYNC_INTERVAL_MS=1s",
+      "FAPILOG_MMAP__SYNC_INTERVAL_MS: invalid value \"1s\": "
+      "expected a whole number from 0 to 4294967295" },
+    { "FAPILOG_MMAP__FLUSH_ON_CLOSE=maybe",
+      "FAPILOG_MMAP__FLUSH_ON_CLOSE: invalid value \"maybe\": "
+      "expected a boolean: true, false, 1, 0, yes, no, on or off" },
+    { "FAPILOG_MMAP__FILE_MODE=0800",
+      "FAPILOG_MMAP__FILE_MODE: invalid value \"0800\": "
+      "expected octal permission bits from 0 to 0777, such as 0640 or 640" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -1578,12 +1776,15 @@ test_env_empty_text (void)
                             "FAPILOG_VERSION=",
                             "FAPILOG_FILE__DIRECTORY=",
                             "FAPILOG_HTTP__ENDPOINT=",
+                            "FAPILOG_MMAP__PATH=",
                             NULL));
   g_assert_cmpstr (s->service, ==, "fapilog");
   g_assert_cmpstr (_fapilog_settings_get_source (s, "service"), ==, "default");
   g_assert_cmpstr (s->version, ==, "9");
   g_assert_null (s->file_directory);
   g_assert_null (s->http_endpoint);
+  g_assert_null (s->mmap_path);
+  g_assert_cmpstr (_fapilog_settings_get_source (s, "mmap-path"), ==, "default");
 }
 
 /* 0 in the environment disables rotation and lifts limits set before. */
@@ -1666,6 +1867,60 @@ test_env_file_all (void)
                             NULL));
   g_assert_cmpuint (log.total, ==, 0);
   g_assert_cmpstr (_fapilog_settings_get_source (s, "file-file-mode"), ==, "env");
+
+  notify_log_clear (&log, s);
+}
+
+/* Every FAPILOG_MMAP__* variable at once. */
+static void
+test_env_mmap_all (void)
+{
+  g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+  g_autoptr(GError) error = NULL;
+  NotifyLog log;
+
+  notify_log_init (&log, s);
+  g_assert_true (apply_env (s, &error,
+                            "FAPILOG_MMAP__PATH=/var/log/app/events.jsonl",
+                            "FAPILOG_MMAP__INITIAL_SIZE=64 KB",
+                            "FAPILOG_MMAP__GROWTH_FACTOR=1.5",
+                            "FAPILOG_MMAP__GROWTH_MIN_BYTES=\"256 KiB\"",
+                            "FAPILOG_MMAP__MAX_SIZE=1GiB",
+                            "FAPILOG_MMAP__SYNC_MODE=interval",
+                            "FAPILOG_MMAP__SYNC_INTERVAL_MS=200",
+                            "FAPILOG_MMAP__SYNC_EVERY_BYTES=4 MB",
+                            "FAPILOG_MMAP__FLUSH_ON_CLOSE=no",
+                            "FAPILOG_MMAP__FILE_MODE=0600",
+                            NULL));
+  g_assert_no_error (error);
+  g_assert_cmpstr (s->mmap_path, ==, "/var/log/app/events.jsonl");
+  g_assert_cmpuint (s->mmap_initial_size, ==, 64 * 1024);
+  g_assert_cmpfloat (s->mmap_growth_factor, ==, 1.5);
+  g_assert_cmpuint (s->mmap_growth_min_bytes, ==, 256 * 1024);
+  g_assert_cmpuint (s->mmap_max_size, ==, 1024 * 1024 * 1024);
+  g_assert_cmpint (s->mmap_sync_mode, ==, FAPILOG_MMAP_SYNC_INTERVAL);
+  g_assert_cmpuint (s->mmap_sync_interval_ms, ==, 200);
+  g_assert_cmpuint (s->mmap_sync_every_bytes, ==, 4 * 1024 * 1024);
+  g_assert_false (s->mmap_flush_on_close);
+  g_assert_cmpuint (s->mmap_file_mode, ==, 0600);
+
+  /* One notification per property, all values changed; nothing else
+   * moved, and the path selects no sink by itself. */
+  g_assert_cmpuint (log.total, ==, 10);
+  g_assert_cmpuint (notify_count (&log, "mmap-sync-mode"), ==, 1);
+  g_assert_cmpstr (_fapilog_settings_get_source (s, "mmap-growth-factor"), ==, "env");
+  g_assert_cmpstr (_fapilog_settings_get_source (s, "file-directory"), ==, "default");
+  g_assert_null (s->sinks);
+
+  /* The same again in other spellings: nothing is notified. */
+  notify_log_reset (&log);
+  g_assert_true (apply_env (s, &error,
+                            "fapilog_mmap__sync_mode=Interval",
+                            "FAPILOG_MMAP__INITIAL_SIZE=65536",
+                            "FAPILOG_MMAP__GROWTH_FACTOR=1.50",
+                            "FAPILOG_MMAP__FILE_MODE=600",
+                            NULL));
+  g_assert_cmpuint (log.total, ==, 0);
 
   notify_log_clear (&log, s);
 }
@@ -2462,7 +2717,11 @@ test_copy (void)
                 "http-batch-wrapper-key", "items",
                 "webhook-headers", "{\"X-Source\":\"copy\"}",
                 "webhook-batch-timeout-seconds", 0.5,
+                "mmap-path", "/tmp/copied.jsonl",
+                "mmap-growth-factor", 3.0,
+                "mmap-sync-mode", FAPILOG_MMAP_SYNC_ALWAYS,
                 NULL);
+  g_assert_true (apply_env (s, &error, "FAPILOG_MMAP__MAX_SIZE=5 MB", NULL));
 
   copy = fapilog_settings_copy (s);
   g_assert_true (copy != s);
@@ -2494,6 +2753,13 @@ test_copy (void)
   g_assert_cmpuint (copy->http_batch_max_bytes, ==, 65536);
   g_assert_cmpstr (copy->http_batch_wrapper_key, ==, "items");
   g_assert_cmpfloat (copy->webhook_batch_timeout_seconds, ==, 0.5);
+  g_assert_cmpstr (copy->mmap_path, ==, "/tmp/copied.jsonl");
+  g_assert_true (copy->mmap_path != s->mmap_path);
+  g_assert_cmpfloat (copy->mmap_growth_factor, ==, 3.0);
+  g_assert_cmpint (copy->mmap_sync_mode, ==, FAPILOG_MMAP_SYNC_ALWAYS);
+  g_assert_cmpuint (copy->mmap_max_size, ==, 5 * 1024 * 1024);
+  g_assert_cmpstr (_fapilog_settings_get_source (copy, "mmap-max-size"), ==, "env");
+  g_assert_cmpstr (_fapilog_settings_get_source (copy, "mmap-path"), ==, "code");
 
   /* Independent storage. */
   g_assert_true (copy->sinks != s->sinks);
@@ -2757,6 +3023,124 @@ test_factory_no_endpoint (void)
       g_assert_error (error, FAPILOG_CONFIG_ERROR, FAPILOG_CONFIG_ERROR_INVALID_VALUE);
       g_assert_cmpstr (error->message, ==, cases[i].message);
     }
+}
+
+/* Every FAPILOG_MMAP__* value reaches the mmap_file sink. */
+static void
+test_factory_mmap (void)
+{
+  g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+  g_autoptr(FapilogSink) sink = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  guint64 initial_size, growth_min_bytes, max_size, sync_every_bytes;
+  double growth_factor;
+  FapilogMmapSyncMode sync_mode;
+  guint sync_interval_ms, file_mode;
+  gboolean flush_on_close;
+
+  g_assert_true (apply_env (s, &error,
+                            "FAPILOG_MMAP__PATH=/tmp/nowhere/events.jsonl",
+                            "FAPILOG_MMAP__INITIAL_SIZE=8 KB",
+                            "FAPILOG_MMAP__GROWTH_FACTOR=3",
+                            "FAPILOG_MMAP__GROWTH_MIN_BYTES=16 KB",
+                            "FAPILOG_MMAP__MAX_SIZE=2 MB",
+                            "FAPILOG_MMAP__SYNC_MODE=bytes",
+                            "FAPILOG_MMAP__SYNC_INTERVAL_MS=77",
+                            "FAPILOG_MMAP__SYNC_EVERY_BYTES=32 KB",
+                            "FAPILOG_MMAP__FLUSH_ON_CLOSE=false",
+                            "FAPILOG_MMAP__FILE_MODE=0604",
+                            NULL));
+  g_assert_no_error (error);
+
+  sink = fapilog_sink_registry_create ("mmap_file", s, &error);
+  g_assert_no_error (error);
+  g_assert_true (FAPILOG_IS_MMAP_FILE_SINK (sink));
+  g_assert_cmpstr (fapilog_sink_get_name (sink), ==, "mmap_file");
+  g_object_get (sink,
+                "path", &path,
+                "initial-size", &initial_size,
+                "growth-factor", &growth_factor,
+                "growth-min-bytes", &growth_min_bytes,
+                "max-size", &max_size,
+                "sync-mode", &sync_mode,
+                "sync-interval-ms", &sync_interval_ms,
+                "sync-every-bytes", &sync_every_bytes,
+                "flush-on-close", &flush_on_close,
+                "file-mode", &file_mode,
+                NULL);
+  g_assert_cmpstr (path, ==, "/tmp/nowhere/events.jsonl");
+  g_assert_cmpuint (initial_size, ==, 8 * 1024);
+  g_assert_cmpfloat (growth_factor, ==, 3.0);
+  g_assert_cmpuint (growth_min_bytes, ==, 16 * 1024);
+  g_assert_cmpuint (max_size, ==, 2 * 1024 * 1024);
+  g_assert_cmpint (sync_mode, ==, FAPILOG_MMAP_SYNC_BYTES);
+  g_assert_cmpuint (sync_interval_ms, ==, 77);
+  g_assert_cmpuint (sync_every_bytes, ==, 32 * 1024);
+  g_assert_false (flush_on_close);
+  g_assert_cmpuint (file_mode, ==, 0604);
+}
+
+/* The defaults of the settings are the sink's defaults. */
+static void
+test_factory_mmap_defaults (void)
+{
+  g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+  g_autoptr(FapilogSink) made = NULL;
+  g_autoptr(FapilogSink) plain = fapilog_mmap_file_sink_new ("/tmp/x.jsonl");
+  g_autoptr(GError) error = NULL;
+  static const char * const names[] = {
+    "initial-size", "growth-factor", "growth-min-bytes", "max-size", "sync-mode",
+    "sync-interval-ms", "sync-every-bytes", "flush-on-close", "file-mode",
+  };
+
+  g_object_set (s, "mmap-path", "/tmp/x.jsonl", NULL);
+  made = fapilog_sink_registry_create ("mmap_file", s, &error);
+  g_assert_no_error (error);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (made), names[i]);
+      g_auto(GValue) a = G_VALUE_INIT;
+      g_auto(GValue) b = G_VALUE_INIT;
+      g_autofree char *va = NULL;
+      g_autofree char *vb = NULL;
+
+      g_assert_nonnull (pspec);
+      g_value_init (&a, pspec->value_type);
+      g_value_init (&b, pspec->value_type);
+      g_object_get_property (G_OBJECT (made), names[i], &a);
+      g_object_get_property (G_OBJECT (plain), names[i], &b);
+      va = value_to_string (&a);
+      vb = value_to_string (&b);
+      if (g_strcmp0 (va, vb) != 0)
+        g_error ("%s: %s from the settings, %s by default", names[i], va, vb);
+    }
+}
+
+/* Without a path there is nothing to map: a clear error naming the
+ * variable, also when another sink's location is set. */
+static void
+test_factory_mmap_no_path (void)
+{
+  g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_object_set (s, "file-directory", "/tmp", NULL);
+  g_assert_null (fapilog_sink_registry_create ("mmap_file", s, &error));
+  g_assert_error (error, FAPILOG_CONFIG_ERROR, FAPILOG_CONFIG_ERROR_INVALID_VALUE);
+  g_assert_cmpstr (error->message, ==, "FAPILOG_MMAP__PATH is not set");
+  g_clear_error (&error);
+
+  g_object_set (s, "mmap-path", "", NULL);
+  g_assert_null (fapilog_sink_registry_create ("mmap_file", s, &error));
+  g_assert_error (error, FAPILOG_CONFIG_ERROR, FAPILOG_CONFIG_ERROR_INVALID_VALUE);
+  g_assert_cmpstr (error->message, ==, "FAPILOG_MMAP__PATH is not set");
+  g_clear_error (&error);
+
+  /* The registry knows the name under both spellings. */
+  g_assert_true (fapilog_sink_registry_contains ("mmap_file"));
+  g_assert_true (fapilog_sink_registry_contains ("MMAP-File"));
 }
 
 /* ------------------------------------------------------------------------
@@ -3096,6 +3480,47 @@ test_parse_choice (void)
 }
 
 static void
+test_parse_decimal (void)
+{
+  static const struct {
+    const char *text;
+    double      value;
+  } good[] = {
+    { "2", 2.0 },
+    { "1.5", 1.5 },
+    { ".5", 0.5 },
+    { "3.", 3.0 },
+    { "0", 0.0 },
+    { " 1.25 ", 1.25 },
+    { "\"4\"", 4.0 },
+    { "'1.01'", 1.01 },
+  };
+  static const char * const bad[] = {
+    "", " ", ".", "-2", "+2", "1e3", "nan", "inf", "0x10", "1,5", "2x", "1.2.3", "two",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      double value = -1.0;
+
+      g_assert_true (_fapilog_parse_decimal ("FACTOR", good[i].text, &value, &error));
+      g_assert_no_error (error);
+      g_assert_cmpfloat (value, ==, good[i].value);
+    }
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      double value = -1.0;
+
+      g_assert_false (_fapilog_parse_decimal ("FACTOR", bad[i], &value, &error));
+      assert_invalid (error, "FACTOR", bad[i], "expected a number such as 2 or 1.5");
+      g_assert_cmpfloat (value, ==, -1.0);
+    }
+}
+
+static void
 test_parse_file_mode (void)
 {
   static const struct {
@@ -3223,6 +3648,7 @@ main (int   argc,
     }
   g_test_add_func ("/settings/env/error-messages", test_env_error_messages);
   g_test_add_func ("/settings/env/file-error-messages", test_env_file_error_messages);
+  g_test_add_func ("/settings/env/mmap-error-messages", test_env_mmap_error_messages);
   g_test_add_func ("/settings/env/first-error", test_env_first_error);
   g_test_add_func ("/settings/env/drop-on-full", test_env_drop_on_full);
   g_test_add_func ("/settings/env/case-insensitive-names", test_env_case_insensitive_names);
@@ -3231,6 +3657,7 @@ main (int   argc,
   g_test_add_func ("/settings/env/empty-text", test_env_empty_text);
   g_test_add_func ("/settings/env/file-zero", test_env_file_zero);
   g_test_add_func ("/settings/env/file-all", test_env_file_all);
+  g_test_add_func ("/settings/env/mmap-all", test_env_mmap_all);
   g_test_add_func ("/settings/env/http-all", test_env_http_all);
   g_test_add_func ("/settings/env/webhook-all", test_env_webhook_all);
   g_test_add_func ("/settings/env/http-error-messages", test_env_http_error_messages);
@@ -3252,6 +3679,9 @@ main (int   argc,
   g_test_add_func ("/settings/factory/http-defaults", test_factory_http_defaults);
   g_test_add_func ("/settings/factory/webhook", test_factory_webhook);
   g_test_add_func ("/settings/factory/no-endpoint", test_factory_no_endpoint);
+  g_test_add_func ("/settings/factory/mmap", test_factory_mmap);
+  g_test_add_func ("/settings/factory/mmap-defaults", test_factory_mmap_defaults);
+  g_test_add_func ("/settings/factory/mmap-no-path", test_factory_mmap_no_path);
 
   g_test_add_func ("/settings/parse/size", test_parse_size);
   g_test_add_func ("/settings/parse/duration", test_parse_duration);
@@ -3261,6 +3691,7 @@ main (int   argc,
   g_test_add_func ("/settings/parse/string-list", test_parse_string_list);
   g_test_add_func ("/settings/parse/choice", test_parse_choice);
   g_test_add_func ("/settings/parse/file-mode", test_parse_file_mode);
+  g_test_add_func ("/settings/parse/decimal", test_parse_decimal);
   g_test_add_func ("/settings/parse/headers", test_parse_headers);
   g_test_add_func ("/settings/parse/normalize-name", test_normalize_name);
   g_test_add_func ("/settings/parse/error-quoting", test_error_quoting);
