@@ -36,6 +36,12 @@
 #define MAX_TIMER_SECONDS 86400.0
 
 #define GZIP_LEVEL Z_DEFAULT_COMPRESSION
+/* The most of an answer's body that is read (and thrown away). A collector
+ * answers with a few bytes; reading a small body to its end lets libsoup
+ * keep the connection, and a longer one (a misbehaving or hostile server,
+ * or one streaming without end) is cut off here rather than buffered. */
+#define RESPONSE_BODY_MAX (64 * 1024)
+#define RESPONSE_READ_CHUNK 8192
 
 typedef struct {
   FapilogBatch *batch;
@@ -127,6 +133,9 @@ struct _Op {
   GSource             *timeout;
   gboolean             timed_out;
   SoupMessage         *msg;
+  GInputStream        *body;           /* the answer's body, being drained */
+  gsize                body_read;
+  GError              *error;          /* how the attempt failed, if it did */
 };
 
 static void pump (FapilogHttpDelivery *self);
@@ -623,7 +632,9 @@ op_free (Op *op)
 {
   clear_source (&op->timeout);
   g_clear_object (&op->cancellable);
+  g_clear_object (&op->body);
   g_clear_object (&op->msg);
+  g_clear_error (&op->error);
   g_free (op);
 }
 
@@ -810,19 +821,16 @@ attempt_failed (FapilogHttpDelivery *self,
   g_error_free (error);
 }
 
+/* The attempt is over: the answer's headers and at most RESPONSE_BODY_MAX
+ * bytes of its body were read, or op->error says why not. */
 static void
-on_attempt_done (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+attempt_done (Op *op)
 {
-  Op *op = user_data;
-  g_autoptr(GBytes) response = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) error = g_steal_pointer (&op->error);
   FapilogHttpDelivery *self;
   Request *req;
   guint status;
 
-  response = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   self = op_complete (op);
   if (self == NULL)
     {
@@ -884,6 +892,87 @@ on_attempt_done (GObject      *source,
     }
 }
 
+static void on_body_read (GObject *source, GAsyncResult *result, gpointer user_data);
+
+static void
+on_body_closed (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Op *op = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* A close cut short on purpose fails (cancelled); the status is known
+   * and stands. A failed close after a complete body is a failed read. */
+  if (!g_input_stream_close_finish (G_INPUT_STREAM (source), result, &error) &&
+      op->error == NULL && op->body_read <= RESPONSE_BODY_MAX &&
+      !g_cancellable_is_cancelled (op->cancellable))
+    op->error = g_steal_pointer (&error);
+  attempt_done (op);
+}
+
+/* Ends the body: closes it, cutting the connection when the body was not
+ * read to its end (too long, or the attempt was cancelled), since closing
+ * a libsoup body stream otherwise reads what is left of it. */
+static void
+finish_body (Op       *op,
+             gboolean  complete)
+{
+  if (!complete)
+    g_cancellable_cancel (op->cancellable);
+  g_input_stream_close_async (op->body, G_PRIORITY_DEFAULT, op->cancellable,
+                              on_body_closed, op);
+}
+
+static void
+read_body (Op *op)
+{
+  g_input_stream_read_bytes_async (op->body, RESPONSE_READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   op->cancellable, on_body_read, op);
+}
+
+static void
+on_body_read (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Op *op = user_data;
+  g_autoptr(GBytes) chunk = NULL;
+  GError *error = NULL;
+
+  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  if (chunk == NULL)
+    {
+      op->error = error;
+      finish_body (op, FALSE);
+      return;
+    }
+  if (g_bytes_get_size (chunk) == 0)
+    {
+      finish_body (op, TRUE);
+      return;
+    }
+  op->body_read += g_bytes_get_size (chunk);
+  if (op->body_read > RESPONSE_BODY_MAX)
+    finish_body (op, FALSE);
+  else
+    read_body (op);
+}
+
+static void
+on_attempt_sent (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Op *op = user_data;
+
+  op->body = soup_session_send_finish (SOUP_SESSION (source), result, &op->error);
+  if (op->body == NULL)
+    attempt_done (op);
+  else
+    read_body (op);
+}
+
 static gboolean
 on_attempt_timeout (gpointer user_data)
 {
@@ -922,8 +1011,8 @@ start_attempt (FapilogHttpDelivery *self,
    * the answer; SoupSession:timeout would bound each read separately. */
   op->timeout = add_timer (self, self->config.timeout_seconds, on_attempt_timeout, op,
                            "fapilog http attempt timeout");
-  soup_session_send_and_read_async (self->session, op->msg, G_PRIORITY_DEFAULT,
-                                    op->cancellable, on_attempt_done, op);
+  soup_session_send_async (self->session, op->msg, G_PRIORITY_DEFAULT,
+                           op->cancellable, on_attempt_sent, op);
 }
 
 typedef struct {

@@ -60,6 +60,7 @@ typedef struct {
   gboolean     hang;          /* never answer (until released) */
   guint        retry_at;      /* > 0: Retry-After as the HTTP date this
                                  many seconds after the answer */
+  gboolean     endless_body;  /* answer with a chunked body that never ends */
 } Step;
 
 typedef struct {
@@ -89,7 +90,26 @@ typedef struct {
   GPtrArray    *held;         /* SoupServerMessage*, paused */
   GMainContext *wake;         /* a client context to wake on each request */
   gboolean      tls;          /* HTTPS with test_cert_pem */
+  guint64       endless_sent; /* bytes of endless bodies written */
 } TestServer;
+
+/* 16 KiB of filler for endless bodies. */
+static char endless_chunk[16 * 1024];
+
+/* Keeps an endless body going: one more chunk each time one was written,
+ * until the client goes away. On the server's thread. */
+static void
+on_endless_chunk_written (SoupServerMessage *msg,
+                          gpointer           user_data)
+{
+  TestServer *ts = user_data;
+
+  g_mutex_lock (&ts->lock);
+  ts->endless_sent += sizeof endless_chunk;
+  g_mutex_unlock (&ts->lock);
+  soup_message_body_append (soup_server_message_get_response_body (msg), SOUP_MEMORY_STATIC,
+                            endless_chunk, sizeof endless_chunk);
+}
 
 static void
 received_free (gpointer data)
@@ -149,7 +169,16 @@ server_handler (SoupServer        *server,
       if (step.location != NULL)
         soup_message_headers_replace (resp_headers, "Location", step.location);
       soup_server_message_set_status (msg, step.status, NULL);
-      soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "ok", 2);
+      if (step.endless_body)
+        {
+          memset (endless_chunk, 'x', sizeof endless_chunk);
+          soup_message_headers_set_encoding (resp_headers, SOUP_ENCODING_CHUNKED);
+          g_signal_connect (msg, "wrote-chunk", G_CALLBACK (on_endless_chunk_written), ts);
+          soup_message_body_append (soup_server_message_get_response_body (msg),
+                                    SOUP_MEMORY_STATIC, endless_chunk, sizeof endless_chunk);
+        }
+      else
+        soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "ok", 2);
     }
   g_cond_broadcast (&ts->cond);
   if (ts->wake != NULL)
@@ -1399,6 +1428,56 @@ test_retry_after_capped (void)
   g_assert_cmpfloat (elapsed, <, 10.0);
 }
 
+/* A server that answers 200 and then streams a body without end: the
+ * status stands, the body is read only up to a bound and the connection
+ * dropped, so the batch is delivered (not timed out and retried) and the
+ * sink never buffers the body. The next batch goes out on a new
+ * connection. */
+static void
+test_endless_response_body (void)
+{
+  TestServer *ts = server_start ();
+  g_autoptr(FapilogSettings) settings = test_settings_new ();
+  g_autoptr(FapilogSink) sink = fapilog_http_sink_new (ts->url);
+  g_autoptr(FapilogPipeline) pipeline = NULL;
+  g_autoptr(FapilogLogger) log = NULL;
+  g_autoptr(FapilogStats) stats = NULL;
+  Step endless = { SOUP_STATUS_OK };
+  guint64 sent;
+
+  endless.endless_body = TRUE;
+  server_set_fallback (ts, endless);
+  /* One attempt, and a timeout the test does not reach unless the body is
+   * read to its (absent) end. */
+  g_object_set (sink, "retry-max-attempts", 1, "timeout-seconds", 30.0,
+                "batch-timeout-seconds", 60.0, NULL);
+  pipeline = pipeline_with (settings, sink, NULL);
+  log = fapilog_pipeline_get_logger (pipeline, "app");
+
+  log_n (log, "streamed", 0, 3);
+  flush (pipeline);
+  stats = fapilog_pipeline_get_stats (pipeline);
+  g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "http"), ==, 3);
+  g_assert_cmpuint (fapilog_stats_get_sink_failed (stats, "http"), ==, 0);
+  g_clear_pointer (&stats, fapilog_stats_unref);
+  g_assert_true (fapilog_sink_health_check (sink));
+
+  log_n (log, "again", 0, 2);
+  flush (pipeline);
+  stats = fapilog_pipeline_shutdown (pipeline, WAIT);
+  g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "http"), ==, 5);
+  g_assert_cmpuint (fapilog_stats_get_sink_failed (stats, "http"), ==, 0);
+  g_assert_cmpuint (server_count (ts), ==, 2);
+
+  /* The server could write ahead into the socket buffers, but not much
+   * more than the bound the client reads. */
+  g_mutex_lock (&ts->lock);
+  sent = ts->endless_sent;
+  g_mutex_unlock (&ts->lock);
+  g_assert_cmpuint (sent, <, 2 * 16 * 1024 * 1024);
+  server_stop (ts);
+}
+
 static void
 test_status_not_retried (void)
 {
@@ -2063,6 +2142,7 @@ main (int    argc,
   g_test_add_func ("/http-sink/retry/retry-after-date", test_retry_after_date);
   g_test_add_func ("/http-sink/retry/retry-after-capped", test_retry_after_capped);
   g_test_add_func ("/http-sink/retry/400-not-retried", test_status_not_retried);
+  g_test_add_func ("/http-sink/endless-response-body", test_endless_response_body);
   g_test_add_func ("/http-sink/retry/redirect-not-followed", test_redirect_not_followed);
   g_test_add_func ("/http-sink/retry/connection-refused", test_connection_refused);
   g_test_add_func ("/http-sink/retry/slow-server", test_slow_server);
