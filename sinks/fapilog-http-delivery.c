@@ -26,6 +26,7 @@
 #include "fapilog-error.h"
 #include "fapilog-http-delivery-private.h"
 #include "fapilog-json-writer-private.h"
+#include "fapilog-webhook-signature-private.h"
 
 /* Diagnostics about the pending limit are summed up at most this often, so
  * a sustained overflow does not use up the component's diagnostic budget
@@ -148,6 +149,11 @@ _fapilog_http_delivery_config_clear (FapilogHttpDeliveryConfig *config)
 {
   g_clear_pointer (&config->endpoint, g_free);
   g_clear_pointer (&config->header_names, g_strfreev);
+  /* Header values may be credentials (Authorization): not left behind in
+   * freed memory. */
+  if (config->header_values != NULL)
+    for (guint i = 0; config->header_values[i] != NULL; i++)
+      _fapilog_secure_wipe (config->header_values[i], strlen (config->header_values[i]));
   g_clear_pointer (&config->header_values, g_strfreev);
   g_clear_pointer (&config->wrapper_key, g_free);
   g_clear_pointer (&config->tls_ca_file, g_free);
