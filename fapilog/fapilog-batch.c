@@ -148,7 +148,8 @@ _fapilog_batch_concat (FapilogBatch **batches,
 
 /**
  * fapilog_batch_new:
- * @entries: (array length=n_entries): the entries, in order
+ * @entries: (array length=n_entries) (nullable): the entries, in order; %NULL
+ *   when @n_entries is 0
  * @n_entries: the number of entries
  *
  * Makes a batch of @entries and serializes each of them once. Entries that
@@ -264,7 +265,7 @@ fapilog_batch_get_entry (FapilogBatch *self,
 /**
  * fapilog_batch_get_data:
  * @self: a #FapilogBatch
- * @length: (out): the number of bytes
+ * @length: (out) (optional): the number of bytes
  *
  * Returns the JSON lines of every entry, in order, contiguous, each ending in
  * `\n`: exactly what a byte-oriented sink writes, in one call.
@@ -310,7 +311,7 @@ fapilog_batch_get_bytes (FapilogBatch *self)
  * fapilog_batch_get_entry_data:
  * @self: a #FapilogBatch
  * @index_: a position, less than [method@Fapilog.Batch.get_n_entries]
- * @length: (out): the number of bytes, the final `\n` included
+ * @length: (out) (optional): the number of bytes, the final `\n` included
  *
  * Returns the JSON line of one entry, within the data of the batch.
  *
@@ -407,7 +408,7 @@ fapilog_serialized_view_unref (FapilogSerializedView *self)
 /**
  * fapilog_serialized_view_get_data:
  * @self: a #FapilogSerializedView
- * @length: (out): the number of bytes, the final `\n` included
+ * @length: (out) (optional): the number of bytes, the final `\n` included
  *
  * Returns: (transfer none) (array length=length): the JSON line of the
  *   entry, owned by @self

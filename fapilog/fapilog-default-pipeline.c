@@ -57,7 +57,7 @@ stdout_pipeline (FapilogSettings *settings)
 
 /* Builds the default pipeline. A bad configuration must not take logging
  * away: it is reported, and what cannot be honoured falls back to JSON on
- * stdout. Settings that parsed are kept (apply_environment is
+ * stdout. Settings that parsed are kept (_fapilog_settings_apply_startup is
  * all-or-nothing, so a bad variable means the built-in defaults). */
 static FapilogPipeline *
 create_default_pipeline (void)
@@ -66,9 +66,9 @@ create_default_pipeline (void)
   g_autoptr(GError) error = NULL;
   FapilogPipeline *pipeline;
 
-  if (!fapilog_settings_apply_environment (settings, NULL, &error))
+  if (!_fapilog_settings_apply_startup (settings, &error))
     {
-      report_config_problem ("bad FAPILOG_* variable; using the built-in defaults and JSON on stdout",
+      report_config_problem ("bad FAPILOG_* variable or GSettings key; using the built-in defaults and JSON on stdout",
                              error);
       g_clear_error (&error);
       pipeline = stdout_pipeline (settings);
@@ -103,10 +103,11 @@ create_default_pipeline (void)
  * @name: (nullable): the logger name; %NULL means `"root"`
  *
  * Returns a logger of the process-wide default pipeline, which is made and
- * started on first use from the `FAPILOG_*` environment variables (see
- * [ctor@Fapilog.Pipeline.new_from_environment]). A bad variable does not
- * stop logging: a diagnostic names it on stderr and the default pipeline
- * writes JSON lines to stdout.
+ * started on first use from `FAPILOG_PRESET`, the GSettings schema
+ * `org.fapilog` (when installed) and the `FAPILOG_*` environment variables
+ * (see [ctor@Fapilog.Pipeline.new_from_environment]). A bad variable or
+ * key does not stop logging: a diagnostic names it on stderr and the
+ * default pipeline writes JSON lines to stdout.
  *
  * The default pipeline is drained at process exit (unless
  * `FAPILOG_CORE__ATEXIT_DRAIN_ENABLED=false`), within

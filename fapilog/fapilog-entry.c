@@ -84,7 +84,8 @@ fapilog_level_to_string (FapilogLevel level)
 /**
  * fapilog_level_from_string:
  * @name: a level name such as `"info"`
- * @level: (out): return location for the level
+ * @level: (out) (optional): return location for the level, or %NULL to
+ *   only check @name
  *
  * Parses a level name, case-insensitively. `WARN` and `FATAL` are accepted
  * as aliases of `WARNING` and `CRITICAL`.

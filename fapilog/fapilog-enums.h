@@ -156,4 +156,31 @@ typedef enum {
   FAPILOG_MMAP_SYNC_ALWAYS,
 } FapilogMmapSyncMode;
 
+/**
+ * FapilogSettingSource:
+ * @FAPILOG_SETTING_SOURCE_DEFAULT: the built-in default, or a default of
+ *   the program set with [method@Fapilog.Settings.set_from_source]
+ * @FAPILOG_SETTING_SOURCE_PRESET: a preset
+ *   ([method@Fapilog.Settings.apply_preset], `FAPILOG_PRESET`)
+ * @FAPILOG_SETTING_SOURCE_GSETTINGS: a GSettings key
+ *   ([method@Fapilog.Settings.apply_gsettings])
+ * @FAPILOG_SETTING_SOURCE_ENV: a `FAPILOG_*` environment variable
+ *   ([method@Fapilog.Settings.apply_environment])
+ * @FAPILOG_SETTING_SOURCE_CODE: the program, with g_object_set() and
+ *   friends
+ *
+ * Where the value of a setting came from, in increasing precedence: a
+ * value from a later source in this list is never replaced by one from an
+ * earlier source, whatever the order in which they are applied.
+ *
+ * Since: 1.0
+ */
+typedef enum {
+  FAPILOG_SETTING_SOURCE_DEFAULT,
+  FAPILOG_SETTING_SOURCE_PRESET,
+  FAPILOG_SETTING_SOURCE_GSETTINGS,
+  FAPILOG_SETTING_SOURCE_ENV,
+  FAPILOG_SETTING_SOURCE_CODE,
+} FapilogSettingSource;
+
 G_END_DECLS

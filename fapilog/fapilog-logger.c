@@ -181,6 +181,10 @@ log_valist (FapilogLogger *self,
  * written by the pipeline's worker thread. Entries below the pipeline's
  * level are discarded before anything is copied.
  *
+ * This function takes a variable argument list and is therefore not
+ * available to language bindings; they use
+ * [method@Fapilog.Logger.log_variant].
+ *
  * Since: 1.0
  */
 void
@@ -209,6 +213,7 @@ fapilog_logger_log (FapilogLogger *self,
  * @args: the field list: name, GVariant format, value(s)…, ending in %NULL
  *
  * The `va_list` form of [method@Fapilog.Logger.log], for wrappers.
+ * Language bindings use [method@Fapilog.Logger.log_variant].
  *
  * Since: 1.0
  */
@@ -244,6 +249,7 @@ fapilog_logger_log_valist (FapilogLogger *self,
  *
  * Logs with a code location and an optional error. The `fapilog_info()`
  * family of macros calls this with `__FILE__`, `__LINE__` and `G_STRFUNC`.
+ * Language bindings use [method@Fapilog.Logger.log_variant_full].
  *
  * Since: 1.0
  */
@@ -279,7 +285,8 @@ fapilog_logger_log_full (FapilogLogger *self,
  *   each field, then %NULL
  *
  * Logs a message together with an error: its domain, code and message
- * appear as `diagnostics.exception` in the envelope.
+ * appear as `diagnostics.exception` in the envelope. Language bindings use
+ * [method@Fapilog.Logger.log_error_variant].
  *
  * Since: 1.0
  */
@@ -313,6 +320,13 @@ fapilog_logger_log_error (FapilogLogger *self,
  * Logs a message with fields given as a dictionary: the form to use from
  * languages with GObject introspection.
  *
+ * |[<!-- language="JavaScript" -->
+ * log.log_variant(Fapilog.Level.INFO, 'user login', new GLib.Variant('a{sv}', {
+ *     user_id: new GLib.Variant('s', 'u-1'),
+ *     attempt: new GLib.Variant('i', 3),
+ * }));
+ * ]|
+ *
  * Since: 1.0
  */
 void
@@ -322,6 +336,43 @@ fapilog_logger_log_variant (FapilogLogger *self,
                             GVariant      *fields)
 {
   fapilog_logger_log_variant_full (self, level, message, fields, NULL, NULL, 0, NULL);
+}
+
+/**
+ * fapilog_logger_log_error_variant:
+ * @self: a logger
+ * @level: the level
+ * @error: (nullable): the #GError to record as `diagnostics.exception`
+ * @message: the message
+ * @fields: (nullable): an `a{sv}` dictionary of fields; a floating
+ *   reference is sunk
+ *
+ * [method@Fapilog.Logger.log_error] with the fields as a dictionary: logs
+ * @message together with @error, whose domain, code and message appear as
+ * `diagnostics.exception` in the envelope.
+ *
+ * |[<!-- language="JavaScript" -->
+ * try {
+ *     file.load_contents(null);
+ * } catch (e) {
+ *     log.log_error_variant(Fapilog.Level.ERROR, e, 'cannot load',
+ *         new GLib.Variant('a{sv}', {path: new GLib.Variant('s', file.get_path())}));
+ * }
+ * ]|
+ *
+ * Since: 1.0
+ */
+void
+fapilog_logger_log_error_variant (FapilogLogger *self,
+                                  FapilogLevel   level,
+                                  const GError  *error,
+                                  const char    *message,
+                                  GVariant      *fields)
+{
+  g_return_if_fail (FAPILOG_IS_LOGGER (self));
+  g_return_if_fail (message != NULL);
+
+  fapilog_logger_log_variant_full (self, level, message, fields, error, NULL, 0, NULL);
 }
 
 /**
@@ -404,7 +455,8 @@ bind_collected (FapilogLogger         *self,
  *
  * Returns a new logger that adds the given fields to every entry; @self is
  * unchanged. Fields given in a log call win over bound fields of the same
- * name, and a key bound again replaces the earlier value.
+ * name, and a key bound again replaces the earlier value. Language
+ * bindings use [method@Fapilog.Logger.bind_variant].
  *
  * |[<!-- language="C" -->
  * g_autoptr(FapilogLogger) req = fapilog_logger_bind (log, "request_id", "s", id, NULL);

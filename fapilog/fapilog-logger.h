@@ -21,56 +21,62 @@ FAPILOG_AVAILABLE_IN_1_0
 G_DECLARE_FINAL_TYPE (FapilogLogger, fapilog_logger, FAPILOG, LOGGER, GObject)
 
 FAPILOG_AVAILABLE_IN_1_0
-void           fapilog_logger_log              (FapilogLogger  *self,
-                                                FapilogLevel    level,
-                                                const char     *message,
-                                                ...) G_GNUC_NULL_TERMINATED;
+void           fapilog_logger_log               (FapilogLogger  *self,
+                                                 FapilogLevel    level,
+                                                 const char     *message,
+                                                 ...) G_GNUC_NULL_TERMINATED;
 FAPILOG_AVAILABLE_IN_1_0
-void           fapilog_logger_log_valist       (FapilogLogger  *self,
-                                                FapilogLevel    level,
-                                                const char     *message,
-                                                va_list         args);
+void           fapilog_logger_log_valist        (FapilogLogger  *self,
+                                                 FapilogLevel    level,
+                                                 const char     *message,
+                                                 va_list         args);
 FAPILOG_AVAILABLE_IN_1_0
-void           fapilog_logger_log_full         (FapilogLogger  *self,
-                                                FapilogLevel    level,
-                                                const char     *file,
-                                                int             line,
-                                                const char     *func,
-                                                const GError   *error,
-                                                const char     *message,
-                                                ...) G_GNUC_NULL_TERMINATED;
+void           fapilog_logger_log_full          (FapilogLogger  *self,
+                                                 FapilogLevel    level,
+                                                 const char     *file,
+                                                 int             line,
+                                                 const char     *func,
+                                                 const GError   *error,
+                                                 const char     *message,
+                                                 ...) G_GNUC_NULL_TERMINATED;
 FAPILOG_AVAILABLE_IN_1_0
-void           fapilog_logger_log_error        (FapilogLogger  *self,
-                                                FapilogLevel    level,
-                                                const GError   *error,
-                                                const char     *message,
-                                                ...) G_GNUC_NULL_TERMINATED;
+void           fapilog_logger_log_error         (FapilogLogger  *self,
+                                                 FapilogLevel    level,
+                                                 const GError   *error,
+                                                 const char     *message,
+                                                 ...) G_GNUC_NULL_TERMINATED;
 FAPILOG_AVAILABLE_IN_1_0
-void           fapilog_logger_log_variant      (FapilogLogger  *self,
-                                                FapilogLevel    level,
-                                                const char     *message,
-                                                GVariant       *fields);
+void           fapilog_logger_log_variant       (FapilogLogger  *self,
+                                                 FapilogLevel    level,
+                                                 const char     *message,
+                                                 GVariant       *fields);
 FAPILOG_AVAILABLE_IN_1_0
-void           fapilog_logger_log_variant_full (FapilogLogger  *self,
-                                                FapilogLevel    level,
-                                                const char     *message,
-                                                GVariant       *fields,
-                                                const GError   *error,
-                                                const char     *file,
-                                                int             line,
-                                                const char     *func);
+void           fapilog_logger_log_error_variant (FapilogLogger  *self,
+                                                 FapilogLevel    level,
+                                                 const GError   *error,
+                                                 const char     *message,
+                                                 GVariant       *fields);
 FAPILOG_AVAILABLE_IN_1_0
-FapilogLogger *fapilog_logger_bind             (FapilogLogger  *self,
-                                                const char     *first_key,
-                                                ...) G_GNUC_NULL_TERMINATED G_GNUC_WARN_UNUSED_RESULT;
+void           fapilog_logger_log_variant_full  (FapilogLogger  *self,
+                                                 FapilogLevel    level,
+                                                 const char     *message,
+                                                 GVariant       *fields,
+                                                 const GError   *error,
+                                                 const char     *file,
+                                                 int             line,
+                                                 const char     *func);
 FAPILOG_AVAILABLE_IN_1_0
-FapilogLogger *fapilog_logger_bind_variant     (FapilogLogger  *self,
-                                                GVariant       *fields) G_GNUC_WARN_UNUSED_RESULT;
+FapilogLogger *fapilog_logger_bind              (FapilogLogger  *self,
+                                                 const char     *first_key,
+                                                 ...) G_GNUC_NULL_TERMINATED G_GNUC_WARN_UNUSED_RESULT;
 FAPILOG_AVAILABLE_IN_1_0
-gboolean       fapilog_logger_is_enabled       (FapilogLogger  *self,
-                                                FapilogLevel    level);
+FapilogLogger *fapilog_logger_bind_variant      (FapilogLogger  *self,
+                                                 GVariant       *fields) G_GNUC_WARN_UNUSED_RESULT;
 FAPILOG_AVAILABLE_IN_1_0
-const char    *fapilog_logger_get_name         (FapilogLogger  *self);
+gboolean       fapilog_logger_is_enabled        (FapilogLogger  *self,
+                                                 FapilogLevel    level);
+FAPILOG_AVAILABLE_IN_1_0
+const char    *fapilog_logger_get_name          (FapilogLogger  *self);
 
 #ifndef __GI_SCANNER__
 /**

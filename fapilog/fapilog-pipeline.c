@@ -18,6 +18,7 @@
 #include "fapilog-pipeline-private.h"
 #include "fapilog-queue-private.h"
 #include "fapilog-settings-private.h"
+#include "fapilog-simple-sink-private.h"
 #include "fapilog-sink-registry.h"
 #include "fapilog-stats-private.h"
 
@@ -69,6 +70,7 @@ struct _FapilogPipeline
 
   gint                    level;             /* atomic: the level gate */
   FapilogSettings        *settings;          /* private copy */
+  FapilogSettingsFollower *follower;         /* live GSettings keys, or NULL; atomic exchange */
   FapilogEnvelopeStatics *statics;
   FapilogQueue           *queue;
   FapilogFanout          *fanout;
@@ -100,6 +102,10 @@ struct _FapilogPipeline
   guint64                 dispatched_seq;    /* worker only */
   guint64                 reported_dropped;  /* worker only */
   FapilogEntry          **pop_buffer;        /* worker only */
+
+  /* Simple sinks whose methods run in a main context: a blocking call on
+   * the thread that may run it runs their calls while it waits. */
+  GPtrArray              *context_sinks;     /* FapilogSimpleSink*; set before start */
 };
 
 enum {
@@ -330,6 +336,50 @@ stop_sinks_on_worker (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The simple sinks' waker: a call was queued for a sink's main context. */
+static void
+on_sink_call_posted (gpointer user_data)
+{
+  FapilogPipeline *self = user_data;
+
+  g_mutex_lock (&self->lock);
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+/* Waits for self->cond, with self->lock held, until @deadline_us (monotonic;
+ * G_MAXINT64 = none); FALSE once it has passed. On a thread that may run the
+ * main context of a simple sink of this pipeline, runs the calls queued for
+ * that sink instead (and returns, so the caller checks again): the thread
+ * that runs a GJS sink's context would otherwise wait for itself. The look
+ * for calls is made without letting go of the lock, and a sink queues a call
+ * before it broadcasts under the lock, so no wake-up is lost. */
+static gboolean
+pipeline_wait (FapilogPipeline *self,
+               gint64           deadline_us)
+{
+  for (guint i = 0; self->context_sinks != NULL && i < self->context_sinks->len; i++)
+    {
+      FapilogSimpleSink *sink = g_ptr_array_index (self->context_sinks, i);
+
+      if (deadline_us != G_MAXINT64 && g_get_monotonic_time () >= deadline_us)
+        return FALSE;
+      if (_fapilog_simple_sink_claim_pending (sink))
+        {
+          g_mutex_unlock (&self->lock);
+          _fapilog_simple_sink_run_claimed (sink);
+          g_mutex_lock (&self->lock);
+          return TRUE;
+        }
+    }
+  if (deadline_us == G_MAXINT64)
+    {
+      g_cond_wait (&self->cond, &self->lock);
+      return TRUE;
+    }
+  return g_cond_wait_until (&self->cond, &self->lock, deadline_us);
+}
+
 /* Stops the sinks (last first) on the worker, then ends the worker thread.
  * @deadline_us is monotonic; G_MAXINT64 waits as long as the sinks take. */
 static void
@@ -353,9 +403,7 @@ stop_sinks_and_join (FapilogPipeline *self,
   g_mutex_lock (&self->lock);
   while (!self->sinks_stopped)
     {
-      if (last_resort == G_MAXINT64)
-        g_cond_wait (&self->cond, &self->lock);
-      else if (!g_cond_wait_until (&self->cond, &self->lock, last_resort))
+      if (!pipeline_wait (self, last_resort))
         break;
     }
   stopped = self->sinks_stopped;
@@ -377,6 +425,22 @@ stop_sinks_and_join (FapilogPipeline *self,
 }
 
 /* ---- construction ------------------------------------------------------- */
+
+/* A GSettings key that can change while the pipeline runs did, in the
+ * main context the GSettings object belongs to; @live holds the settings
+ * with the new value, which no higher source overrides. */
+static void
+on_live_setting_changed (GObject         *target,
+                         FapilogSettings *live,
+                         GParamSpec      *pspec)
+{
+  FapilogPipeline *self = FAPILOG_PIPELINE (target);
+
+  if (strcmp (pspec->name, "log-level") == 0)
+    fapilog_pipeline_set_level (self, live->log_level);
+  else if (strcmp (pspec->name, "internal-logging-enabled") == 0)
+    _fapilog_diagnostics_set_enabled (live->internal_logging_enabled);
+}
 
 static void
 fapilog_pipeline_constructed (GObject *object)
@@ -413,6 +477,7 @@ fapilog_pipeline_constructed (GObject *object)
   self->rng[0] = ((guint64) g_random_int () << 32) | g_random_int ();
   self->rng[1] = ((guint64) g_random_int () << 32) | g_random_int () | 1;
   _fapilog_diagnostics_set_enabled (settings->internal_logging_enabled);
+  self->follower = _fapilog_settings_follow (settings, object, on_live_setting_changed);
 }
 
 static gpointer
@@ -447,6 +512,8 @@ fapilog_pipeline_dispose (GObject *object)
       fapilog_stats_unref (stats);
     }
 
+  _fapilog_settings_unfollow (g_atomic_pointer_exchange (&self->follower, NULL));
+
   G_OBJECT_CLASS (fapilog_pipeline_parent_class)->dispose (object);
 }
 
@@ -455,6 +522,12 @@ fapilog_pipeline_finalize (GObject *object)
 {
   FapilogPipeline *self = FAPILOG_PIPELINE (object);
 
+  if (self->context_sinks != NULL)
+    {
+      for (guint i = 0; i < self->context_sinks->len; i++)
+        _fapilog_simple_sink_remove_waker (g_ptr_array_index (self->context_sinks, i), self);
+      g_ptr_array_unref (self->context_sinks);
+    }
   _fapilog_fanout_free (self->fanout);
   _fapilog_queue_free (self->queue);
   if (self->queue_source != NULL)
@@ -591,15 +664,25 @@ fapilog_pipeline_new (FapilogSettings *settings)
  * fapilog_pipeline_new_from_environment:
  * @error: return location for a #GError
  *
- * Makes a pipeline configured by the `FAPILOG_*` environment variables,
- * with the sinks they select (`FAPILOG_CORE__SINKS`, or the default
- * selection: `http` when `FAPILOG_HTTP__ENDPOINT` is set, `rotating_file`
- * when `FAPILOG_FILE__DIRECTORY` is set, otherwise `stdout_pretty` on a
- * terminal and `stdout_json` elsewhere). The pipeline is not started, so
- * more sinks can be added.
+ * Makes a pipeline configured from outside the program: the preset
+ * named by `FAPILOG_PRESET`, then the GSettings schema `org.fapilog` when
+ * it is installed (a missing schema is not an error), then the `FAPILOG_*`
+ * environment variables, each overriding the one before (see
+ * [method@Fapilog.Settings.apply_gsettings] and
+ * [method@Fapilog.Settings.apply_environment]). The pipeline gets the
+ * sinks they select (`FAPILOG_CORE__SINKS`, or the default selection:
+ * `http` when `FAPILOG_HTTP__ENDPOINT` is set, `rotating_file` when
+ * `FAPILOG_FILE__DIRECTORY` is set, otherwise `stdout_pretty` on a
+ * terminal and `stdout_json` elsewhere). It is not started, so more sinks
+ * can be added.
+ *
+ * While the pipeline lives, it follows the GSettings keys `log-level` and
+ * `internal-logging-enabled` unless the environment sets them; their
+ * changes arrive through the main context that was the thread-default
+ * one when this was called, which must be running.
  *
  * Returns: (transfer full): a new pipeline, or %NULL with a
- *   %FAPILOG_CONFIG_ERROR naming the bad variable
+ *   %FAPILOG_CONFIG_ERROR naming the bad variable or key
  *
  * Since: 1.0
  */
@@ -611,7 +694,7 @@ fapilog_pipeline_new_from_environment (GError **error)
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!fapilog_settings_apply_environment (settings, NULL, error))
+  if (!_fapilog_settings_apply_startup (settings, error))
     return NULL;
   pipeline = fapilog_pipeline_new (settings);
   if (!fapilog_pipeline_add_configured_sinks (pipeline, error))
@@ -646,7 +729,17 @@ fapilog_pipeline_add_sink (FapilogPipeline *self,
       return;
     }
   added = _fapilog_fanout_add_sink (self->fanout, sink);
+  if (added && _fapilog_simple_sink_get_call_context (sink) != NULL)
+    {
+      if (self->context_sinks == NULL)
+        self->context_sinks = g_ptr_array_new_with_free_func (g_object_unref);
+      g_ptr_array_add (self->context_sinks, g_object_ref (sink));
+    }
   g_mutex_unlock (&self->lock);
+
+  /* Outside our lock: the sink calls the waker with its own lock held. */
+  if (added && _fapilog_simple_sink_get_call_context (sink) != NULL)
+    _fapilog_simple_sink_add_waker (FAPILOG_SIMPLE_SINK (sink), on_sink_call_posted, self);
 
   if (!added)
     g_critical ("fapilog_pipeline_add_sink: %s implements none of write_async, "
@@ -759,7 +852,7 @@ fapilog_pipeline_start (FapilogPipeline  *self,
   invoke_on_worker (self, start_sinks_on_worker);
   g_mutex_lock (&self->lock);
   while (!self->sinks_started)
-    g_cond_wait (&self->cond, &self->lock);
+    pipeline_wait (self, G_MAXINT64);
   start_error = g_steal_pointer (&self->start_error);
   g_mutex_unlock (&self->lock);
 
@@ -876,9 +969,7 @@ fapilog_pipeline_flush (FapilogPipeline  *self,
   g_mutex_lock (&self->lock);
   while (self->completed_seq < target)
     {
-      if (deadline == G_MAXINT64)
-        g_cond_wait (&self->cond, &self->lock);
-      else if (!g_cond_wait_until (&self->cond, &self->lock, deadline))
+      if (!pipeline_wait (self, deadline))
         break;
     }
   done = self->completed_seq >= target;
@@ -1180,7 +1271,7 @@ fapilog_pipeline_shutdown (FapilogPipeline *self,
        * that to end so the counts are final. */
       g_mutex_lock (&self->lock);
       while (self->state != STATE_SHUT_DOWN)
-        g_cond_wait (&self->cond, &self->lock);
+        pipeline_wait (self, G_MAXINT64);
       g_mutex_unlock (&self->lock);
       return fapilog_pipeline_get_stats (self);
     }
@@ -1203,9 +1294,7 @@ fapilog_pipeline_shutdown (FapilogPipeline *self,
   g_mutex_lock (&self->lock);
   while (self->accepted_seq < target)
     {
-      if (deadline == G_MAXINT64)
-        g_cond_wait (&self->cond, &self->lock);
-      else if (!g_cond_wait_until (&self->cond, &self->lock, deadline))
+      if (!pipeline_wait (self, deadline))
         break;
     }
   self->drain_finished = FALSE;
@@ -1214,10 +1303,11 @@ fapilog_pipeline_shutdown (FapilogPipeline *self,
   invoke_on_worker (self, finish_drain_on_worker);
   g_mutex_lock (&self->lock);
   while (!self->drain_finished)
-    g_cond_wait (&self->cond, &self->lock);
+    pipeline_wait (self, G_MAXINT64);
   g_mutex_unlock (&self->lock);
 
   stop_sinks_and_join (self, deadline);
+  _fapilog_settings_unfollow (g_atomic_pointer_exchange (&self->follower, NULL));
 
   g_mutex_lock (&self->lock);
   self->state = STATE_SHUT_DOWN;
@@ -1320,7 +1410,9 @@ fapilog_pipeline_get_level (FapilogPipeline *self)
  * @level: the new level gate
  *
  * Changes the level gate at once, for every logger of the pipeline, from
- * any thread.
+ * any thread. A pipeline that follows GSettings (see
+ * [method@Fapilog.Settings.apply_gsettings]) sets it again when the
+ * `log-level` key next changes.
  *
  * Since: 1.0
  */

@@ -93,18 +93,91 @@ struct _FapilogSettings {
   gboolean              mmap_flush_on_close;          /* TRUE */
   guint                 mmap_file_mode;               /* 0640 */
 
-  /* Added with the settings implementation: */
-  GHashTable           *property_sources;             /* property name (static) -> source; absent = default */
+  /* Where values come from (added with GSettings and presets): for each
+   * property, NULL or an array of one GValue per FapilogSettingSource,
+   * unset where that source gave no value. The fields above hold the
+   * value of the highest source that has one, or the built-in default. */
+  GValue              **layers;
+  char                 *preset;                       /* NULL, or the name of the preset applied */
+  FapilogSettingSource  preset_chosen_by;             /* ENV (FAPILOG_PRESET) or CODE */
+  GSettings            *gsettings;                    /* NULL, or the GSettings last applied */
 };
 
 guint _fapilog_settings_get_protected_queue_size (FapilogSettings *self);
 guint _fapilog_settings_get_sink_backlog_size    (FapilogSettings *self);
-/* Where a property's value came from: "default", "env" (applied by
- * fapilog_settings_apply_environment()) or "code" (g_object_set() and
- * friends); %NULL for a name that is not a property. For the
- * configuration report. */
+/* Where a property's value came from, as the nick of its
+ * FapilogSettingSource ("default", "preset", "gsettings", "env", "code");
+ * %NULL for a name that is not a property. */
 const char *_fapilog_settings_get_source (FapilogSettings *self,
                                           const char      *property);
+
+/* Every variable fapilog_settings_apply_environment() reads, aliases
+ * included, in the order it checks them. For tests. */
+char      **_fapilog_settings_list_environment_variables (void);
+
+/* The smallest timeout, duration or rotation interval other than 0. */
+#define FAPILOG_SETTINGS_MIN_DURATION 0.001
+
+/* Gives @property the value @value (of the property's type) from @source,
+ * or takes back the value @source gave (@value %NULL). A value the
+ * property refuses (a bad file prefix, empty wrapper key, bad headers) is
+ * not stored, with the warning g_object_set() gives. Returns whether the
+ * property's effective value changed (it does not when a higher source
+ * has a value); the change is notified. */
+gboolean _fapilog_settings_set_source_value (FapilogSettings      *self,
+                                             GParamSpec           *pspec,
+                                             FapilogSettingSource  source,
+                                             const GValue         *value);
+/* Takes back every value @source gave. */
+void     _fapilog_settings_clear_source     (FapilogSettings      *self,
+                                             FapilogSettingSource  source);
+/* The value the property has without any source: the built-in default.
+ * @value is unset; the caller unsets it after use. */
+void     _fapilog_settings_get_builtin_default (GParamSpec *pspec,
+                                                GValue     *value);
+/* Whether two values of @pspec's type are equal (lists by content). */
+gboolean _fapilog_settings_values_equal (GParamSpec   *pspec,
+                                         const GValue *a,
+                                         const GValue *b);
+
+/* Presets (fapilog-presets.c). */
+
+/* Replaces the preset layer of @self with the preset @name (which must
+ * exist), chosen by @chosen_by (ENV or CODE): a preset chosen by the
+ * environment does not replace one chosen in code. */
+void     _fapilog_settings_use_preset       (FapilogSettings      *self,
+                                             const char           *name,
+                                             FapilogSettingSource  chosen_by);
+
+/* GSettings (fapilog-settings-gsettings.c). */
+
+/* Follows the keys of @settings's GSettings (if any was applied) that
+ * can change while a pipeline runs: log-level and
+ * internal-logging-enabled. When such a key changes and the property's
+ * effective value changes with it (a higher source may hold it), @func is
+ * called with a strong reference to @target and a private copy of the
+ * settings holding the new value, in the thread-default main context the
+ * GSettings object was created in. Returns %NULL when there is nothing to
+ * follow. */
+typedef struct _FapilogSettingsFollower FapilogSettingsFollower;
+typedef void (*FapilogSettingsLiveFunc) (GObject         *target,
+                                         FapilogSettings *live,
+                                         GParamSpec      *pspec);
+
+FapilogSettingsFollower *_fapilog_settings_follow   (FapilogSettings         *settings,
+                                                     GObject                 *target,
+                                                     FapilogSettingsLiveFunc  func);
+/* Stops following; @func is not called after this returns, except by a
+ * change being delivered on another thread at this very moment. */
+void                     _fapilog_settings_unfollow (FapilogSettingsFollower *follower);
+
+/* Applies, in this order of precedence, what a program configured "from
+ * the environment" reads: the preset of FAPILOG_PRESET, the org.fapilog
+ * GSettings when that schema is installed, and the FAPILOG_* variables.
+ * Used by fapilog_pipeline_new_from_environment() and the default
+ * pipeline. */
+gboolean _fapilog_settings_apply_startup   (FapilogSettings  *self,
+                                            GError          **error);
 
 /* The webhook secret (the property is write-only), or %NULL when none is
  * set. Only for the webhook sink's factory: never print it. */

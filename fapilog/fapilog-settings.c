@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include <gobject/gvaluecollector.h>
 #include <json-glib/json-glib.h>
 
 #include "fapilog-config-parse-private.h"
@@ -19,12 +20,24 @@
  * policy, batching, sinks, timeouts and the service identity that goes
  * into every entry's `diagnostics`.
  *
- * Every option is a property, so it can be set in code with
- * g_object_set(), bound to GSettings with g_settings_bind(), or read from
- * `FAPILOG_*` environment variables with
- * [method@Fapilog.Settings.apply_environment]. Precedence is the order in
- * which these are applied: whatever is set last wins, so apply the
- * environment first and set in code what must not be overridden.
+ * Every option is a property. Values come from five sources, in
+ * increasing precedence (see [enum@Fapilog.SettingSource]):
+ *
+ * 1. the built-in defaults (and defaults of the program, set with
+ *    [method@Fapilog.Settings.set_from_source]);
+ * 2. a preset, [method@Fapilog.Settings.apply_preset] or `FAPILOG_PRESET`;
+ * 3. GSettings, [method@Fapilog.Settings.apply_gsettings] (schema
+ *    `org.fapilog`);
+ * 4. `FAPILOG_*` environment variables,
+ *    [method@Fapilog.Settings.apply_environment];
+ * 5. code: g_object_set() and friends.
+ *
+ * The order of the calls does not matter: a value from one source never
+ * replaces a value from a source of higher precedence, and each source
+ * keeps its values beneath the higher ones, so taking a value back (a
+ * GSettings key reset to its default) shows the one beneath.
+ * [method@Fapilog.Settings.get_source] tells where a value came from,
+ * and [method@Fapilog.Settings.to_json] reports them all.
  *
  * Settings are not thread-safe: configure them on one thread before handing
  * them to a pipeline.
@@ -35,7 +48,7 @@
 /* Timeouts are converted to microseconds in a gint64 by the core; a year
  * keeps that far from overflow, and below a millisecond a timeout would be
  * a busy loop. */
-#define MIN_TIMEOUT_SECONDS 0.001
+#define MIN_TIMEOUT_SECONDS FAPILOG_SETTINGS_MIN_DURATION
 #define MAX_TIMEOUT_SECONDS (365.0 * 86400.0)
 #define MAX_QUEUE_SIZE      1000000000u
 #define MAX_BATCH_SIZE      1000000u
@@ -82,13 +95,7 @@
    FAPILOG_LEVEL_BIT (FAPILOG_LEVEL_AUDIT) | \
    FAPILOG_LEVEL_BIT (FAPILOG_LEVEL_SECURITY))
 
-typedef enum {
-  SOURCE_DEFAULT,
-  SOURCE_ENV,
-  SOURCE_CODE,
-} Source;
-
-static const char * const source_names[] = { "default", "env", "code" };
+#define N_SOURCES (FAPILOG_SETTING_SOURCE_CODE + 1)
 
 enum {
   PROP_0,
@@ -445,32 +452,17 @@ store_headers (FapilogSettingsHeaders  *headers,
   return TRUE;
 }
 
-static void
-record_source (FapilogSettings *self,
-               GParamSpec      *pspec,
-               Source           source)
+/* Whether a property takes @value at all. The values a setter refuses
+ * are a bad prefix, an empty wrapper key and bad headers: they are
+ * refused with a warning, as GObject gives for a value out of a
+ * property's range, and neither stored nor counted as coming from
+ * anywhere. (The environment and GSettings check them before getting
+ * here, with an error instead.) g_log() rather than g_warning(), which is
+ * structured here, so that tests can expect the warnings. */
+static gboolean
+value_is_acceptable (guint         prop_id,
+                     const GValue *value)
 {
-  /* pspec names are static (G_PARAM_STATIC_NAME), so they can be keys;
-   * an absent key reads as "default". */
-  if (source == SOURCE_DEFAULT)
-    g_hash_table_remove (self->property_sources, pspec->name);
-  else
-    g_hash_table_insert (self->property_sources, (gpointer) pspec->name,
-                         GINT_TO_POINTER (source));
-}
-
-/* The one place a property is written, from code or from the environment. */
-static void
-settings_set (FapilogSettings *self,
-              guint            prop_id,
-              const GValue    *value,
-              Source           source)
-{
-  gboolean changed = FALSE;
-
-  /* The one value a setter refuses: a bad prefix from code (the
-   * environment checks it before getting here). The current value, and
-   * where it came from, stay as they are. */
   if (prop_id == PROP_FILE_FILENAME_PREFIX)
     {
       const char *prefix = g_value_get_string (value);
@@ -479,18 +471,15 @@ settings_set (FapilogSettings *self,
         {
           g_autofree char *escaped = g_strescape (prefix, NULL);
 
-          /* A warning, as GObject gives for a value out of a property's
-           * range; g_log() rather than g_warning(), which is structured
-           * here, so that tests can expect it. */
           g_log (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING,
                  "FapilogSettings:file-filename-prefix: ignoring \"%s\": "
                  "a prefix must not be empty or contain '/'", escaped);
-          return;
+          return FALSE;
         }
     }
 
   /* The wrapper key names the array in every body: NULL restores the
-   * default, but an empty key is refused the same way. */
+   * default, but an empty key is refused. */
   if (prop_id == PROP_HTTP_BATCH_WRAPPER_KEY)
     {
       const char *key = g_value_get_string (value);
@@ -500,9 +489,42 @@ settings_set (FapilogSettings *self,
           g_log (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING,
                  "FapilogSettings:http-batch-wrapper-key: ignoring \"\": "
                  "the key must not be empty");
-          return;
+          return FALSE;
         }
     }
+
+  /* With the parser's message, which names a bad header but never shows
+   * a value. */
+  if (prop_id == PROP_HTTP_HEADERS || prop_id == PROP_WEBHOOK_HEADERS)
+    {
+      const char *json = g_value_get_string (value);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *variable = NULL;
+      g_auto(GStrv) names = NULL;
+      g_auto(GStrv) values = NULL;
+
+      if (json == NULL)
+        return TRUE;
+      variable = g_strconcat ("FapilogSettings:", properties[prop_id]->name, NULL);
+      if (!_fapilog_parse_headers (variable, json, &names, &values, &error))
+        {
+          g_log (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "%s; the value is ignored",
+                 error->message);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+/* Stores @value, which value_is_acceptable() accepted, in the field of
+ * @prop_id, normalized. Returns whether the field changed. */
+static gboolean
+store_value (FapilogSettings *self,
+             guint            prop_id,
+             const GValue    *value)
+{
+  gboolean changed = FALSE;
 
   switch (prop_id)
     {
@@ -662,24 +684,17 @@ settings_set (FapilogSettings *self,
       changed = store_string (&self->http_endpoint, g_value_get_string (value));
       break;
 
-    /* Bad headers from code are refused like a bad prefix, with the
-     * parser's message, which names a bad header but never shows a
-     * value. The environment checks them before getting here. */
+    /* Checked by value_is_acceptable(): storing cannot fail. */
     case PROP_HTTP_HEADERS:
     case PROP_WEBHOOK_HEADERS:
       {
-        g_autoptr(GError) error = NULL;
-        g_autofree char *variable = g_strconcat ("FapilogSettings:",
-                                                 properties[prop_id]->name, NULL);
         FapilogSettingsHeaders *headers = prop_id == PROP_HTTP_HEADERS ?
                                           &self->http_headers : &self->webhook_headers;
+        gboolean stored;
 
-        if (!store_headers (headers, variable, g_value_get_string (value), &changed, &error))
-          {
-            g_log (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "%s; the value is ignored",
-                   error->message);
-            return;
-          }
+        stored = store_headers (headers, properties[prop_id]->name,
+                                g_value_get_string (value), &changed, NULL);
+        g_assert (stored);
       }
       break;
 
@@ -836,10 +851,164 @@ settings_set (FapilogSettings *self,
       g_assert_not_reached ();
     }
 
-  record_source (self, properties[prop_id], source);
+  return changed;
+}
+
+static void
+clear_layer_value (guint   prop_id,
+                   GValue *value)
+{
+  if (!G_IS_VALUE (value))
+    return;
+  /* Every copy of the secret is wiped, not only the effective one. */
+  if (prop_id == PROP_WEBHOOK_SECRET)
+    wipe_string ((char *) g_value_get_string (value));
+  g_value_unset (value);
+}
+
+/* The value of the highest source that has one, or NULL. */
+static const GValue *
+top_layer_value (FapilogSettings       *self,
+                 guint                  prop_id,
+                 FapilogSettingSource  *out_source)
+{
+  GValue *layer = self->layers[prop_id];
+
+  for (int source = N_SOURCES - 1; layer != NULL && source >= 0; source--)
+    if (G_IS_VALUE (&layer[source]))
+      {
+        if (out_source != NULL)
+          *out_source = source;
+        return &layer[source];
+      }
+
+  if (out_source != NULL)
+    *out_source = FAPILOG_SETTING_SOURCE_DEFAULT;
+  return NULL;
+}
+
+void
+_fapilog_settings_get_builtin_default (GParamSpec *pspec,
+                                       GValue     *value)
+{
+  g_value_init (value, pspec->value_type);
+  /* The one property whose default a GParamSpec cannot hold. */
+  if (pspec == properties[PROP_PROTECTED_LEVELS])
+    g_value_take_boxed (value, level_names_from_mask (DEFAULT_PROTECTED_LEVELS_MASK));
+  else
+    g_param_value_set_default (pspec, value);
+}
+
+/* Stores the effective value of @prop_id after its layers changed.
+ * Returns whether it changed, and notifies if so. */
+static gboolean
+refresh (FapilogSettings *self,
+         guint            prop_id)
+{
+  const GValue *top = top_layer_value (self, prop_id, NULL);
+  gboolean changed;
+
+  if (top != NULL)
+    changed = store_value (self, prop_id, top);
+  else
+    {
+      g_auto(GValue) builtin = G_VALUE_INIT;
+
+      _fapilog_settings_get_builtin_default (properties[prop_id], &builtin);
+      changed = store_value (self, prop_id, &builtin);
+    }
 
   if (changed)
     g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+  return changed;
+}
+
+/* The one place a property is written, from any source. @value NULL takes
+ * back what @source gave. Returns whether the effective value changed. */
+static gboolean
+settings_set (FapilogSettings      *self,
+              guint                 prop_id,
+              const GValue         *value,
+              FapilogSettingSource  source)
+{
+  GValue *layer;
+
+  if (value != NULL && !value_is_acceptable (prop_id, value))
+    return FALSE;
+
+  layer = self->layers[prop_id];
+  if (layer == NULL)
+    {
+      if (value == NULL)
+        return FALSE;
+      layer = self->layers[prop_id] = g_new0 (GValue, N_SOURCES);
+    }
+
+  clear_layer_value (prop_id, &layer[source]);
+  if (value != NULL)
+    {
+      g_value_init (&layer[source], properties[prop_id]->value_type);
+      g_value_copy (value, &layer[source]);
+    }
+
+  return refresh (self, prop_id);
+}
+
+static guint
+prop_id_of (GParamSpec *pspec)
+{
+  for (guint prop_id = 1; prop_id < N_PROPS; prop_id++)
+    if (properties[prop_id] == pspec)
+      return prop_id;
+  return 0;
+}
+
+gboolean
+_fapilog_settings_set_source_value (FapilogSettings      *self,
+                                    GParamSpec           *pspec,
+                                    FapilogSettingSource  source,
+                                    const GValue         *value)
+{
+  guint prop_id;
+
+  g_return_val_if_fail (FAPILOG_IS_SETTINGS (self), FALSE);
+  g_return_val_if_fail (source < N_SOURCES, FALSE);
+  prop_id = prop_id_of (pspec);
+  g_return_val_if_fail (prop_id != 0, FALSE);
+
+  return settings_set (self, prop_id, value, source);
+}
+
+void
+_fapilog_settings_clear_source (FapilogSettings      *self,
+                                FapilogSettingSource  source)
+{
+  g_return_if_fail (FAPILOG_IS_SETTINGS (self));
+  g_return_if_fail (source < N_SOURCES);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  for (guint prop_id = 1; prop_id < N_PROPS; prop_id++)
+    if (self->layers[prop_id] != NULL && G_IS_VALUE (&self->layers[prop_id][source]))
+      settings_set (self, prop_id, NULL, source);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+gboolean
+_fapilog_settings_values_equal (GParamSpec   *pspec,
+                                const GValue *a,
+                                const GValue *b)
+{
+  if (pspec->value_type == G_TYPE_STRV)
+    {
+      const char * const *sa = g_value_get_boxed (a);
+      const char * const *sb = g_value_get_boxed (b);
+
+      if (sa == NULL || sb == NULL)
+        return sa == sb;
+      return g_strv_equal (sa, sb);
+    }
+
+  return g_param_values_cmp (pspec, a, b) == 0;
 }
 
 static void
@@ -856,7 +1025,7 @@ fapilog_settings_set_property (GObject      *object,
       return;
     }
 
-  settings_set (self, prop_id, value, SOURCE_CODE);
+  settings_set (self, prop_id, value, FAPILOG_SETTING_SOURCE_CODE);
 }
 
 static void
@@ -1149,7 +1318,16 @@ fapilog_settings_finalize (GObject *object)
   headers_clear (&self->webhook_headers);
   g_clear_pointer (&self->webhook_tls_ca_file, g_free);
   g_clear_pointer (&self->mmap_path, g_free);
-  g_clear_pointer (&self->property_sources, g_hash_table_unref);
+  for (guint prop_id = 1; prop_id < N_PROPS; prop_id++)
+    if (self->layers[prop_id] != NULL)
+      {
+        for (guint source = 0; source < N_SOURCES; source++)
+          clear_layer_value (prop_id, &self->layers[prop_id][source]);
+        g_free (self->layers[prop_id]);
+      }
+  g_clear_pointer (&self->layers, g_free);
+  g_clear_pointer (&self->preset, g_free);
+  g_clear_object (&self->gsettings);
 
   G_OBJECT_CLASS (fapilog_settings_parent_class)->finalize (object);
 }
@@ -2242,7 +2420,10 @@ fapilog_settings_init (FapilogSettings *self)
   self->mmap_sync_every_bytes = DEFAULT_MMAP_SYNC_EVERY_BYTES;
   self->mmap_flush_on_close = TRUE;
   self->mmap_file_mode = DEFAULT_MMAP_FILE_MODE;
-  self->property_sources = g_hash_table_new (g_str_hash, g_str_equal);
+  self->layers = g_new0 (GValue *, N_PROPS);
+  self->preset = NULL;
+  self->preset_chosen_by = FAPILOG_SETTING_SOURCE_DEFAULT;
+  self->gsettings = NULL;
 }
 
 /**
@@ -2281,28 +2462,259 @@ fapilog_settings_copy (FapilogSettings *self)
 
   copy = fapilog_settings_new ();
 
-  /* Through the properties rather than field by field, so a property added
-   * later is copied without touching this function. The copy keeps where
-   * each value came from: a copy is the same configuration. */
+  /* Every source's value, not only the effective one: a copy is the same
+   * configuration, and a source applied to it later (a GSettings key that
+   * changes, for a pipeline's copy) must meet the same values beneath and
+   * above it. */
   for (guint prop_id = 1; prop_id < N_PROPS; prop_id++)
     {
-      GParamSpec *pspec = properties[prop_id];
-      g_auto(GValue) value = G_VALUE_INIT;
-      Source source;
+      if (self->layers[prop_id] == NULL)
+        continue;
 
-      g_value_init (&value, pspec->value_type);
-      /* The secret cannot be read through its property; the GValue
-       * borrows it rather than making one more copy to wipe. */
-      if (prop_id == PROP_WEBHOOK_SECRET)
-        g_value_set_static_string (&value, self->webhook_secret);
-      else
-        g_object_get_property (G_OBJECT (self), pspec->name, &value);
+      copy->layers[prop_id] = g_new0 (GValue, N_SOURCES);
+      for (guint source = 0; source < N_SOURCES; source++)
+        {
+          const GValue *value = &self->layers[prop_id][source];
 
-      source = GPOINTER_TO_INT (g_hash_table_lookup (self->property_sources, pspec->name));
-      settings_set (copy, prop_id, &value, source);
+          if (!G_IS_VALUE (value))
+            continue;
+          g_value_init (&copy->layers[prop_id][source], G_VALUE_TYPE (value));
+          g_value_copy (value, &copy->layers[prop_id][source]);
+        }
+      refresh (copy, prop_id);
     }
 
+  copy->preset = g_strdup (self->preset);
+  copy->preset_chosen_by = self->preset_chosen_by;
+  g_set_object (&copy->gsettings, self->gsettings);
+
   return copy;
+}
+
+static const char *
+source_nick (FapilogSettingSource source)
+{
+  GEnumClass *klass = g_type_class_ref (FAPILOG_TYPE_SETTING_SOURCE);
+  GEnumValue *value = g_enum_get_value (klass, source);
+
+  g_type_class_unref (klass);
+  return value != NULL ? value->value_nick : "default";
+}
+
+static void
+add_header_names (JsonBuilder                  *builder,
+                  const FapilogSettingsHeaders *headers)
+{
+  if (headers->names == NULL)
+    {
+      json_builder_add_null_value (builder);
+      return;
+    }
+
+  /* Names only: the values may be credentials. */
+  json_builder_begin_object (builder);
+  for (guint i = 0; headers->names[i] != NULL; i++)
+    {
+      json_builder_set_member_name (builder, headers->names[i]);
+      json_builder_add_string_value (builder, "***");
+    }
+  json_builder_end_object (builder);
+}
+
+static void
+add_property_value (FapilogSettings *self,
+                    JsonBuilder     *builder,
+                    guint            prop_id)
+{
+  GParamSpec *pspec = properties[prop_id];
+  g_auto(GValue) value = G_VALUE_INIT;
+  GType type = pspec->value_type;
+
+  switch (prop_id)
+    {
+    case PROP_WEBHOOK_SECRET:
+      if (self->webhook_secret != NULL)
+        json_builder_add_string_value (builder, "***");
+      else
+        json_builder_add_null_value (builder);
+      return;
+
+    case PROP_HTTP_HEADERS:
+      add_header_names (builder, &self->http_headers);
+      return;
+
+    case PROP_WEBHOOK_HEADERS:
+      add_header_names (builder, &self->webhook_headers);
+      return;
+
+    case PROP_FILE_FILE_MODE:
+    case PROP_MMAP_FILE_MODE:
+      {
+        /* Octal, as the environment takes them. */
+        guint mode = prop_id == PROP_FILE_FILE_MODE ? self->file_file_mode : self->mmap_file_mode;
+        g_autofree char *octal = g_strdup_printf ("0%03o", mode);
+
+        json_builder_add_string_value (builder, octal);
+      }
+      return;
+
+    default:
+      break;
+    }
+
+  g_value_init (&value, type);
+  g_object_get_property (G_OBJECT (self), pspec->name, &value);
+
+  if (type == G_TYPE_BOOLEAN)
+    json_builder_add_boolean_value (builder, g_value_get_boolean (&value));
+  else if (type == G_TYPE_UINT)
+    json_builder_add_int_value (builder, g_value_get_uint (&value));
+  else if (type == G_TYPE_INT)
+    json_builder_add_int_value (builder, g_value_get_int (&value));
+  else if (type == G_TYPE_UINT64)
+    {
+      guint64 n = g_value_get_uint64 (&value);
+
+      if (n <= G_MAXINT64)
+        json_builder_add_int_value (builder, (gint64) n);
+      else
+        json_builder_add_double_value (builder, (double) n);
+    }
+  else if (type == G_TYPE_DOUBLE)
+    json_builder_add_double_value (builder, g_value_get_double (&value));
+  else if (type == G_TYPE_STRING)
+    {
+      const char *text = g_value_get_string (&value);
+
+      if (text != NULL)
+        json_builder_add_string_value (builder, text);
+      else
+        json_builder_add_null_value (builder);
+    }
+  else if (type == G_TYPE_STRV)
+    {
+      const char * const *list = g_value_get_boxed (&value);
+
+      if (list == NULL)
+        json_builder_add_null_value (builder);
+      else
+        {
+          json_builder_begin_array (builder);
+          for (guint i = 0; list[i] != NULL; i++)
+            json_builder_add_string_value (builder, list[i]);
+          json_builder_end_array (builder);
+        }
+    }
+  else if (G_TYPE_IS_ENUM (type))
+    {
+      GEnumClass *klass = g_type_class_ref (type);
+      GEnumValue *enum_value = g_enum_get_value (klass, g_value_get_enum (&value));
+
+      if (enum_value != NULL)
+        json_builder_add_string_value (builder, enum_value->value_nick);
+      else
+        json_builder_add_int_value (builder, g_value_get_enum (&value));
+      g_type_class_unref (klass);
+    }
+  else
+    g_assert_not_reached ();
+}
+
+/**
+ * fapilog_settings_to_json:
+ * @self: settings
+ *
+ * Reports the effective settings, and where each value came from, as one
+ * JSON object: a member `preset` first (the preset applied, or `null`, and
+ * who chose it), then one member per property, in the order of the
+ * documentation, each `{"value": …, "source": …}` with the source's nick
+ * from [enum@Fapilog.SettingSource]:
+ *
+ * |[<!-- language="plain" -->
+ * {
+ *   "preset": {"value":"production","source":"env"},
+ *   "log-level": {"value":"debug","source":"gsettings"},
+ *   "max-queue-size": {"value":10000,"source":"preset"},
+ *   …
+ *   "http-headers": {"value":{"Authorization":"***"},"source":"env"},
+ *   …
+ *   "webhook-secret": {"value":"***","source":"env"},
+ *   …
+ * }
+ * ]|
+ *
+ * Enumerations are given by nick (as GSettings takes them), lists as
+ * arrays, unset text and lists as `null`, permission bits as octal text
+ * (`"0640"`), sizes and counts as numbers, durations as seconds.
+ *
+ * Secrets are masked: the webhook secret is `"***"` when one is set, and
+ * the headers show their names with `"***"` for every value.
+ *
+ * Returns: (transfer full): the report, one setting per line
+ *
+ * Since: 1.0
+ */
+char *
+fapilog_settings_to_json (FapilogSettings *self)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *member;
+  GString *text;
+  gboolean first;
+
+  g_return_val_if_fail (FAPILOG_IS_SETTINGS (self), NULL);
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+
+  json_builder_set_member_name (builder, "preset");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "value");
+  if (self->preset != NULL)
+    json_builder_add_string_value (builder, self->preset);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "source");
+  json_builder_add_string_value (builder, source_nick (self->preset != NULL ?
+                                                      self->preset_chosen_by :
+                                                      FAPILOG_SETTING_SOURCE_DEFAULT));
+  json_builder_end_object (builder);
+
+  for (guint prop_id = 1; prop_id < N_PROPS; prop_id++)
+    {
+      FapilogSettingSource source;
+
+      top_layer_value (self, prop_id, &source);
+      json_builder_set_member_name (builder, properties[prop_id]->name);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "value");
+      add_property_value (self, builder, prop_id);
+      json_builder_set_member_name (builder, "source");
+      json_builder_add_string_value (builder, source_nick (source));
+      json_builder_end_object (builder);
+    }
+
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+
+  /* One setting per line: easy to read, to grep and to compare. */
+  text = g_string_new ("{\n");
+  json_object_iter_init_ordered (&iter, json_node_get_object (root));
+  first = TRUE;
+  while (json_object_iter_next_ordered (&iter, &name, &member))
+    {
+      g_autoptr(JsonNode) name_node = json_node_init_string (json_node_alloc (), name);
+      g_autofree char *quoted_name = json_to_string (name_node, FALSE);
+      g_autofree char *setting = json_to_string (member, FALSE);
+
+      g_string_append_printf (text, "%s  %s: %s", first ? "" : ",\n", quoted_name, setting);
+      first = FALSE;
+    }
+  g_string_append (text, "\n}");
+  return g_string_free (text, FALSE);
 }
 
 guint
@@ -2331,20 +2743,207 @@ const char *
 _fapilog_settings_get_source (FapilogSettings *self,
                               const char      *property)
 {
+  static const char * const nicks[N_SOURCES] = {
+    "default", "preset", "gsettings", "env", "code"
+  };
   GParamSpec *pspec;
-  gpointer source;
+  FapilogSettingSource source;
 
   g_return_val_if_fail (FAPILOG_IS_SETTINGS (self), NULL);
   g_return_val_if_fail (property != NULL, NULL);
 
-  /* Looking the name up also accepts "log_level" for "log-level" and
-   * gives the static canonical string the table is keyed by. */
   pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (self), property);
   if (pspec == NULL)
     return NULL;
 
-  source = g_hash_table_lookup (self->property_sources, pspec->name);
-  return source_names[GPOINTER_TO_INT (source)];
+  top_layer_value (self, prop_id_of (pspec), &source);
+  return nicks[source];
+}
+
+/**
+ * fapilog_settings_get_source:
+ * @self: settings
+ * @property_name: the name of a property of [class@Fapilog.Settings],
+ *   such as `"log-level"` (`"log_level"` works too)
+ *
+ * Tells where the value of a property came from: the source with the
+ * highest precedence that gave it a value, or
+ * %FAPILOG_SETTING_SOURCE_DEFAULT when none did.
+ *
+ * Returns: the source of the property's current value
+ *
+ * Since: 1.0
+ */
+FapilogSettingSource
+fapilog_settings_get_source (FapilogSettings *self,
+                             const char      *property_name)
+{
+  GParamSpec *pspec;
+  FapilogSettingSource source;
+
+  g_return_val_if_fail (FAPILOG_IS_SETTINGS (self), FAPILOG_SETTING_SOURCE_DEFAULT);
+  g_return_val_if_fail (property_name != NULL, FAPILOG_SETTING_SOURCE_DEFAULT);
+
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (self), property_name);
+  if (pspec == NULL)
+    {
+      g_log (G_LOG_DOMAIN, G_LOG_LEVEL_CRITICAL,
+             "%s: FapilogSettings has no property named \"%s\"", G_STRFUNC, property_name);
+      return FAPILOG_SETTING_SOURCE_DEFAULT;
+    }
+
+  top_layer_value (self, prop_id_of (pspec), &source);
+  return source;
+}
+
+/**
+ * fapilog_settings_set_property_from_source:
+ * @self: settings
+ * @source: where the value comes from
+ * @property_name: the name of a property of [class@Fapilog.Settings]
+ * @value: (nullable): the value, of the property's type or one that
+ *   transforms to it; %NULL takes back the value @source gave
+ *
+ * Gives a property a value as if it came from @source. The property takes
+ * the value at once only if no source of higher precedence has given it
+ * one; otherwise the value is kept beneath and shows when the higher
+ * sources' values are taken back. g_object_set() is the same as
+ * %FAPILOG_SETTING_SOURCE_CODE.
+ *
+ * With %FAPILOG_SETTING_SOURCE_DEFAULT this sets a default of the program,
+ * which presets, GSettings, the environment and code all override:
+ * `fapilog-cat` makes itself lossless that way, unless configured
+ * otherwise.
+ *
+ * A value the property refuses (see [property@Fapilog.Settings:file-filename-prefix],
+ * [property@Fapilog.Settings:http-batch-wrapper-key] and
+ * [property@Fapilog.Settings:http-headers]) is ignored with a warning, as
+ * with g_object_set().
+ *
+ * Returns: %TRUE if the property now has @value (or, for %NULL, whatever
+ *   is beneath); %FALSE if a source of higher precedence keeps its value
+ *   or the value was refused
+ *
+ * Since: 1.0
+ */
+gboolean
+fapilog_settings_set_property_from_source (FapilogSettings      *self,
+                                           FapilogSettingSource  source,
+                                           const char           *property_name,
+                                           const GValue         *value)
+{
+  GParamSpec *pspec;
+  guint prop_id;
+  g_auto(GValue) converted = G_VALUE_INIT;
+  FapilogSettingSource top;
+
+  g_return_val_if_fail (FAPILOG_IS_SETTINGS (self), FALSE);
+  g_return_val_if_fail (source < N_SOURCES, FALSE);
+  g_return_val_if_fail (property_name != NULL, FALSE);
+  g_return_val_if_fail (value == NULL || G_IS_VALUE (value), FALSE);
+
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (self), property_name);
+  if (pspec == NULL)
+    {
+      g_log (G_LOG_DOMAIN, G_LOG_LEVEL_CRITICAL,
+             "%s: FapilogSettings has no property named \"%s\"", G_STRFUNC, property_name);
+      return FALSE;
+    }
+  prop_id = prop_id_of (pspec);
+
+  if (value != NULL)
+    {
+      g_value_init (&converted, pspec->value_type);
+      if (!g_value_transform (value, &converted))
+        {
+          g_log (G_LOG_DOMAIN, G_LOG_LEVEL_CRITICAL,
+                 "%s: cannot set FapilogSettings:%s of type %s from a value of type %s",
+                 G_STRFUNC, pspec->name, g_type_name (pspec->value_type),
+                 G_VALUE_TYPE_NAME (value));
+          return FALSE;
+        }
+      /* The property's own range, as g_object_set_property() enforces. */
+      if (g_param_value_validate (pspec, &converted))
+        {
+          g_autofree char *contents = g_strdup_value_contents (value);
+
+          g_log (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING,
+                 "%s: value \"%s\" of type %s is invalid or out of range for "
+                 "FapilogSettings:%s", G_STRFUNC, contents, G_VALUE_TYPE_NAME (value),
+                 pspec->name);
+          return FALSE;
+        }
+      if (!value_is_acceptable (prop_id, &converted))
+        return FALSE;
+    }
+
+  settings_set (self, prop_id, value != NULL ? &converted : NULL, source);
+  /* The converted copy of a secret is wiped like every other. */
+  if (prop_id == PROP_WEBHOOK_SECRET && value != NULL)
+    wipe_string ((char *) g_value_get_string (&converted));
+  top_layer_value (self, prop_id, &top);
+  return value == NULL ? top <= source : top == source;
+}
+
+/**
+ * fapilog_settings_set_from_source: (skip)
+ * @self: settings
+ * @source: where the values come from
+ * @first_property_name: the name of the first property to set
+ * @...: its value, then more names and values, ending with %NULL
+ *
+ * Sets properties as g_object_set() does, but as if the values came from
+ * @source; see [method@Fapilog.Settings.set_property_from_source]. A
+ * program sets its own defaults, which presets, GSettings, the
+ * environment and code override, like this:
+ *
+ * |[<!-- language="C" -->
+ * fapilog_settings_set_from_source (settings, FAPILOG_SETTING_SOURCE_DEFAULT,
+ *                                   "overflow-policy", FAPILOG_OVERFLOW_BLOCK,
+ *                                   "backpressure-wait-ms", -1,
+ *                                   NULL);
+ * ]|
+ *
+ * Since: 1.0
+ */
+void
+fapilog_settings_set_from_source (FapilogSettings      *self,
+                                  FapilogSettingSource  source,
+                                  const char           *first_property_name,
+                                  ...)
+{
+  va_list args;
+
+  g_return_if_fail (FAPILOG_IS_SETTINGS (self));
+  g_return_if_fail (source < N_SOURCES);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  va_start (args, first_property_name);
+  for (const char *name = first_property_name; name != NULL; name = va_arg (args, const char *))
+    {
+      GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (self), name);
+      g_auto(GValue) value = G_VALUE_INIT;
+      g_autofree char *collect_error = NULL;
+
+      if (pspec == NULL)
+        {
+          g_log (G_LOG_DOMAIN, G_LOG_LEVEL_CRITICAL,
+                 "%s: FapilogSettings has no property named \"%s\"", G_STRFUNC, name);
+          break;
+        }
+      G_VALUE_COLLECT_INIT (&value, pspec->value_type, args, 0, &collect_error);
+      if (collect_error != NULL)
+        {
+          /* The value cannot be skipped without knowing its size. */
+          g_log (G_LOG_DOMAIN, G_LOG_LEVEL_CRITICAL, "%s: %s", G_STRFUNC, collect_error);
+          break;
+        }
+      fapilog_settings_set_property_from_source (self, source, pspec->name, &value);
+      if (pspec == properties[PROP_WEBHOOK_SECRET])
+        wipe_string ((char *) g_value_get_string (&value));
+    }
+  va_end (args);
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 const char *
@@ -2918,6 +3517,20 @@ parse_env_value (const EnvVar  *var,
     }
 }
 
+char **
+_fapilog_settings_list_environment_variables (void)
+{
+  GStrvBuilder *builder = g_strv_builder_new ();
+  char **names;
+
+  g_strv_builder_add (builder, "FAPILOG_PRESET");
+  for (gsize i = 0; i < G_N_ELEMENTS (env_vars); i++)
+    g_strv_builder_add (builder, env_vars[i].name);
+  names = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+  return names;
+}
+
 /* The value of @var in @envp: the last matching entry, as a shell or
  * setenv() would leave it, and also when the same name appears in two
  * spellings. */
@@ -2953,10 +3566,13 @@ lookup_env (const char * const *envp,
  *   environment (g_get_environ())
  * @error: return location for a #GError
  *
- * Sets the properties named by `FAPILOG_*` variables in @envp.
+ * Sets the properties named by `FAPILOG_*` variables in @envp, as coming
+ * from %FAPILOG_SETTING_SOURCE_ENV: they override presets and GSettings,
+ * and do not override values set in code, whichever is applied first.
  *
  * | Variable | Property | Accepted values |
  * |---|---|---|
+ * | `FAPILOG_PRESET` | the preset ([method@Fapilog.Settings.apply_preset]) | `dev`, `production`, `serverless`, `hardened`, `minimal`; empty for none. A preset chosen in code is kept |
  * | `FAPILOG_CORE__LOG_LEVEL` | [property@Fapilog.Settings:log-level] | `DEBUG`, `INFO`, `WARNING` (`WARN`), `ERROR`, `CRITICAL` (`FATAL`), `AUDIT`, `SECURITY` |
  * | `FAPILOG_CORE__MAX_QUEUE_SIZE` | [property@Fapilog.Settings:max-queue-size] | whole number, 1 to 1000000000 |
  * | `FAPILOG_CORE__PROTECTED_QUEUE_SIZE` | [property@Fapilog.Settings:protected-queue-size] | whole number, 0 (automatic) to 1000000000 |
@@ -3078,8 +3694,11 @@ fapilog_settings_apply_environment (FapilogSettings     *self,
                                     const char * const  *envp,
                                     GError             **error)
 {
+  static const EnvVar preset_var = { "FAPILOG_PRESET", VAR_STRING, 0, FALSE, FALSE };
   g_auto(GStrv) process_env = NULL;
   GValue staged[N_PROPS] = { G_VALUE_INIT, };
+  const char *preset_value;
+  guint preset_index = 0;
   gboolean ok = TRUE;
 
   g_return_val_if_fail (FAPILOG_IS_SETTINGS (self), FALSE);
@@ -3090,6 +3709,16 @@ fapilog_settings_apply_environment (FapilogSettings     *self,
       process_env = g_get_environ ();
       envp = (const char * const *) process_env;
     }
+
+  /* The preset first, as in the table of the documentation; empty means
+   * none, like the other words that name something. */
+  preset_value = lookup_env (envp, &preset_var);
+  if (preset_value != NULL && *preset_value == '\0')
+    preset_value = NULL;
+  if (preset_value != NULL &&
+      !_fapilog_parse_choice (preset_var.name, preset_value,
+                              fapilog_settings_get_preset_names (), &preset_index, error))
+    return FALSE;
 
   for (gsize i = 0; i < G_N_ELEMENTS (env_vars); i++)
     {
@@ -3121,14 +3750,19 @@ fapilog_settings_apply_environment (FapilogSettings     *self,
     }
 
   if (ok)
-    g_object_freeze_notify (G_OBJECT (self));
+    {
+      g_object_freeze_notify (G_OBJECT (self));
+      if (preset_value != NULL)
+        _fapilog_settings_use_preset (self, fapilog_settings_get_preset_names ()[preset_index],
+                                      FAPILOG_SETTING_SOURCE_ENV);
+    }
 
   for (guint prop_id = 1; prop_id < N_PROPS; prop_id++)
     {
       if (!G_IS_VALUE (&staged[prop_id]))
         continue;
       if (ok)
-        settings_set (self, prop_id, &staged[prop_id], SOURCE_ENV);
+        settings_set (self, prop_id, &staged[prop_id], FAPILOG_SETTING_SOURCE_ENV);
       /* The staged copy of the secret (owned by the GValue) is wiped like
        * the stored one. */
       if (prop_id == PROP_WEBHOOK_SECRET)

@@ -14,6 +14,7 @@
 #include "fapilog-entry.h"
 #include "fapilog-batch.h"
 #include "fapilog-sink.h"
+#include "fapilog-simple-sink.h"
 #include "fapilog-stats.h"
 #include "fapilog-settings.h"
 #include "fapilog-sink-registry.h"

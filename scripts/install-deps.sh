@@ -6,8 +6,11 @@ set -eu
 packages="
   gcc libc6-dev pkg-config meson ninja-build
   libglib2.0-dev libglib2.0-dev-bin libjson-glib-dev libsoup-3.0-dev zlib1g-dev
+  libglib2.0-bin
   glib-networking
   gobject-introspection libgirepository1.0-dev gi-docgen
+  python3-gi gjs
+  valac
   valgrind
 "
 

@@ -66,7 +66,16 @@ make_launcher (GSubprocessFlags    flags,
   const char *path = g_getenv ("PATH");
   g_autofree char *path_var = path != NULL ? g_strconcat ("PATH=", path, NULL) : NULL;
 
+  gboolean own_backend = FALSE;
+
+  for (guint i = 0; extra_env != NULL && extra_env[i] != NULL; i++)
+    own_backend |= g_str_has_prefix (extra_env[i], "GSETTINGS_BACKEND=");
+
   g_strv_builder_add (env, "FAPILOG_CORE__SINKS=stdout_json");
+  /* No GSettings of the user's: the schema is not found without
+   * GSETTINGS_SCHEMA_DIR, and if installed, its keys are in memory. */
+  if (!own_backend)
+    g_strv_builder_add (env, "GSETTINGS_BACKEND=memory");
   if (path_var != NULL)
     g_strv_builder_add (env, path_var);
   if (extra_env != NULL)
@@ -651,6 +660,266 @@ test_version (void)
 
   assert_exit (result, 0);
   g_assert_cmpstr (result->out, ==, "fapilog-cat " FAPILOG_VERSION_S "\n");
+}
+
+/* ------------------------------------------------------------------------ */
+/* --print-config                                                           */
+
+/* A directory for XDG_CONFIG_HOME holding the keyfile GSettings backend's
+ * store, glib-2.0/settings/keyfile, with @contents. */
+static char *
+make_keyfile_home (const char *contents)
+{
+  g_autoptr(GError) error = NULL;
+  char *home = g_dir_make_tmp ("fapilog-cat-keyfile-XXXXXX", &error);
+  g_autofree char *dir = NULL;
+  g_autofree char *file = NULL;
+
+  g_assert_no_error (error);
+  dir = g_build_filename (home, "glib-2.0", "settings", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  file = g_build_filename (dir, "keyfile", NULL);
+  g_assert_true (g_file_set_contents (file, contents, -1, &error));
+  g_assert_no_error (error);
+  return home;
+}
+
+static void
+remove_keyfile_home (const char *home)
+{
+  g_autofree char *file = g_build_filename (home, "glib-2.0", "settings", "keyfile", NULL);
+  g_autofree char *settings = g_build_filename (home, "glib-2.0", "settings", NULL);
+  g_autofree char *glib = g_build_filename (home, "glib-2.0", NULL);
+
+  g_assert_cmpint (g_unlink (file), ==, 0);
+  g_assert_cmpint (g_rmdir (settings), ==, 0);
+  g_assert_cmpint (g_rmdir (glib), ==, 0);
+  g_assert_cmpint (g_rmdir (home), ==, 0);
+}
+
+/* The environment entries that make the tool read @home's keyfile with
+ * the schemas of the build directory. */
+static GStrv
+keyfile_env (const char         *home,
+             const char * const *more)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  const char *schema_dir = g_getenv ("GSETTINGS_SCHEMA_DIR");
+  g_autofree char *config_home = g_strconcat ("XDG_CONFIG_HOME=", home, NULL);
+  g_autofree char *schemas = NULL;
+
+  g_assert_nonnull (schema_dir);
+  schemas = g_strconcat ("GSETTINGS_SCHEMA_DIR=", schema_dir, NULL);
+  g_strv_builder_add (builder, config_home);
+  g_strv_builder_add (builder, schemas);
+  g_strv_builder_add (builder, "GSETTINGS_BACKEND=keyfile");
+  if (more != NULL)
+    g_strv_builder_addv (builder, (const char **) more);
+  return g_strv_builder_end (builder);
+}
+
+static JsonObject *
+parse_config (CatResult *result)
+{
+  assert_exit (result, 0);
+  g_assert_cmpstr (result->err, ==, "");
+  return test_parse_object (result->out);
+}
+
+/* @expected is the value in compact JSON. */
+static void
+assert_setting (JsonObject *config,
+                const char *name,
+                const char *expected,
+                const char *source)
+{
+  JsonObject *setting;
+  g_autofree char *value = NULL;
+
+  g_assert_true (json_object_has_member (config, name));
+  setting = json_object_get_object_member (config, name);
+  g_assert_cmpuint (json_object_get_size (setting), ==, 2);
+  value = json_to_string (json_object_get_member (setting, "value"), FALSE);
+  if (g_strcmp0 (value, expected) != 0)
+    g_error ("%s is %s, expected %s", name, value, expected);
+  g_assert_cmpstr (json_object_get_string_member (setting, "source"), ==, source);
+}
+
+static void
+assert_setting_double (JsonObject *config,
+                       const char *name,
+                       double      expected,
+                       const char *source)
+{
+  JsonObject *setting = json_object_get_object_member (config, name);
+
+  g_assert_nonnull (setting);
+  g_assert_cmpfloat (json_object_get_double_member (setting, "value"), ==, expected);
+  g_assert_cmpstr (json_object_get_string_member (setting, "source"), ==, source);
+}
+
+/* The tool's own defaults show as defaults. */
+static void
+test_print_config_defaults (void)
+{
+  g_autoptr(CatResult) result = run_cat (ARGS ("--print-config"), NO_ENV, NULL);
+  g_autoptr(JsonObject) config = parse_config (result);
+  g_autoptr(FapilogSettings) fresh = fapilog_settings_new ();
+  guint n_pspecs;
+  g_autofree GParamSpec **pspecs =
+    g_object_class_list_properties (G_OBJECT_GET_CLASS (fresh), &n_pspecs);
+
+  g_assert_cmpuint (json_object_get_size (config), ==, n_pspecs + 1);
+  assert_setting (config, "preset", "null", "default");
+  assert_setting (config, "log-level", "\"debug\"", "default");
+  assert_setting (config, "overflow-policy", "\"block\"", "default");
+  assert_setting (config, "backpressure-wait-ms", "-1", "default");
+  assert_setting (config, "sinks", "[\"stdout_json\"]", "env");
+  assert_setting (config, "max-queue-size", "10000", "default");
+  assert_setting (config, "protected-levels", "[\"ERROR\",\"CRITICAL\",\"AUDIT\",\"SECURITY\"]",
+                  "default");
+  assert_setting (config, "file-file-mode", "\"0640\"", "default");
+  assert_setting (config, "webhook-secret", "null", "default");
+  assert_setting (config, "http-headers", "null", "default");
+  assert_setting_double (config, "batch-timeout-seconds", 0.25, "default");
+}
+
+/* Each source shows, in its precedence: tool defaults < preset <
+ * GSettings < environment. */
+static void
+test_print_config_sources (void)
+{
+  g_autofree char *home = make_keyfile_home ("[org/fapilog]\n"
+                                             "max-queue-size=uint32 500\n"
+                                             "batch-max-size=uint32 50\n"
+                                             "log-level='warning'\n"
+                                             "service='from-gsettings'\n");
+  g_auto(GStrv) env = keyfile_env (home, ARGS ("FAPILOG_PRESET=production",
+                                               "FAPILOG_CORE__BATCH_MAX_SIZE=7"));
+  g_autoptr(CatResult) result = run_cat (ARGS ("--print-config"), (const char * const *) env, NULL);
+  g_autoptr(JsonObject) config = parse_config (result);
+
+  assert_setting (config, "preset", "\"production\"", "env");
+  assert_setting (config, "overflow-policy", "\"block\"", "preset");
+  assert_setting_double (config, "shutdown-timeout-seconds", 25.0, "preset");
+  assert_setting (config, "file-compress-rotated", "true", "preset");
+  assert_setting (config, "max-queue-size", "500", "gsettings");
+  assert_setting (config, "log-level", "\"warning\"", "gsettings");
+  assert_setting (config, "service", "\"from-gsettings\"", "gsettings");
+  assert_setting (config, "batch-max-size", "7", "env");
+  assert_setting (config, "sinks", "[\"stdout_json\"]", "env");
+  assert_setting (config, "backpressure-wait-ms", "-1", "default");
+  assert_setting (config, "sink-backlog-size", "0", "default");
+
+  remove_keyfile_home (home);
+}
+
+/* Secrets are masked; header names stay. */
+static void
+test_print_config_secrets (void)
+{
+  g_autoptr(CatResult) result =
+    run_cat (ARGS ("--print-config"),
+             ARGS ("FAPILOG_WEBHOOK__SECRET=s3cr3t-value",
+                   "FAPILOG_HTTP__HEADERS={\"Authorization\":\"Bearer t0ken\",\"X-Team\":\"billing\"}"),
+             NULL);
+  g_autoptr(JsonObject) config = parse_config (result);
+
+  g_assert_null (strstr (result->out, "s3cr3t"));
+  g_assert_null (strstr (result->out, "t0ken"));
+  g_assert_null (strstr (result->out, "billing"));
+  assert_setting (config, "webhook-secret", "\"***\"", "env");
+  assert_setting (config, "http-headers", "{\"Authorization\":\"***\",\"X-Team\":\"***\"}", "env");
+  assert_setting (config, "webhook-headers", "null", "default");
+}
+
+/* The library's error for the same configuration, to compare with. */
+static char *
+library_error (const char * const *envp)
+{
+  g_autoptr(FapilogSettings) settings = fapilog_settings_new ();
+  g_autoptr(FapilogPipeline) pipeline = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (fapilog_settings_apply_environment (settings, envp, &error))
+    {
+      pipeline = fapilog_pipeline_new (settings);
+      g_assert_false (fapilog_pipeline_add_configured_sinks (pipeline, &error));
+    }
+  g_assert_nonnull (error);
+  return g_strdup_printf ("fapilog-cat: %s\n", error->message);
+}
+
+/* A bad configuration: the library's message, exit status 2, nothing on
+ * standard output. */
+static void
+test_print_config_bad (void)
+{
+  const char * const *cases[] = {
+    ARGS ("FAPILOG_CORE__SINKS=stdout_json", "FAPILOG_CORE__MAX_QUEUE_SIZE=abc"),
+    ARGS ("FAPILOG_CORE__SINKS=stdout_json", "FAPILOG_PRESET=adaptive"),
+    ARGS ("FAPILOG_CORE__SINKS=stdout_json", "FAPILOG_FILE__FILENAME_PREFIX=logs/app"),
+    ARGS ("FAPILOG_CORE__SINKS=stdout_json", "FAPILOG_HTTP__HEADERS={\"Authorization\":\"t0ken"),
+    ARGS ("FAPILOG_CORE__SINKS=no_such_sink"),
+    ARGS ("FAPILOG_CORE__SINKS=webhook"),
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(CatResult) result = run_cat (ARGS ("--print-config"), cases[i], NULL);
+      g_autofree char *expected = library_error (cases[i]);
+
+      assert_exit (result, 2);
+      g_assert_cmpstr (result->out, ==, "");
+      g_assert_cmpstr (result->err, ==, expected);
+      g_assert_null (strstr (result->err, "t0ken"));
+    }
+}
+
+/* A value the schema accepts but fapilog refuses is reported naming the
+ * key. */
+static void
+test_print_config_bad_gsettings (void)
+{
+  g_autofree char *home = make_keyfile_home ("[org/fapilog]\n"
+                                             "file-filename-prefix='logs/app'\n");
+  g_auto(GStrv) env = keyfile_env (home, NULL);
+  g_autoptr(CatResult) result = run_cat (ARGS ("--print-config"), (const char * const *) env, NULL);
+
+  assert_exit (result, 2);
+  g_assert_cmpstr (result->out, ==, "");
+  g_assert_cmpstr (result->err, ==,
+                   "fapilog-cat: org.fapilog file-filename-prefix: invalid value \"logs/app\": "
+                   "expected the start of a file name: not empty and without '/'\n");
+  remove_keyfile_home (home);
+}
+
+/* In a run, a preset and GSettings override the tool's defaults (here its
+ * DEBUG level gate); the environment overrides both. */
+static void
+test_run_sources (void)
+{
+  g_autofree char *home = make_keyfile_home ("[org/fapilog]\nlog-level='error'\n");
+  g_auto(GStrv) gsettings_env = keyfile_env (home, NULL);
+  g_auto(GStrv) both_env = keyfile_env (home, ARGS ("FAPILOG_CORE__LOG_LEVEL=warning"));
+  g_autoptr(CatResult) preset = run_cat (ARGS ("--level", "debug"),
+                                         ARGS ("FAPILOG_PRESET=production"), "gated\n");
+  g_autoptr(CatResult) gsettings = run_cat (ARGS ("--level", "warning"),
+                                            (const char * const *) gsettings_env, "gated\n");
+  g_autoptr(CatResult) env = run_cat (ARGS ("--level", "warning"),
+                                      (const char * const *) both_env, "passes\n");
+  g_autoptr(GPtrArray) entries = NULL;
+
+  assert_exit (preset, 0);
+  g_assert_cmpstr (preset->out, ==, "");
+  assert_exit (gsettings, 0);
+  g_assert_cmpstr (gsettings->out, ==, "");
+  assert_exit (env, 0);
+  entries = parse_entries (env->out);
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (entries, 0), "message"),
+                   ==, "passes");
+  remove_keyfile_home (home);
 }
 
 static void
@@ -1277,6 +1546,12 @@ main (int    argc,
   g_test_add_func ("/fapilog-cat/errors/bad-command-line", test_bad_command_line);
   g_test_add_func ("/fapilog-cat/errors/bad-environment", test_bad_environment);
   g_test_add_func ("/fapilog-cat/version", test_version);
+  g_test_add_func ("/fapilog-cat/print-config/defaults", test_print_config_defaults);
+  g_test_add_func ("/fapilog-cat/print-config/sources", test_print_config_sources);
+  g_test_add_func ("/fapilog-cat/print-config/secrets", test_print_config_secrets);
+  g_test_add_func ("/fapilog-cat/print-config/bad", test_print_config_bad);
+  g_test_add_func ("/fapilog-cat/print-config/bad-gsettings", test_print_config_bad_gsettings);
+  g_test_add_func ("/fapilog-cat/sources/run", test_run_sources);
   g_test_add_func ("/fapilog-cat/exit/dropped", test_dropped);
   g_test_add_func ("/fapilog-cat/exit/stdout-closed", test_stdout_closed);
   g_test_add_data_func ("/fapilog-cat/signal/term", GINT_TO_POINTER (SIGTERM), test_signal);

@@ -8,11 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+
 #include "fapilog-config-parse-private.h"
 #include "fapilog-enum-types.h"
 #include "fapilog-error.h"
 #include "fapilog-http-sink.h"
 #include "fapilog-mmap-file-sink.h"
+#include "fapilog-pipeline.h"
 #include "fapilog-settings-private.h"
 #include "fapilog-sink-registry.h"
 #include "fapilog-webhook-sink.h"
@@ -621,8 +624,6 @@ test_file_prefix_refused (void)
   g_autoptr(FapilogSettings) settings = fapilog_settings_new ();
   NotifyLog log;
 
-  g_object_set (settings, "file-filename-prefix", "kept", NULL);
-  g_assert_cmpstr (_fapilog_settings_get_source (settings, "file-filename-prefix"), ==, "code");
   g_assert_true (fapilog_settings_apply_environment (settings,
                                                      (const char *[]) { "FAPILOG_FILE__FILENAME_PREFIX=kept", NULL },
                                                      NULL));
@@ -1651,7 +1652,9 @@ test_env_drop_on_full (void)
   {
     g_autoptr(FapilogSettings) s = fapilog_settings_new ();
 
-    g_object_set (s, "overflow-policy", FAPILOG_OVERFLOW_BLOCK, NULL);
+    /* A default of the program, which the environment overrides. */
+    fapilog_settings_set_from_source (s, FAPILOG_SETTING_SOURCE_DEFAULT,
+                                      "overflow-policy", FAPILOG_OVERFLOW_BLOCK, NULL);
     g_assert_true (apply_env (s, &error, "FAPILOG_CORE__DROP_ON_FULL=true", NULL));
     g_assert_cmpint (s->overflow_policy, ==, FAPILOG_OVERFLOW_DROP_NEWEST);
     g_assert_true (apply_env (s, &error, "FAPILOG_CORE__DROP_ON_FULL=off", NULL));
@@ -1787,19 +1790,21 @@ test_env_empty_text (void)
   g_assert_cmpstr (_fapilog_settings_get_source (s, "mmap-path"), ==, "default");
 }
 
-/* 0 in the environment disables rotation and lifts limits set before. */
+/* 0 in the environment disables rotation and lifts limits of lower
+ * sources. */
 static void
 test_env_file_zero (void)
 {
   g_autoptr(FapilogSettings) s = fapilog_settings_new ();
   g_autoptr(GError) error = NULL;
 
-  g_object_set (s,
-                "file-max-bytes", G_GUINT64_CONSTANT (1000),
-                "file-interval-seconds", 60.0,
-                "file-max-files", 3,
-                "file-max-total-bytes", G_GUINT64_CONSTANT (5000),
-                NULL);
+  /* Defaults of the program, which the environment overrides. */
+  fapilog_settings_set_from_source (s, FAPILOG_SETTING_SOURCE_DEFAULT,
+                                    "file-max-bytes", G_GUINT64_CONSTANT (1000),
+                                    "file-interval-seconds", 60.0,
+                                    "file-max-files", 3,
+                                    "file-max-total-bytes", G_GUINT64_CONSTANT (5000),
+                                    NULL);
   g_assert_true (apply_env (s, &error,
                             "FAPILOG_FILE__MAX_BYTES=0",
                             "FAPILOG_FILE__INTERVAL_SECONDS=0",
@@ -1812,7 +1817,9 @@ test_env_file_zero (void)
   g_assert_cmpuint (s->file_max_files, ==, 0);
   g_assert_cmpuint (s->file_max_total_bytes, ==, 0);
 
-  g_object_set (s, "file-interval-seconds", 60.0, NULL);
+  fapilog_settings_set_from_source (s, FAPILOG_SETTING_SOURCE_PRESET,
+                                    "file-interval-seconds", 60.0, NULL);
+  g_assert_cmpfloat (s->file_interval_seconds, ==, 0.0);
   g_assert_true (apply_env (s, &error, "FAPILOG_FILE__INTERVAL_SECONDS=0ms", NULL));
   g_assert_cmpfloat (s->file_interval_seconds, ==, 0.0);
 }
@@ -2287,7 +2294,11 @@ test_headers_property (void)
       g_assert_cmpstr (_fapilog_settings_get_source (s, properties[p]), ==, "code");
 
       /* Bad headers from code: a warning that shows no value; value,
-       * source and notifications as if nothing had been set. */
+       * source and notifications as if nothing had been set. The code's
+       * value is taken back first, or it would hide the environment's. */
+      g_assert_true (fapilog_settings_set_property_from_source (s, FAPILOG_SETTING_SOURCE_CODE,
+                                                                properties[p], NULL));
+      g_assert_null (headers->json);
       notify_log_reset (&log);
       g_assert_true (apply_env (s, NULL, webhook ? "FAPILOG_WEBHOOK__HEADERS={\"X-Env\":\"1\"}"
                                                  : "FAPILOG_HTTP__HEADERS={\"X-Env\":\"1\"}",
@@ -2790,15 +2801,540 @@ test_sources (void)
   g_object_set (s, "log-level", FAPILOG_LEVEL_ERROR, NULL);
   g_assert_cmpstr (_fapilog_settings_get_source (s, "log-level"), ==, "code");
 
-  /* ...and the environment applied later takes over again. */
+  /* ...and the environment applied later does not take over: code has
+   * the higher precedence, whatever the order. */
   g_assert_true (apply_env (s, &error, "FAPILOG_CORE__LOG_LEVEL=debug", NULL));
-  g_assert_cmpstr (_fapilog_settings_get_source (s, "log-level"), ==, "env");
+  g_assert_cmpstr (_fapilog_settings_get_source (s, "log-level"), ==, "code");
+  g_assert_cmpint (s->log_level, ==, FAPILOG_LEVEL_ERROR);
 
   g_assert_cmpstr (_fapilog_settings_get_source (s, "max-queue-size"), ==, "default");
 
   constructed = g_object_new (FAPILOG_TYPE_SETTINGS, "max-queue-size", 5, NULL);
   g_assert_cmpstr (_fapilog_settings_get_source (constructed, "max-queue-size"), ==, "code");
   g_assert_cmpstr (_fapilog_settings_get_source (constructed, "batch-max-size"), ==, "default");
+}
+
+/* ------------------------------------------------------------------------
+ * Presets
+ * ------------------------------------------------------------------------ */
+
+typedef struct {
+  const char *property;
+  const char *value;
+} Expected;
+
+typedef struct {
+  const char     *name;
+  const Expected *values;   /* ends with { NULL } */
+} PresetCase;
+
+/* What doc/configuration.md promises for each preset; every other property
+ * keeps its default. */
+static const Expected dev_expected[] = {
+  { "log-level", "debug" },
+  { "sinks", "stdout_pretty" },
+  { "batch-max-size", "1" },
+  { "internal-logging-enabled", "true" },
+  { NULL }
+};
+
+static const Expected production_expected[] = {
+  { "log-level", "info" },
+  { "sinks", "stdout_json" },
+  { "max-queue-size", "10000" },
+  { "batch-max-size", "256" },
+  { "batch-timeout-seconds", "0.25" },
+  { "overflow-policy", "block" },
+  { "shutdown-timeout-seconds", "25" },
+  { "file-max-bytes", "52428800" },
+  { "file-max-files", "10" },
+  { "file-compress-rotated", "true" },
+  { NULL }
+};
+
+static const Expected serverless_expected[] = {
+  { "log-level", "info" },
+  { "sinks", "stdout_json" },
+  { "max-queue-size", "10000" },
+  { "batch-max-size", "25" },
+  { "overflow-policy", "drop-newest" },
+  { NULL }
+};
+
+static const Expected hardened_expected[] = {
+  { "log-level", "info" },
+  { "sinks", "stdout_json,rotating_file" },
+  { "max-queue-size", "10000" },
+  { "batch-max-size", "100" },
+  { "overflow-policy", "block" },
+  { "file-directory", "./logs" },
+  { "file-max-bytes", "52428800" },
+  { "file-max-files", "10" },
+  { "file-compress-rotated", "true" },
+  { NULL }
+};
+
+static const Expected minimal_expected[] = {
+  { "max-queue-size", "10000" },
+  { "batch-max-size", "256" },
+  { "overflow-policy", "drop-newest" },
+  { NULL }
+};
+
+static const PresetCase preset_cases[] = {
+  { "dev", dev_expected },
+  { "production", production_expected },
+  { "serverless", serverless_expected },
+  { "hardened", hardened_expected },
+  { "minimal", minimal_expected },
+};
+
+static const char *
+expected_value (const Expected *values,
+                const char     *property)
+{
+  for (guint i = 0; values[i].property != NULL; i++)
+    if (strcmp (values[i].property, property) == 0)
+      return values[i].value;
+  return NULL;
+}
+
+static void
+test_preset_values (gconstpointer data)
+{
+  const PresetCase *c = data;
+  g_autoptr(FapilogSettings) settings = fapilog_settings_new ();
+  g_autoptr(FapilogSettings) defaults = fapilog_settings_new ();
+  g_autoptr(FapilogPipeline) pipeline = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_pspecs;
+  g_autofree GParamSpec **pspecs =
+    g_object_class_list_properties (G_OBJECT_GET_CLASS (settings), &n_pspecs);
+
+  g_assert_null (fapilog_settings_get_preset (settings));
+  g_assert_true (fapilog_settings_apply_preset (settings, c->name, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (fapilog_settings_get_preset (settings), ==, c->name);
+
+  for (guint i = 0; i < n_pspecs; i++)
+    {
+      const char *name = pspecs[i]->name;
+      const char *expected = expected_value (c->values, name);
+
+      if (!(pspecs[i]->flags & G_PARAM_READABLE))
+        {
+          g_assert_null (expected);
+          g_assert_cmpint (fapilog_settings_get_source (settings, name), ==,
+                           FAPILOG_SETTING_SOURCE_DEFAULT);
+          continue;
+        }
+      if (expected != NULL)
+        {
+          assert_property (settings, name, expected);
+          g_assert_cmpint (fapilog_settings_get_source (settings, name), ==,
+                           FAPILOG_SETTING_SOURCE_PRESET);
+        }
+      else
+        {
+          g_autofree char *default_value = property_to_string (defaults, name);
+
+          assert_property (settings, name, default_value);
+          g_assert_cmpint (fapilog_settings_get_source (settings, name), ==,
+                           FAPILOG_SETTING_SOURCE_DEFAULT);
+        }
+    }
+
+  /* Every preset makes a pipeline with the sinks it names. */
+  pipeline = fapilog_pipeline_new (settings);
+  g_assert_true (fapilog_pipeline_add_configured_sinks (pipeline, &error));
+  g_assert_no_error (error);
+}
+
+/* Every preset the library knows has a case above, and only those. */
+static void
+test_preset_names (void)
+{
+  const char * const *names = fapilog_settings_get_preset_names ();
+
+  g_assert_cmpuint (g_strv_length ((char **) names), ==, G_N_ELEMENTS (preset_cases));
+  for (gsize i = 0; i < G_N_ELEMENTS (preset_cases); i++)
+    g_assert_cmpstr (names[i], ==, preset_cases[i].name);
+}
+
+static void
+test_preset_unknown (void)
+{
+  g_autoptr(FapilogSettings) settings = fapilog_settings_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (fapilog_settings_apply_preset (settings, "prod", &error));
+  g_assert_error (error, FAPILOG_CONFIG_ERROR, FAPILOG_CONFIG_ERROR_INVALID_VALUE);
+  g_assert_cmpstr (error->message, ==,
+                   "preset: invalid value \"prod\": expected one of dev, production, "
+                   "serverless, hardened, minimal");
+  g_assert_null (fapilog_settings_get_preset (settings));
+  g_clear_error (&error);
+
+  /* Names are words: case and surrounding space do not matter. */
+  g_assert_true (fapilog_settings_apply_preset (settings, " Production ", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (fapilog_settings_get_preset (settings), ==, "production");
+}
+
+/* One preset at a time: the second replaces all of the first. */
+static void
+test_preset_replaces (void)
+{
+  g_autoptr(FapilogSettings) settings = fapilog_settings_new ();
+  g_autoptr(FapilogSettings) production = fapilog_settings_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *expected = NULL;
+  NotifyLog log;
+
+  g_assert_true (fapilog_settings_apply_preset (settings, "dev", &error));
+  notify_log_init (&log, settings);
+  g_assert_true (fapilog_settings_apply_preset (settings, "production", &error));
+  g_assert_true (fapilog_settings_apply_preset (production, "production", &error));
+  json = fapilog_settings_to_json (settings);
+  expected = fapilog_settings_to_json (production);
+  g_assert_cmpstr (json, ==, expected);
+
+  /* One notification per property whose value changed. */
+  g_assert_cmpuint (notify_count (&log, "log-level"), ==, 1);
+  g_assert_cmpuint (notify_count (&log, "internal-logging-enabled"), ==, 0);
+  g_assert_cmpuint (notify_count (&log, "max-queue-size"), ==, 0);
+  g_assert_cmpuint (notify_count (&log, "shutdown-timeout-seconds"), ==, 1);
+  notify_log_clear (&log, settings);
+}
+
+/* FAPILOG_PRESET picks a preset beneath the other variables. */
+static void
+test_preset_environment (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  {
+    g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+
+    g_assert_true (apply_env (s, &error,
+                              "FAPILOG_CORE__BATCH_MAX_SIZE=7",
+                              "fapilog_preset=Serverless",
+                              NULL));
+    g_assert_no_error (error);
+    g_assert_cmpstr (fapilog_settings_get_preset (s), ==, "serverless");
+    assert_property (s, "batch-max-size", "7");
+    g_assert_cmpstr (_fapilog_settings_get_source (s, "batch-max-size"), ==, "env");
+    assert_property (s, "sinks", "stdout_json");
+    g_assert_cmpstr (_fapilog_settings_get_source (s, "sinks"), ==, "preset");
+  }
+
+  /* Empty: no preset. */
+  {
+    g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+
+    g_assert_true (apply_env (s, &error, "FAPILOG_PRESET=", NULL));
+    g_assert_null (fapilog_settings_get_preset (s));
+  }
+
+  /* Unknown: an error listing the presets, and nothing applied. */
+  {
+    g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+
+    g_assert_false (apply_env (s, &error,
+                               "FAPILOG_CORE__MAX_QUEUE_SIZE=5",
+                               "FAPILOG_PRESET=adaptive",
+                               NULL));
+    g_assert_error (error, FAPILOG_CONFIG_ERROR, FAPILOG_CONFIG_ERROR_INVALID_VALUE);
+    g_assert_cmpstr (error->message, ==,
+                     "FAPILOG_PRESET: invalid value \"adaptive\": expected one of dev, "
+                     "production, serverless, hardened, minimal");
+    g_assert_null (fapilog_settings_get_preset (s));
+    g_assert_cmpuint (s->max_queue_size, ==, 10000);
+    g_clear_error (&error);
+  }
+}
+
+/* Who chooses the preset follows the precedence too: a preset applied in
+ * code stays, whatever the order, and FAPILOG_PRESET only fills in when
+ * the program chose none. */
+static void
+test_preset_chosen_by (void)
+{
+  for (guint code_first = 0; code_first < 2; code_first++)
+    {
+      g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+      g_autoptr(GError) error = NULL;
+      g_autofree char *json = NULL;
+
+      if (code_first)
+        g_assert_true (fapilog_settings_apply_preset (s, "hardened", &error));
+      g_assert_true (apply_env (s, &error, "FAPILOG_PRESET=dev", NULL));
+      if (!code_first)
+        g_assert_true (fapilog_settings_apply_preset (s, "hardened", &error));
+      g_assert_cmpstr (fapilog_settings_get_preset (s), ==, "hardened");
+      assert_property (s, "log-level", "info");
+      assert_property (s, "batch-max-size", "100");
+      json = fapilog_settings_to_json (s);
+      g_assert_nonnull (strstr (json, "\n  \"preset\": {\"value\":\"hardened\",\"source\":\"code\"},\n"));
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Sources and precedence (GSettings: test-gsettings.c)
+ * ------------------------------------------------------------------------ */
+
+static void
+test_precedence_order (void)
+{
+  static const char * const envp[] = {
+    "FAPILOG_CORE__LOG_LEVEL=error", "FAPILOG_CORE__MAX_QUEUE_SIZE=300", NULL
+  };
+  g_autofree char *reference = NULL;
+
+  /* Program defaults, preset, environment, code: in both orders. */
+  for (guint reverse = 0; reverse < 2; reverse++)
+    {
+      g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+      g_autoptr(GError) error = NULL;
+      g_autofree char *json = NULL;
+
+      for (guint i = 0; i < 4; i++)
+        {
+          switch (reverse ? 3 - i : i)
+            {
+            case 0:
+              fapilog_settings_set_from_source (s, FAPILOG_SETTING_SOURCE_DEFAULT,
+                                                "log-level", FAPILOG_LEVEL_WARNING,
+                                                "max-queue-size", 100,
+                                                "batch-max-size", 101,
+                                                "sink-backlog-size", 102,
+                                                NULL);
+              break;
+            case 1:
+              g_assert_true (fapilog_settings_apply_preset (s, "dev", &error));
+              break;
+            case 2:
+              g_assert_true (fapilog_settings_apply_environment (s, envp, &error));
+              break;
+            case 3:
+              g_object_set (s, "log-level", FAPILOG_LEVEL_AUDIT, NULL);
+              break;
+            default:
+              g_assert_not_reached ();
+            }
+          g_assert_no_error (error);
+        }
+
+      assert_property (s, "log-level", "audit");
+      g_assert_cmpstr (_fapilog_settings_get_source (s, "log-level"), ==, "code");
+      assert_property (s, "max-queue-size", "300");
+      g_assert_cmpstr (_fapilog_settings_get_source (s, "max-queue-size"), ==, "env");
+      assert_property (s, "batch-max-size", "1");
+      g_assert_cmpstr (_fapilog_settings_get_source (s, "batch-max-size"), ==, "preset");
+      assert_property (s, "sink-backlog-size", "102");
+      g_assert_cmpstr (_fapilog_settings_get_source (s, "sink-backlog-size"), ==, "default");
+
+      json = fapilog_settings_to_json (s);
+      if (reference == NULL)
+        reference = g_steal_pointer (&json);
+      else
+        g_assert_cmpstr (json, ==, reference);
+    }
+}
+
+static void
+test_set_from_source (void)
+{
+  g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+  g_auto(GValue) value = G_VALUE_INIT;
+  NotifyLog log;
+
+  notify_log_init (&log, s);
+  g_value_init (&value, G_TYPE_UINT);
+
+  /* A lower source than the one in place is kept beneath. */
+  g_object_set (s, "batch-max-size", 5, NULL);
+  g_value_set_uint (&value, 6);
+  g_assert_false (fapilog_settings_set_property_from_source (s, FAPILOG_SETTING_SOURCE_ENV,
+                                                             "batch-max-size", &value));
+  g_assert_cmpuint (s->batch_max_size, ==, 5);
+  g_assert_cmpuint (notify_count (&log, "batch-max-size"), ==, 1);
+
+  /* Taking the code's value back shows it. */
+  g_assert_true (fapilog_settings_set_property_from_source (s, FAPILOG_SETTING_SOURCE_CODE,
+                                                            "batch_max_size", NULL));
+  g_assert_cmpuint (s->batch_max_size, ==, 6);
+  g_assert_cmpint (fapilog_settings_get_source (s, "batch-max-size"), ==,
+                   FAPILOG_SETTING_SOURCE_ENV);
+  g_assert_cmpuint (notify_count (&log, "batch-max-size"), ==, 2);
+
+  /* Taking back what a source never gave changes nothing (and nothing
+   * above it hides the value beneath). */
+  g_assert_true (fapilog_settings_set_property_from_source (s, FAPILOG_SETTING_SOURCE_PRESET,
+                                                            "max-queue-size", NULL));
+  g_assert_cmpuint (s->max_queue_size, ==, 10000);
+  g_assert_cmpuint (notify_count (&log, "max-queue-size"), ==, 0);
+
+  /* A value that transforms to the property's type. */
+  {
+    g_auto(GValue) as_int = G_VALUE_INIT;
+
+    g_value_init (&as_int, G_TYPE_INT);
+    g_value_set_int (&as_int, 42);
+    g_assert_true (fapilog_settings_set_property_from_source (s, FAPILOG_SETTING_SOURCE_PRESET,
+                                                              "max-queue-size", &as_int));
+    g_assert_cmpuint (s->max_queue_size, ==, 42);
+  }
+
+  /* Out of the property's range, or refused by the property: a warning,
+   * nothing stored. */
+  g_value_set_uint (&value, 0);
+  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "*out of range*batch-max-size*");
+  g_assert_false (fapilog_settings_set_property_from_source (s, FAPILOG_SETTING_SOURCE_CODE,
+                                                             "batch-max-size", &value));
+  g_test_assert_expected_messages ();
+  g_assert_cmpuint (s->batch_max_size, ==, 6);
+  {
+    g_auto(GValue) prefix = G_VALUE_INIT;
+
+    g_value_init (&prefix, G_TYPE_STRING);
+    g_value_set_static_string (&prefix, "a/b");
+    g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "*file-filename-prefix*ignoring*");
+    g_assert_false (fapilog_settings_set_property_from_source (s, FAPILOG_SETTING_SOURCE_DEFAULT,
+                                                               "file-filename-prefix", &prefix));
+    g_test_assert_expected_messages ();
+    g_assert_cmpint (fapilog_settings_get_source (s, "file-filename-prefix"), ==,
+                     FAPILOG_SETTING_SOURCE_DEFAULT);
+  }
+
+  /* The varargs form, with several properties and one notification
+   * each. */
+  notify_log_reset (&log);
+  fapilog_settings_set_from_source (s, FAPILOG_SETTING_SOURCE_DEFAULT,
+                                    "service", "billing",
+                                    "overflow-policy", FAPILOG_OVERFLOW_BLOCK,
+                                    "file-max-bytes", G_GUINT64_CONSTANT (1) << 33,
+                                    "batch-timeout-seconds", 0.5,
+                                    NULL);
+  g_assert_cmpstr (s->service, ==, "billing");
+  g_assert_cmpint (s->overflow_policy, ==, FAPILOG_OVERFLOW_BLOCK);
+  g_assert_cmpuint (s->file_max_bytes, ==, G_GUINT64_CONSTANT (1) << 33);
+  g_assert_cmpfloat (s->batch_timeout_seconds, ==, 0.5);
+  g_assert_cmpuint (log.total, ==, 4);
+  g_assert_cmpstr (_fapilog_settings_get_source (s, "service"), ==, "default");
+
+  notify_log_clear (&log, s);
+}
+
+/* The secret goes through the sources like any value, and every copy of
+ * it is kept and freed. */
+static void
+test_secret_sources (void)
+{
+  g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+  g_autoptr(FapilogSettings) copy = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (apply_env (s, &error, "FAPILOG_WEBHOOK__SECRET=from-env", NULL));
+  g_object_set (s, "webhook-secret", "from-code", NULL);
+  g_assert_cmpstr (_fapilog_settings_get_webhook_secret (s), ==, "from-code");
+  copy = fapilog_settings_copy (s);
+  g_assert_true (fapilog_settings_set_property_from_source (s, FAPILOG_SETTING_SOURCE_CODE,
+                                                            "webhook-secret", NULL));
+  g_assert_cmpstr (_fapilog_settings_get_webhook_secret (s), ==, "from-env");
+  g_assert_cmpstr (_fapilog_settings_get_source (s, "webhook-secret"), ==, "env");
+  g_assert_cmpstr (_fapilog_settings_get_webhook_secret (copy), ==, "from-code");
+}
+
+static void
+test_to_json (void)
+{
+  g_autoptr(FapilogSettings) s = fapilog_settings_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *json = NULL;
+  JsonObject *root;
+  JsonObject *member;
+  guint n_pspecs;
+  g_autofree GParamSpec **pspecs =
+    g_object_class_list_properties (G_OBJECT_GET_CLASS (s), &n_pspecs);
+
+  g_assert_true (apply_env (s, &error,
+                            "FAPILOG_PRESET=production",
+                            "FAPILOG_WEBHOOK__SECRET=s3cr3t-value",
+                            "FAPILOG_HTTP__HEADERS={\"Authorization\":\"Bearer t0ken\",\"X-Team\":\"billing\"}",
+                            "FAPILOG_CORE__MAX_QUEUE_SIZE=77",
+                            NULL));
+  g_object_set (s, "file-file-mode", 0600, "version", "2.4.1", NULL);
+  json = fapilog_settings_to_json (s);
+
+  /* No secret, anywhere. */
+  g_assert_null (strstr (json, "s3cr3t"));
+  g_assert_null (strstr (json, "t0ken"));
+  g_assert_null (strstr (json, "billing"));
+
+  g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+
+  /* The preset first, then one member per property, each with a value
+   * and a source. */
+  {
+    g_autoptr(GList) names = json_object_get_members (root);
+
+    g_assert_cmpstr (names->data, ==, "preset");
+    g_assert_cmpuint (g_list_length (names), ==, n_pspecs + 1);
+  }
+  member = json_object_get_object_member (root, "preset");
+  g_assert_cmpstr (json_object_get_string_member (member, "value"), ==, "production");
+  g_assert_cmpstr (json_object_get_string_member (member, "source"), ==, "env");
+  for (guint i = 0; i < n_pspecs; i++)
+    {
+      member = json_object_get_object_member (root, pspecs[i]->name);
+      g_assert_nonnull (member);
+      g_assert_true (json_object_has_member (member, "value"));
+      g_assert_cmpstr (json_object_get_string_member (member, "source"), ==,
+                       _fapilog_settings_get_source (s, pspecs[i]->name));
+    }
+
+  member = json_object_get_object_member (root, "webhook-secret");
+  g_assert_cmpstr (json_object_get_string_member (member, "value"), ==, "***");
+  g_assert_cmpstr (json_object_get_string_member (member, "source"), ==, "env");
+  member = json_object_get_object_member (json_object_get_object_member (root, "http-headers"),
+                                          "value");
+  g_assert_cmpstr (json_object_get_string_member (member, "Authorization"), ==, "***");
+  g_assert_cmpstr (json_object_get_string_member (member, "X-Team"), ==, "***");
+  g_assert_cmpuint (json_object_get_size (member), ==, 2);
+  g_assert_true (json_object_get_null_member (json_object_get_object_member (root, "webhook-headers"),
+                                              "value"));
+
+  member = json_object_get_object_member (root, "log-level");
+  g_assert_cmpstr (json_object_get_string_member (member, "value"), ==, "info");
+  g_assert_cmpstr (json_object_get_string_member (member, "source"), ==, "preset");
+  member = json_object_get_object_member (root, "max-queue-size");
+  g_assert_cmpint (json_object_get_int_member (member, "value"), ==, 77);
+  member = json_object_get_object_member (root, "sinks");
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (member, "value"), 0),
+                   ==, "stdout_json");
+  member = json_object_get_object_member (root, "protected-levels");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (member, "value")), ==, 4);
+  member = json_object_get_object_member (root, "batch-timeout-seconds");
+  g_assert_cmpfloat (json_object_get_double_member (member, "value"), ==, 0.25);
+  member = json_object_get_object_member (root, "overflow-policy");
+  g_assert_cmpstr (json_object_get_string_member (member, "value"), ==, "block");
+  member = json_object_get_object_member (root, "file-file-mode");
+  g_assert_cmpstr (json_object_get_string_member (member, "value"), ==, "0600");
+  g_assert_cmpstr (json_object_get_string_member (member, "source"), ==, "code");
+  member = json_object_get_object_member (root, "mmap-file-mode");
+  g_assert_cmpstr (json_object_get_string_member (member, "value"), ==, "0640");
+  member = json_object_get_object_member (root, "file-directory");
+  g_assert_true (json_object_get_null_member (member, "value"));
+  g_assert_cmpstr (json_object_get_string_member (member, "source"), ==, "default");
+  member = json_object_get_object_member (root, "file-compress-rotated");
+  g_assert_true (json_object_get_boolean_member (member, "value"));
+  member = json_object_get_object_member (root, "version");
+  g_assert_cmpstr (json_object_get_string_member (member, "value"), ==, "2.4.1");
 }
 
 static void
@@ -2822,6 +3358,32 @@ test_bad_arguments (void)
 
   g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_CRITICAL, "*property != NULL*");
   g_assert_null (_fapilog_settings_get_source (s, NULL));
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_CRITICAL, "*property_name != NULL*");
+  g_assert_cmpint (fapilog_settings_get_source (s, NULL), ==, FAPILOG_SETTING_SOURCE_DEFAULT);
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_CRITICAL, "*no property named \"no-such\"*");
+  g_assert_cmpint (fapilog_settings_get_source (s, "no-such"), ==, FAPILOG_SETTING_SOURCE_DEFAULT);
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_CRITICAL, "*no property named \"no-such\"*");
+  g_assert_false (fapilog_settings_set_property_from_source (s, FAPILOG_SETTING_SOURCE_CODE,
+                                                             "no-such", NULL));
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_CRITICAL, "*source < N_SOURCES*");
+  g_assert_false (fapilog_settings_set_property_from_source (s, (FapilogSettingSource) 9,
+                                                             "log-level", NULL));
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_CRITICAL, "*name != NULL*");
+  g_assert_false (fapilog_settings_apply_preset (s, NULL, NULL));
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_CRITICAL, "*FAPILOG_IS_SETTINGS*");
+  g_assert_null (fapilog_settings_to_json (NULL));
   g_test_assert_expected_messages ();
 
   g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_CRITICAL, "*name != NULL*");
@@ -3673,6 +4235,22 @@ main (int   argc,
 
   g_test_add_func ("/settings/copy", test_copy);
   g_test_add_func ("/settings/sources", test_sources);
+  g_test_add_func ("/settings/sources/precedence-order", test_precedence_order);
+  g_test_add_func ("/settings/sources/set-from-source", test_set_from_source);
+  g_test_add_func ("/settings/sources/secret", test_secret_sources);
+  g_test_add_func ("/settings/to-json", test_to_json);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (preset_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/settings/preset/values/%s", preset_cases[i].name);
+
+      g_test_add_data_func (path, &preset_cases[i], test_preset_values);
+    }
+  g_test_add_func ("/settings/preset/names", test_preset_names);
+  g_test_add_func ("/settings/preset/unknown", test_preset_unknown);
+  g_test_add_func ("/settings/preset/replaces", test_preset_replaces);
+  g_test_add_func ("/settings/preset/environment", test_preset_environment);
+  g_test_add_func ("/settings/preset/chosen-by", test_preset_chosen_by);
   g_test_add_func ("/settings/bad-arguments", test_bad_arguments);
 
   g_test_add_func ("/settings/factory/http", test_factory_http);

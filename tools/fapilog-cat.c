@@ -98,6 +98,7 @@ static char *opt_logger = NULL;
 static gboolean opt_json = FALSE;
 static char **opt_fields = NULL;
 static gboolean opt_stats = FALSE;
+static gboolean opt_print_config = FALSE;
 static gboolean opt_version = FALSE;
 
 static const GOptionEntry option_entries[] = {
@@ -111,6 +112,8 @@ static const GOptionEntry option_entries[] = {
     "Add a string field to every entry (repeatable)", "KEY=VALUE" },
   { "stats", 's', 0, G_OPTION_ARG_NONE, &opt_stats,
     "Print the final statistics as JSON on standard error", NULL },
+  { "print-config", 0, 0, G_OPTION_ARG_NONE, &opt_print_config,
+    "Print the effective settings and where each came from as JSON, and exit", NULL },
   { "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version,
     "Print the version and exit", NULL },
   { NULL }
@@ -118,10 +121,12 @@ static const GOptionEntry option_entries[] = {
 
 static const char description[] =
   "Every line of standard input becomes one entry, delivered through the\n"
-  "sinks the FAPILOG_* environment selects (FAPILOG_CORE__SINKS, or the\n"
-  "default: http if FAPILOG_HTTP__ENDPOINT is set, else rotating_file if\n"
+  "sinks the configuration selects (FAPILOG_CORE__SINKS, or the default:\n"
+  "http if FAPILOG_HTTP__ENDPOINT is set, else rotating_file if\n"
   "FAPILOG_FILE__DIRECTORY is set, else stdout, pretty on a terminal and\n"
-  "JSON lines otherwise).\n"
+  "JSON lines otherwise). The configuration comes from the preset named by\n"
+  "FAPILOG_PRESET, the GSettings schema org.fapilog when it is installed,\n"
+  "and the FAPILOG_* environment, each overriding the one before.\n"
   "\n"
   "Lines may be of any length; a trailing \"\\n\" or \"\\r\\n\" is removed, a\n"
   "last line without a newline counts, and empty lines are skipped.\n"
@@ -136,9 +141,15 @@ static const char description[] =
   "\n"
   "Unlike the library's defaults, fapilog-cat is lossless: it waits for\n"
   "room in a full queue as long as it takes (overflow policy \"block\",\n"
-  "no backpressure timeout), and lets every level through (DEBUG). The\n"
-  "environment overrides both (FAPILOG_CORE__OVERFLOW_POLICY,\n"
-  "FAPILOG_CORE__BACKPRESSURE_WAIT_MS, FAPILOG_CORE__LOG_LEVEL).\n"
+  "no backpressure timeout), and lets every level through (DEBUG). These\n"
+  "are only defaults: a preset, GSettings or the environment overrides them\n"
+  "(FAPILOG_CORE__OVERFLOW_POLICY, FAPILOG_CORE__BACKPRESSURE_WAIT_MS,\n"
+  "FAPILOG_CORE__LOG_LEVEL).\n"
+  "\n"
+  "--print-config prints the settings this would run with as one JSON\n"
+  "object, each as {\"value\": ..., \"source\": ...} with the source one of\n"
+  "default, preset, gsettings, env or code; secrets are masked. A bad\n"
+  "configuration is reported as in a run, with exit status 2.\n"
   "\n"
   "At end of input, everything queued is delivered before exiting. SIGINT\n"
   "or SIGTERM stops reading and delivers what was read; a second one\n"
@@ -593,28 +604,58 @@ read_input (Cat *cat)
 
 /* The pipeline */
 
-static FapilogPipeline *
-make_pipeline (GError **error)
+static FapilogSettings *
+make_settings (GError **error)
 {
   g_autoptr(FapilogSettings) settings = fapilog_settings_new ();
-  g_autoptr(FapilogPipeline) pipeline = NULL;
 
-  /* Tool defaults first, then the environment, so that an explicit
-   * FAPILOG_CORE__* variable still wins over them. */
-  g_object_set (settings,
-                "overflow-policy", FAPILOG_OVERFLOW_BLOCK,
-                "backpressure-wait-ms", -1,
-                "log-level", FAPILOG_LEVEL_DEBUG,
-                NULL);
-  if (!fapilog_settings_apply_environment (settings, NULL, error))
+  /* The tool's defaults: a preset, GSettings and the environment all
+   * override them. */
+  fapilog_settings_set_from_source (settings, FAPILOG_SETTING_SOURCE_DEFAULT,
+                                    "overflow-policy", FAPILOG_OVERFLOW_BLOCK,
+                                    "backpressure-wait-ms", -1,
+                                    "log-level", FAPILOG_LEVEL_DEBUG,
+                                    NULL);
+  /* As fapilog_pipeline_new_from_environment() does; FAPILOG_PRESET is
+   * read with the environment. */
+  if (!fapilog_settings_apply_gsettings (settings, NULL, error) ||
+      !fapilog_settings_apply_environment (settings, NULL, error))
     return NULL;
+  return g_steal_pointer (&settings);
+}
 
-  pipeline = fapilog_pipeline_new (settings);
+/* A pipeline with the configured sinks, not started. */
+static FapilogPipeline *
+make_pipeline (FapilogSettings  *settings,
+               GError          **error)
+{
+  g_autoptr(FapilogPipeline) pipeline = fapilog_pipeline_new (settings);
+
   if (!fapilog_pipeline_add_configured_sinks (pipeline, error))
     return NULL;
-  if (!fapilog_pipeline_start (pipeline, error))
-    return NULL;
   return g_steal_pointer (&pipeline);
+}
+
+/* --print-config: checks the configuration as a run would, short of
+ * starting the sinks, and prints it. */
+static int
+print_config (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FapilogSettings) settings = make_settings (&error);
+  g_autoptr(FapilogPipeline) pipeline = NULL;
+  g_autofree char *json = NULL;
+
+  if (settings != NULL)
+    pipeline = make_pipeline (settings, &error);
+  if (pipeline == NULL)
+    {
+      g_printerr ("fapilog-cat: %s\n", error->message);
+      return EXIT_USAGE;
+    }
+  json = fapilog_settings_to_json (settings);
+  g_print ("%s\n", json);
+  return EXIT_OK;
 }
 
 /* Whether the final counts show any loss. */
@@ -639,6 +680,7 @@ main (int   argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) fields = NULL;
+  g_autoptr(FapilogSettings) settings = NULL;
   g_autoptr(FapilogPipeline) pipeline = NULL;
   g_autoptr(FapilogLogger) root_logger = NULL;
   g_autoptr(FapilogStats) stats = NULL;
@@ -672,6 +714,9 @@ main (int   argc,
       return EXIT_USAGE;
     }
 
+  if (opt_print_config)
+    return print_config ();
+
   if (opt_level != NULL && !fapilog_level_from_string (opt_level, &level))
     {
       usage_error ("unknown level \"%s\" (expected DEBUG, INFO, WARNING, ERROR, "
@@ -692,7 +737,11 @@ main (int   argc,
       return EXIT_LOSS;
     }
 
-  pipeline = make_pipeline (&error);
+  settings = make_settings (&error);
+  if (settings != NULL)
+    pipeline = make_pipeline (settings, &error);
+  if (pipeline != NULL && !fapilog_pipeline_start (pipeline, &error))
+    g_clear_object (&pipeline);
   if (pipeline == NULL)
     {
       g_printerr ("fapilog-cat: %s\n", error->message);
