@@ -221,7 +221,7 @@ fapilog_settings_get_preset_names (void)
  *
  * Applies a preset: a set of values for a common situation, as coming
  * from %FAPILOG_SETTING_SOURCE_PRESET, so that GSettings, the environment
- * and code override any of them, whichever is applied first.
+ * and code override any of them, in whatever order they are applied.
  *
  * | Preset | For | What it sets |
  * |---|---|---|

@@ -499,8 +499,8 @@ default_gsettings (void)
  *
  * Sets the properties from the GSettings keys of the same names, as
  * coming from %FAPILOG_SETTING_SOURCE_GSETTINGS: they override presets,
- * and are overridden by the environment and by code, whichever is applied
- * first.
+ * and are overridden by the environment and by code, in whatever order
+ * they are applied.
  *
  * A key counts when it has a value of its own: set by the user (even to
  * the default), or a default of the system administrator or the vendor

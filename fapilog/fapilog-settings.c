@@ -3568,7 +3568,8 @@ lookup_env (const char * const *envp,
  *
  * Sets the properties named by `FAPILOG_*` variables in @envp, as coming
  * from %FAPILOG_SETTING_SOURCE_ENV: they override presets and GSettings,
- * and do not override values set in code, whichever is applied first.
+ * and do not override values set in code, in whatever order they are
+ * applied.
  *
  * | Variable | Property | Accepted values |
  * |---|---|---|
