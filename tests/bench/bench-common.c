@@ -4,6 +4,9 @@
  */
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/vfs.h>
+
+#include <glib/gstdio.h>
 
 #include "bench-common.h"
 
@@ -326,4 +329,39 @@ bench_report_string (const char *key,
                      const char *value)
 {
   g_print ("%s=%s\n", key, value != NULL ? value : "");
+}
+
+void
+bench_remove_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+
+      g_unlink (file);
+    }
+  g_rmdir (path);
+}
+
+const char *
+bench_fs_type_name (const char *path)
+{
+  struct statfs st;
+
+  if (statfs (path, &st) != 0)
+    return "unknown";
+  switch ((unsigned long) st.f_type)
+    {
+    case 0xEF53UL: return "ext2/3/4";
+    case 0x01021994UL: return "tmpfs";
+    case 0x58465342UL: return "xfs";
+    case 0x9123683EUL: return "btrfs";
+    case 0x794C7630UL: return "overlayfs";
+    default: return "other";
+    }
 }

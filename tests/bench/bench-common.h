@@ -63,6 +63,14 @@ FapilogSettings *bench_settings_new        (FapilogOverflowPolicy policy,
 /* Peak resident set size of this process so far, in KiB. */
 guint64      bench_peak_rss_kib            (void);
 
+/* Removes the files in @path and then @path (one level: the benchmarks
+ * make no subdirectories). */
+void         bench_remove_dir              (const char  *path);
+
+/* A short name of the file system type @path is on ("ext2/3/4", "tmpfs",
+ * ...), for the report. */
+const char  *bench_fs_type_name            (const char  *path);
+
 /* Prints the machine lines every benchmark report starts with. */
 void         bench_print_machine           (void);
 

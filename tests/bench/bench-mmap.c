@@ -47,7 +47,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -373,41 +372,6 @@ run_raw_write (void)
 /* ---- the parent ------------------------------------------------------------ */
 
 static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    return;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (path, name, NULL);
-
-      g_unlink (file);
-    }
-  g_rmdir (path);
-}
-
-static const char *
-fs_type_name (const char *path)
-{
-  struct statfs st;
-
-  if (statfs (path, &st) != 0)
-    return "unknown";
-  switch ((unsigned long) st.f_type)
-    {
-    case 0xEF53UL: return "ext2/3/4";
-    case 0x01021994UL: return "tmpfs";
-    case 0x58465342UL: return "xfs";
-    case 0x9123683EUL: return "btrfs";
-    case 0x794C7630UL: return "overlayfs";
-    default: return "other";
-    }
-}
-
-static void
 print_row (const char *label,
            GHashTable *r,
            double      raw_total)
@@ -545,7 +509,7 @@ main (int   argc,
             return 1;
           }
         result = bench_run_child (args, envp);
-        remove_dir (dir);
+        bench_remove_dir (dir);
         if (result == NULL)
           return 1;
         g_ptr_array_add (runs[s], result);
@@ -566,7 +530,7 @@ main (int   argc,
            "1 producer thread, one file per scenario\n", n_lines, LINE_BYTES);
   bench_print_machine ();
   g_print ("files in %s (%s); each run in a fresh process and directory; %" G_GINT64_FORMAT
-           " run(s) per scenario, the median shown\n\n", base_dir, fs_type_name (base_dir), n_runs);
+           " run(s) per scenario, the median shown\n\n", base_dir, bench_fs_type_name (base_dir), n_runs);
 
   g_print ("%-30s %9s %11s %9s %8s %9s %9s %8s %8s %8s\n",
            "scenario", "append s", "appends/s", "MB/s", "close s", "total s", "total MB/s",

@@ -51,7 +51,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -730,43 +729,6 @@ run_child (const char *scenario)
 
 /* ---- the parent: run every scenario and print the table ------------------- */
 
-/* Removes the files in @path and then @path (one level: the scenarios
- * make no subdirectories). */
-static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    return;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (path, name, NULL);
-
-      g_unlink (file);
-    }
-  g_rmdir (path);
-}
-
-static const char *
-fs_type_name (const char *path)
-{
-  struct statfs st;
-
-  if (statfs (path, &st) != 0)
-    return "unknown";
-  switch ((unsigned long) st.f_type)
-    {
-    case 0xEF53UL: return "ext2/3/4";
-    case 0x01021994UL: return "tmpfs";
-    case 0x58465342UL: return "xfs";
-    case 0x9123683EUL: return "btrfs";
-    case 0x794C7630UL: return "overlayfs";
-    default: return "other";
-    }
-}
-
 static void
 print_file_row (const char *label,
                 GHashTable *r,
@@ -920,7 +882,7 @@ main (int   argc,
           return 1;
         }
       file_results[f] = bench_run_child (args, envp);
-      remove_dir (dir);
+      bench_remove_dir (dir);
       if (file_results[f] == NULL)
         return 1;
     }
@@ -980,7 +942,7 @@ main (int   argc,
 
   g_print ("\nrotating_file: files in %s (%s), max-bytes %" G_GUINT64_FORMAT
            " (the sink's default), a fresh directory per scenario\n\n",
-           base_dir, fs_type_name (base_dir), bench_result_u64 (file_results[0], "max_bytes"));
+           base_dir, bench_fs_type_name (base_dir), bench_result_u64 (file_results[0], "max_bytes"));
   g_print ("%-28s %8s %11s %9s %8s %9s %6s %9s %8s\n",
            "scenario", "seconds", "entries/s", "MB/s", "CPU ns/e", "/raw-file", "files",
            "disk MB", "RSS MiB");
