@@ -21,6 +21,11 @@ struct _FapilogQueue {
   GCond                  space;          /* signalled when the worker frees slots */
 
   FapilogEntry         **ring;
+  /* Whether each slot's entry is of a protected level, kept beside the ring
+   * so that the worker's pop reads no entry under the lock: the first read
+   * of an entry the caller just wrote is a cache miss on another core, and
+   * a caller that finds the lock taken meanwhile sleeps in the kernel. */
+  guint8                *slot_protected;
   guint                  capacity;       /* max_size + protected_size */
   guint                  head;
   guint                  len;
@@ -66,6 +71,7 @@ _fapilog_queue_new (guint                  max_size,
   self->max_size = MAX (max_size, 1);
   self->capacity = self->max_size + (protected_levels_mask != 0 ? protected_size : 0);
   self->ring = g_new0 (FapilogEntry *, self->capacity);
+  self->slot_protected = g_new0 (guint8, self->capacity);
   self->protected_mask = protected_levels_mask;
   self->policy = policy;
   self->wait_ms = wait_ms;
@@ -85,6 +91,7 @@ _fapilog_queue_free (FapilogQueue *self)
   for (guint i = 0; i < self->len; i++)
     fapilog_entry_unref (self->ring[(self->head + i) % self->capacity]);
   g_free (self->ring);
+  g_free (self->slot_protected);
   g_cond_clear (&self->space);
   g_mutex_clear (&self->lock);
   g_free (self);
@@ -120,11 +127,16 @@ evict_oldest_unprotected (FapilogQueue *self)
       guint slot = (self->head + i) % self->capacity;
       FapilogEntry *victim = self->ring[slot];
 
-      if (!is_protected (self, victim))
+      if (!self->slot_protected[slot])
         {
           for (guint j = i; j > 0; j--)
-            self->ring[(self->head + j) % self->capacity] =
-              self->ring[(self->head + j - 1) % self->capacity];
+            {
+              guint to = (self->head + j) % self->capacity;
+              guint from = (self->head + j - 1) % self->capacity;
+
+              self->ring[to] = self->ring[from];
+              self->slot_protected[to] = self->slot_protected[from];
+            }
           self->ring[self->head] = NULL;
           self->head = (self->head + 1) % self->capacity;
           self->len--;
@@ -141,7 +153,10 @@ append (FapilogQueue *self,
         FapilogEntry *entry,
         gboolean      protected_)
 {
-  self->ring[(self->head + self->len) % self->capacity] = entry;
+  guint slot = (self->head + self->len) % self->capacity;
+
+  self->ring[slot] = entry;
+  self->slot_protected[slot] = protected_ ? 1 : 0;
   self->len++;
   if (!protected_)
     self->n_unprotected++;
@@ -246,13 +261,19 @@ _fapilog_queue_pop (FapilogQueue  *self,
 
   g_mutex_lock (&self->lock);
   n = MIN (max, self->len);
-  for (guint i = 0; i < n; i++)
+  /* At most two runs: up to the end of the ring, then from its start. */
+  for (guint done = 0; done < n; )
     {
-      out[i] = self->ring[self->head];
-      self->ring[self->head] = NULL;
-      self->head = (self->head + 1) % self->capacity;
-      if (!is_protected (self, out[i]))
-        self->n_unprotected--;
+      guint run = MIN (n - done, self->capacity - self->head);
+      guint n_protected = 0;
+
+      memcpy (out + done, self->ring + self->head, run * sizeof (FapilogEntry *));
+      memset (self->ring + self->head, 0, run * sizeof (FapilogEntry *));
+      for (guint i = 0; i < run; i++)
+        n_protected += self->slot_protected[self->head + i];
+      self->n_unprotected -= run - n_protected;
+      self->head = (self->head + run) % self->capacity;
+      done += run;
     }
   self->len -= n;
   self->in_worker += n;

@@ -174,6 +174,67 @@ test_protected_never_evicted (void)
   _fapilog_queue_free (queue);
 }
 
+/* Pops @n entries and returns their messages joined by spaces. */
+static char *
+pop_messages (FapilogQueue *queue,
+              guint         n)
+{
+  FapilogEntry *out[8];
+  GString *text = g_string_new (NULL);
+
+  g_assert_cmpuint (n, <=, G_N_ELEMENTS (out));
+  g_assert_cmpuint (_fapilog_queue_pop (queue, out, n), ==, n);
+  _fapilog_queue_account (queue, n, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      if (text->len > 0)
+        g_string_append_c (text, ' ');
+      g_string_append (text, fapilog_entry_get_message (out[i]));
+      fapilog_entry_unref (out[i]);
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* The ring wraps: pops that cross its end come out in order, and each
+ * slot's level class travels with its entry when an eviction shifts the
+ * older entries up (an ERROR must never be taken for an INFO). */
+static void
+test_wraparound_keeps_classes (void)
+{
+  gint wakes = 0;
+  FapilogQueue *queue = queue_new (4, 2, FAPILOG_OVERFLOW_DROP_OLDEST, 0, &wakes);
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *messages = NULL;
+
+  _fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_INFO, 0));
+  _fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_ERROR, 1));
+  _fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_INFO, 2));
+  _fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_ERROR, 3));
+  first = pop_messages (queue, 3);
+  g_assert_cmpstr (first, ==, "0 1 2");
+
+  /* 6 lands in the ring's first slot; the pop of four crosses the end. */
+  _fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_INFO, 4));
+  _fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_INFO, 5));
+  _fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_ERROR, 6));
+  second = pop_messages (queue, 4);
+  g_assert_cmpstr (second, ==, "3 4 5 6");
+
+  _fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_INFO, 7));
+  _fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_ERROR, 8));
+  _fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_INFO, 9));
+  _fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_INFO, 10));
+  _fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_INFO, 11));    /* evicts 7 */
+  _fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_ERROR, 12));   /* reserved slot */
+  _fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_INFO, 13));    /* evicts 9, shifting 8 */
+  _fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_INFO, 14));    /* evicts 10, not the shifted 8 */
+  assert_counters (queue, 15, 3, 5);
+  messages = drain_messages (queue);
+  g_assert_cmpstr (messages, ==, "8 11 12 13 14");
+  _fapilog_queue_free (queue);
+}
+
 static void
 test_only_protected_left_drops_new (void)
 {
@@ -637,6 +698,7 @@ main (int   argc,
   g_test_add_func ("/queue/protected-share", test_protected_share);
   g_test_add_func ("/queue/protected-never-evicted", test_protected_never_evicted);
   g_test_add_func ("/queue/only-protected-left-drops-new", test_only_protected_left_drops_new);
+  g_test_add_func ("/queue/wraparound-keeps-classes", test_wraparound_keeps_classes);
   g_test_add_func ("/queue/block-times-out", test_block_times_out);
   g_test_add_func ("/queue/block-forever-until-room", test_block_forever_until_room);
   g_test_add_func ("/queue/close-releases-blocked", test_close_releases_blocked);
