@@ -18,6 +18,24 @@ void     _fapilog_rotating_file_sink_set_clock        (FapilogRotatingFileSink  
                                                        FapilogRotatingFileClock  now_us,
                                                        gpointer                  data);
 
+/* Rotated files whose fsync may wait in the maintenance thread at once.
+ * Each holds a descriptor until then; beyond this (tiny max-bytes at a
+ * high rate, or a disk that cannot keep up) rotations sync in the write
+ * path again, which also slows the writer down to what the disk takes. */
+#define FAPILOG_ROTATING_FILE_MAX_PENDING_SYNCS 8
+
+/* Called on the maintenance thread with the path of a rotated file just
+ * before its fsync (policy rotate or batch), which happens off the write
+ * path. A test may block in it. Not called for the syncs that fall back
+ * to the write path (see FAPILOG_ROTATING_FILE_MAX_PENDING_SYNCS). */
+typedef void (*FapilogRotatingFileSyncHook) (const char *path,
+                                             gpointer    data);
+
+/* Set it before start; NULL removes it. */
+void     _fapilog_rotating_file_sink_set_sync_hook    (FapilogRotatingFileSink     *self,
+                                                       FapilogRotatingFileSyncHook  hook,
+                                                       gpointer                     data);
+
 /* Tells the sink that its clock jumped: re-arms the boundary timer on the
  * worker context, so a boundary that has passed fires at once (through the
  * same GSource and maintenance path as a real one). Any thread. */

@@ -92,6 +92,8 @@ struct _FapilogRotatingFileSink
 
   FapilogRotatingFileClock  clock;
   gpointer                  clock_data;
+  FapilogRotatingFileSyncHook sync_hook;     /* tests: runs before a rotated file's fsync */
+  gpointer                  sync_hook_data;
 
   /* The file. Held for a whole write, rotation or compression hand-over, so
    * write threads, maintenance jobs and stop never interleave. */
@@ -128,6 +130,7 @@ struct _FapilogRotatingFileSink
   GMutex                    bg_lock;
   GCond                     bg_cond;
   guint                     maint_pending;
+  guint                     syncs_pending;   /* rotated files still open for their fsync */
   guint                     compress_pending;
   guint                     rotations;
 };
@@ -411,6 +414,21 @@ any_final_name_exists (FapilogRotatingFileSink *self,
 
 /* ---- background work ---------------------------------------------------- */
 
+/* What the maintenance thread is asked to do: serve the pending requests
+ * and the time boundary, or finish a rotated file whose fsync was left to
+ * it (see rotate_file()). */
+typedef struct {
+  int   fd;     /* the rotated file, still open; -1: serve pending requests */
+  char *name;   /* its basename */
+} MaintJob;
+
+static void
+maint_job_free (MaintJob *job)
+{
+  g_free (job->name);
+  g_free (job);
+}
+
 static void
 bg_done (FapilogRotatingFileSink *self,
          guint                   *counter)
@@ -441,19 +459,42 @@ queue_compression (FapilogRotatingFileSink *self,
   g_mutex_unlock (&self->ctl_lock);
 }
 
-static void
-queue_maintenance (FapilogRotatingFileSink *self)
+/* Hands @job to the maintenance thread; FALSE (and @job untouched) when
+ * the sink is stopping and the thread is gone, or when too many rotated
+ * files already wait for their fsync. */
+static gboolean
+push_maint_job (FapilogRotatingFileSink *self,
+                MaintJob                *job)
 {
+  gboolean pushed = FALSE;
+
   g_mutex_lock (&self->ctl_lock);
   if (self->maint_pool != NULL)
     {
       g_mutex_lock (&self->bg_lock);
-      self->maint_pending++;
+      if (job->fd < 0 || self->syncs_pending < FAPILOG_ROTATING_FILE_MAX_PENDING_SYNCS)
+        {
+          self->maint_pending++;
+          if (job->fd >= 0)
+            self->syncs_pending++;
+          pushed = TRUE;
+        }
       g_mutex_unlock (&self->bg_lock);
-      /* A pool cannot queue NULL. */
-      g_thread_pool_push (self->maint_pool, GUINT_TO_POINTER (1), NULL);
+      if (pushed)
+        g_thread_pool_push (self->maint_pool, job, NULL);
     }
   g_mutex_unlock (&self->ctl_lock);
+  return pushed;
+}
+
+static void
+queue_maintenance (FapilogRotatingFileSink *self)
+{
+  MaintJob *job = g_new0 (MaintJob, 1);
+
+  job->fd = -1;
+  if (!push_maint_job (self, job))
+    maint_job_free (job);
 }
 
 /* Sets the boundary timer from the deadline; any thread. The timer works in
@@ -580,25 +621,59 @@ sync_fd (FapilogRotatingFileSink  *self,
   return TRUE;
 }
 
+/* fsync and close of a file that is no longer the active one. */
+static void
+sync_and_close (int         fd,
+                const char *path)
+{
+  int r;
+
+  do
+    r = fsync (fd);
+  while (r < 0 && errno == EINTR);
+  if (r < 0)
+    {
+      int errsv = errno;
+
+      _fapilog_diag_warn (DIAG_COMPONENT, "could not sync a file before closing it",
+                          "path", "s", path, "error", "s", g_strerror (errsv), NULL);
+    }
+  if (close (fd) != 0 && errno != EINTR)
+    {
+      int errsv = errno;
+
+      _fapilog_diag_warn (DIAG_COMPONENT, "closing a file failed",
+                          "path", "s", path, "error", "s", g_strerror (errsv), NULL);
+    }
+}
+
 /* Closes the active file: fsync per policy, close; an empty file is
  * removed (we never leave empty files). Returns the basename of a file
- * that was kept, or NULL. With the state lock held. */
+ * that was kept, or NULL. With the state lock held.
+ *
+ * With @sync_fd_out, a kept file that the policy wants synced is neither
+ * synced nor closed: its descriptor is returned there (else -1), for
+ * sync_and_close() elsewhere. */
 static char *
-close_file (FapilogRotatingFileSink *self)
+close_file (FapilogRotatingFileSink *self,
+            int                     *sync_fd_out)
 {
-  g_autoptr(GError) error = NULL;
+  gboolean wants_sync = self->fsync_policy != FAPILOG_FSYNC_NEVER && self->size > 0;
   char *kept = NULL;
 
+  if (sync_fd_out != NULL)
+    *sync_fd_out = -1;
   if (self->fd < 0)
     {
       set_path (self, NULL);
       return NULL;
     }
 
-  if (self->fsync_policy != FAPILOG_FSYNC_NEVER && self->size > 0 && !sync_fd (self, &error))
-    _fapilog_diag_warn (DIAG_COMPONENT, "could not sync a file before closing it",
-                        "error", "s", error->message, NULL);
-  if (close (self->fd) != 0 && errno != EINTR)
+  if (wants_sync && sync_fd_out != NULL)
+    *sync_fd_out = self->fd;
+  else if (wants_sync)
+    sync_and_close (self->fd, self->path);
+  else if (close (self->fd) != 0 && errno != EINTR)
     {
       int errsv = errno;
 
@@ -624,25 +699,50 @@ close_file (FapilogRotatingFileSink *self)
 }
 
 /* Closes the active file as rotated: compress it if configured, prune. An
- * empty file is never rotated. With the state lock held. */
+ * empty file is never rotated. With the state lock held.
+ *
+ * The fsync that the policy asks for is left to the maintenance thread,
+ * which then closes the file and queues its compression: a size rotation
+ * happens inside a write, and the batch (and every batch behind it) would
+ * otherwise wait for the disk to take the whole file, 10 MiB by default.
+ * The next file is opened by that write meanwhile. */
 static void
 rotate_file (FapilogRotatingFileSink *self)
 {
   g_autofree char *kept = NULL;
+  int sync_later = -1;
 
   if (self->fd < 0 || self->size == 0)
     return;
 
-  kept = close_file (self);
+  kept = close_file (self, &sync_later);
   if (kept != NULL)
     {
       g_mutex_lock (&self->bg_lock);
       self->rotations++;
       g_cond_broadcast (&self->bg_cond);
       g_mutex_unlock (&self->bg_lock);
-      if (self->compress)
-        queue_compression (self, kept);
     }
+  if (sync_later >= 0)
+    {
+      MaintJob *job = g_new0 (MaintJob, 1);
+
+      job->fd = sync_later;
+      job->name = g_strdup (kept);
+      if (!push_maint_job (self, job))
+        {
+          /* Stopping (the maintenance thread is gone) or too many
+           * pending: do it here. */
+          g_autofree char *path = g_build_filename (self->directory, kept, NULL);
+
+          sync_and_close (sync_later, path);
+          maint_job_free (job);
+          if (self->compress)
+            queue_compression (self, kept);
+        }
+    }
+  else if (kept != NULL && self->compress)
+    queue_compression (self, kept);
   apply_retention (self);
 }
 
@@ -797,7 +897,7 @@ handle_pending (FapilogRotatingFileSink *self)
             rotate_file (self);
           else
             {
-              g_free (close_file (self));
+              g_free (close_file (self, NULL));
             }
         }
       else
@@ -805,16 +905,47 @@ handle_pending (FapilogRotatingFileSink *self)
     }
 }
 
+/* The second half of a rotation (see rotate_file()): without the state
+ * lock, so writes to the next file go on while the disk takes this one. */
+static void
+finish_rotated_file (FapilogRotatingFileSink *self,
+                     MaintJob                *job)
+{
+  g_autofree char *path = g_build_filename (self->directory, job->name, NULL);
+  struct stat st;
+
+  if (self->sync_hook != NULL)
+    self->sync_hook (path, self->sync_hook_data);
+  sync_and_close (job->fd, path);
+  g_mutex_lock (&self->bg_lock);
+  self->syncs_pending--;
+  g_mutex_unlock (&self->bg_lock);
+
+  /* Retention may have deleted the file meanwhile (it runs under the state
+   * lock, so this check cannot race it). */
+  g_mutex_lock (&self->state_lock);
+  if (self->compress && lstat (path, &st) == 0)
+    queue_compression (self, job->name);
+  g_mutex_unlock (&self->state_lock);
+}
+
 static void
 maint_job (gpointer data,
            gpointer user_data)
 {
   FapilogRotatingFileSink *self = user_data;
+  MaintJob *job = data;
 
-  g_mutex_lock (&self->state_lock);
-  if (self->started)
-    handle_pending (self);
-  g_mutex_unlock (&self->state_lock);
+  if (job->fd >= 0)
+    finish_rotated_file (self, job);
+  else
+    {
+      g_mutex_lock (&self->state_lock);
+      if (self->started)
+        handle_pending (self);
+      g_mutex_unlock (&self->state_lock);
+    }
+  maint_job_free (job);
   bg_done (self, &self->maint_pending);
 }
 
@@ -1510,19 +1641,25 @@ stop_thread (GTask        *task,
 
   /* Pending compressions finish, unless the stop is cancelled (its
    * deadline passed): then they give up at the next chunk and leave their
-   * originals, which the next start compresses. */
+   * originals, which the next start compresses. The maintenance thread
+   * goes first: the rotated files it finishes queue their compressions,
+   * so the compression pool is taken only after it. */
   if (cancellable != NULL)
     handler = g_cancellable_connect (cancellable, G_CALLBACK (on_stop_cancelled), self, NULL);
   g_thread_pool_free (sd->maint_pool, FALSE, TRUE);
   sd->maint_pool = NULL;
-  g_thread_pool_free (sd->compress_pool, FALSE, TRUE);
+  g_mutex_lock (&self->ctl_lock);
+  sd->compress_pool = g_steal_pointer (&self->compress_pool);
+  g_mutex_unlock (&self->ctl_lock);
+  if (sd->compress_pool != NULL)
+    g_thread_pool_free (sd->compress_pool, FALSE, TRUE);
   sd->compress_pool = NULL;
   if (cancellable != NULL)
     g_cancellable_disconnect (cancellable, handler);
 
   g_mutex_lock (&self->state_lock);
   handle_pending (self);
-  kept = close_file (self);
+  kept = close_file (self, NULL);
   self->started = FALSE;
   apply_retention (self);
   g_mutex_unlock (&self->state_lock);
@@ -1544,7 +1681,8 @@ fapilog_rotating_file_sink_stop_async (FapilogSink         *sink,
   g_task_set_check_cancellable (task, FALSE);
 
   /* On the worker: no timer dispatch can be running now, and no new
-   * request will reach the pools once they are taken. */
+   * request will reach the maintenance pool once it is taken (the
+   * compression pool is taken by stop_thread(), after it). */
   g_mutex_lock (&self->ctl_lock);
   if (self->timer != NULL)
     {
@@ -1553,7 +1691,6 @@ fapilog_rotating_file_sink_stop_async (FapilogSink         *sink,
     }
   g_clear_pointer (&self->context, g_main_context_unref);
   sd->maint_pool = g_steal_pointer (&self->maint_pool);
-  sd->compress_pool = g_steal_pointer (&self->compress_pool);
   g_mutex_unlock (&self->ctl_lock);
 
   g_task_set_task_data (task, sd, stop_data_free);
@@ -1644,14 +1781,15 @@ fapilog_rotating_file_sink_finalize (GObject *object)
       g_source_unref (self->timer);
     }
   g_clear_pointer (&self->context, g_main_context_unref);
+  /* Taken before it is freed: its jobs must see it gone (a rotation in one
+   * then finishes the file itself instead of queueing to it). */
   if (self->maint_pool != NULL)
-    g_thread_pool_free (self->maint_pool, FALSE, TRUE);
+    g_thread_pool_free (g_steal_pointer (&self->maint_pool), FALSE, TRUE);
   if (self->compress_pool != NULL)
-    g_thread_pool_free (self->compress_pool, FALSE, TRUE);
+    g_thread_pool_free (g_steal_pointer (&self->compress_pool), FALSE, TRUE);
   self->timer = NULL;
-  self->maint_pool = self->compress_pool = NULL;
   if (self->fd >= 0)
-    g_free (close_file (self));
+    g_free (close_file (self, NULL));
 
   g_free (self->path);
   g_free (self->directory);
@@ -2032,6 +2170,17 @@ fapilog_rotating_file_sink_dup_current_path (FapilogRotatingFileSink *self)
 }
 
 /* ---- test hooks --------------------------------------------------------- */
+
+void
+_fapilog_rotating_file_sink_set_sync_hook (FapilogRotatingFileSink     *self,
+                                           FapilogRotatingFileSyncHook  hook,
+                                           gpointer                     data)
+{
+  g_return_if_fail (FAPILOG_IS_ROTATING_FILE_SINK (self));
+
+  self->sync_hook = hook;
+  self->sync_hook_data = data;
+}
 
 void
 _fapilog_rotating_file_sink_set_clock (FapilogRotatingFileSink  *self,

@@ -986,6 +986,112 @@ test_forced_rotate (void)
   remove_tree (dir);
 }
 
+/* ------------------------------------------------------------------------ */
+/* The fsync of a rotated file is off the write path                        */
+
+typedef struct {
+  GMutex   lock;
+  GCond    cond;
+  gboolean open;      /* the gate: syncs wait until it opens */
+  guint    entered;   /* syncs that reached the hook */
+} SyncGate;
+
+static void
+gated_sync (const char *path,
+            gpointer    data)
+{
+  SyncGate *gate = data;
+
+  g_assert_true (g_str_has_suffix (path, ".jsonl"));
+  g_mutex_lock (&gate->lock);
+  gate->entered++;
+  g_cond_broadcast (&gate->cond);
+  while (!gate->open)
+    g_cond_wait (&gate->cond, &gate->lock);
+  g_mutex_unlock (&gate->lock);
+}
+
+static gboolean
+wait_entered (SyncGate *gate,
+              guint     n)
+{
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  gboolean ok = TRUE;
+
+  g_mutex_lock (&gate->lock);
+  while (gate->entered < n && ok)
+    ok = g_cond_wait_until (&gate->cond, &gate->lock, end);
+  ok = gate->entered >= n;
+  g_mutex_unlock (&gate->lock);
+  return ok;
+}
+
+/* With fsync rotate (the default), a size rotation leaves the old file's
+ * fsync to the maintenance thread: while that fsync is held up, logging
+ * into the next files goes on and flushes complete. Stop waits for every
+ * pending fsync, and no line is lost. */
+static void
+test_fsync_off_write_path (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autoptr(FapilogSink) sink = NULL;
+  g_autoptr(FapilogPipeline) pipeline = NULL;
+  g_autoptr(FapilogLogger) log = NULL;
+  g_autoptr(FapilogStats) stats = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(GString) all = NULL;
+  SyncGate gate = { 0, };
+  FapilogRotatingFileSink *rf;
+  FapilogFsyncPolicy policy;
+  guint rotations;
+
+  g_mutex_init (&gate.lock);
+  g_cond_init (&gate.cond);
+  sink = g_object_new (FAPILOG_TYPE_ROTATING_FILE_SINK, "directory", dir,
+                       "max-bytes", (guint64) 2048, NULL);
+  rf = FAPILOG_ROTATING_FILE_SINK (sink);
+  g_object_get (sink, "fsync", &policy, NULL);
+  g_assert_cmpint (policy, ==, FAPILOG_FSYNC_ROTATE);
+  _fapilog_rotating_file_sink_set_sync_hook (rf, gated_sync, &gate);
+  pipeline = start_pipeline (sink);
+  log = fapilog_pipeline_get_logger (pipeline, "app");
+
+  for (int i = 0; i < 20; i++)
+    fapilog_info (log, "before the first rotation", "i", "i", i, NULL);
+  flush (pipeline);
+  g_assert_true (_fapilog_rotating_file_sink_wait_rotations (rf, 1, 30 * G_USEC_PER_SEC));
+  g_assert_true (wait_entered (&gate, 1));
+
+  /* The first rotated file's fsync is held; several more files fill up. */
+  for (int i = 0; i < 100; i++)
+    fapilog_info (log, "while the fsync waits", "i", "i", i, NULL);
+  flush (pipeline);
+  g_assert_cmpuint (_fapilog_rotating_file_sink_get_rotations (rf), >=, 3);
+  g_mutex_lock (&gate.lock);
+  g_assert_cmpuint (gate.entered, ==, 1);
+  gate.open = TRUE;
+  g_cond_broadcast (&gate.cond);
+  g_mutex_unlock (&gate.lock);
+
+  stats = fapilog_pipeline_shutdown (pipeline, 30 * G_USEC_PER_SEC);
+  g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "rotating_file"), ==, 120);
+  rotations = _fapilog_rotating_file_sink_get_rotations (rf);
+  /* The held fsync and the ones queued behind it, up to the cap, went
+   * through the background fsync before stop returned; rotations beyond
+   * the cap synced in the write path. The last file was closed (and
+   * synced) by stop itself. */
+  g_assert_cmpuint (rotations, >, FAPILOG_ROTATING_FILE_MAX_PENDING_SYNCS);
+  g_assert_cmpuint (gate.entered, ==, FAPILOG_ROTATING_FILE_MAX_PENDING_SYNCS);
+  names = list_dir (dir);
+  g_assert_cmpuint (names->len, ==, rotations + 1);
+  all = concat_files (dir, names);
+  g_assert_cmpuint (count_json_lines (all->str, all->len, "all files"), ==, 120);
+
+  g_mutex_clear (&gate.lock);
+  g_cond_clear (&gate.cond);
+  remove_tree (dir);
+}
+
 static void
 test_permissions (void)
 {
@@ -1508,6 +1614,7 @@ main (int    argc,
   g_test_add_func ("/rotating-file/gzip-failure-keeps-original", test_gzip_failure_keeps_original);
   g_test_add_func ("/rotating-file/reopen", test_reopen);
   g_test_add_func ("/rotating-file/rotate", test_forced_rotate);
+  g_test_add_func ("/rotating-file/fsync-off-write-path", test_fsync_off_write_path);
   g_test_add_func ("/rotating-file/permissions", test_permissions);
   g_test_add_func ("/rotating-file/text", test_text_mode);
   g_test_add_func ("/rotating-file/health", test_health_and_properties);
