@@ -120,29 +120,6 @@ static const guint8 byte_class[256] = {
   2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
 };
 
-#define ONES  G_GUINT64_CONSTANT (0x0101010101010101)
-#define HIGHS G_GUINT64_CONSTANT (0x8080808080808080)
-
-/* Non-zero iff one of the eight bytes of @w needs attention: a control
- * character (< 0x20), '"', '\\' or a byte >= 0x80. Each sub-test is exact as
- * to "is there any such byte"; only its position could be off, and the caller
- * rescans the word byte by byte when this fires. */
-static inline guint64
-word_needs_attention (guint64 w)
-{
-  guint64 quote = w ^ (ONES * '"');
-  guint64 bslash = w ^ (ONES * '\\');
-  guint64 t;
-
-  t = (w - ONES * 0x20);                 /* bytes < 0x20 borrow into 0x80 */
-  t |= (quote - ONES) & ~quote;          /* zero byte where '"' was */
-  t |= (bslash - ONES) & ~bslash;        /* zero byte where '\\' was */
-  t &= ~w;                               /* only bytes that were < 0x80 ... */
-  t |= w;                                /* ... plus every byte >= 0x80 */
-
-  return t & HIGHS;
-}
-
 /* Length of the valid UTF-8 sequence starting at @p (2..4), or, negated,
  * the length of the maximal invalid subpart to replace by one U+FFFD (as the
  * Unicode standard recommends, "maximal subpart" practice): overlong forms,
@@ -231,9 +208,10 @@ write_escape (FapilogJsonBuf *buf,
   buf->len += 6;
 }
 
-/* The careful path: from @p, the first byte that needs attention, to @end,
- * then the closing quote. Escapes control characters, '"' and '\\', and
- * replaces invalid UTF-8; valid UTF-8 and safe ASCII are copied in runs. */
+/* The careful path: from @p (at or before the first byte that needs
+ * attention) to @end, then the closing quote. Escapes control characters,
+ * '"' and '\\', and replaces invalid UTF-8; valid UTF-8 and safe ASCII are
+ * copied in runs. */
 G_GNUC_NO_INLINE static void
 write_string_careful (FapilogJsonBuf *buf,
                       const guchar   *p,
@@ -251,7 +229,7 @@ write_string_careful (FapilogJsonBuf *buf,
           guint64 w;
 
           memcpy (&w, p, sizeof w);
-          if (word_needs_attention (w))
+          if (_fapilog_json_word_needs_attention (w))
             break;
           p += 8;
         }
@@ -302,21 +280,12 @@ write_string_careful (FapilogJsonBuf *buf,
   buf->data[buf->len++] = '"';
 }
 
-/* Unaligned loads (memcpy compiles to a single move); callers keep every
+/* Unaligned load (memcpy compiles to a single move); callers keep every
  * load inside the string. */
 static inline guint64
 load_u64 (const guchar *p)
 {
   guint64 w;
-
-  memcpy (&w, p, sizeof w);
-  return w;
-}
-
-static inline guint32
-load_u32 (const guchar *p)
-{
-  guint32 w;
 
   memcpy (&w, p, sizeof w);
   return w;
@@ -330,6 +299,7 @@ _fapilog_json_write_string (FapilogJsonBuf *buf,
   const guchar *p = (const guchar *) s;
   const guchar *end = p + len;
   char *out;
+  guint64 w;
 
   /* Most strings are plain ASCII: they are checked and copied in one pass,
    * straight into the buffer. Until the first byte that needs attention,
@@ -337,66 +307,57 @@ _fapilog_json_write_string (FapilogJsonBuf *buf,
    * quotes keeps every store below in bounds. */
   _fapilog_json_buf_reserve (buf, len + 2);
   out = buf->data + buf->len;
-  *out++ = '"';
 
-  if (len >= 8)
+  if (len <= FAPILOG_JSON_SHORT_STRING)
     {
-      guint64 w;
+      char *done = _fapilog_json_put_short_string (out, s, len);
 
-      /* Whole words while more than eight bytes remain... */
-      while (end - p > 8)
+      if (G_LIKELY (done != NULL))
         {
-          w = load_u64 (p);
-          if (word_needs_attention (w))
-            goto bytewise;
-          memcpy (out, &w, sizeof w);
-          p += 8;
-          out += 8;
+          buf->len = done - buf->data;
+          return;
         }
 
-      /* ...then the string's last eight bytes cover the rest (one to eight
-       * bytes; the overlap with bytes already copied rewrites them with
-       * the same values). Loading at end - 8 stays inside the string,
-       * where a word at p would not. */
-      w = load_u64 (end - 8);
-      if (!word_needs_attention (w))
-        {
-          memcpy (out - (8 - (end - p)), &w, sizeof w);
-          out += end - p;
-          goto done;
-        }
-    }
-  else if (len >= 4)
-    {
-      /* Four to seven bytes: the first four and the last four (which may
-       * overlap), checked together as one word. */
-      guint32 head = load_u32 (p);
-      guint32 tail = load_u32 (end - 4);
-
-      if (!word_needs_attention (head | ((guint64) tail << 32)))
-        {
-          memcpy (out, &head, sizeof head);
-          memcpy (out + len - 4, &tail, sizeof tail);
-          out += len;
-          goto done;
-        }
-    }
-
-bytewise:
-  /* Short strings, and the way to the byte that needs attention. */
-  while (p < end && byte_class[*p] == CLASS_SAFE)
-    *out++ = (char) *p++;
-
-  if (G_UNLIKELY (p != end))
-    {
-      buf->len = out - buf->data;
+      /* Short enough that rescanning it from the start costs nothing. */
+      buf->data[buf->len++] = '"';
       write_string_careful (buf, p, end);
       return;
     }
 
-done:
   *out++ = '"';
+
+  /* Whole words while more than eight bytes remain... */
+  while (end - p > 8)
+    {
+      w = load_u64 (p);
+      if (_fapilog_json_word_needs_attention (w))
+        goto bytewise;
+      memcpy (out, &w, sizeof w);
+      p += 8;
+      out += 8;
+    }
+
+  /* ...then the string's last eight bytes cover the rest (one to eight
+   * bytes; the overlap with bytes already copied rewrites them with the
+   * same values). Loading at end - 8 stays inside the string, where a word
+   * at p would not. */
+  w = load_u64 (end - 8);
+  if (!_fapilog_json_word_needs_attention (w))
+    {
+      memcpy (out - (8 - (end - p)), &w, sizeof w);
+      out += end - p;
+      *out++ = '"';
+      buf->len = out - buf->data;
+      return;
+    }
+
+bytewise:
+  /* The way to the byte that needs attention. */
+  while (byte_class[*p] == CLASS_SAFE)
+    *out++ = (char) *p++;
+
   buf->len = out - buf->data;
+  write_string_careful (buf, p, end);
 }
 
 /* ------------------------------------------------------------------------ */
