@@ -5,6 +5,7 @@
 #pragma once
 
 #include "fapilog-batch.h"
+#include "fapilog-buffer-cache-private.h"
 
 G_BEGIN_DECLS
 
@@ -29,8 +30,10 @@ FapilogBatch *_fapilog_batch_new_take (FapilogEntry **entries,
  * order: the lines are copied once into one buffer (so the result's data is
  * contiguous like any batch's) and the offsets shifted. Takes the caller's
  * reference on each of @batches; an input nobody else references gives up
- * its entries instead of having them referenced again. */
-FapilogBatch *_fapilog_batch_concat   (FapilogBatch **batches,
-                                       guint          n_batches);
+ * its entries instead of having them referenced again. The buffer comes
+ * from @cache (and goes back to it) unless that is %NULL. */
+FapilogBatch *_fapilog_batch_concat   (FapilogBatch       **batches,
+                                       guint                n_batches,
+                                       FapilogBufferCache  *cache);
 
 G_END_DECLS

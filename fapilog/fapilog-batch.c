@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "fapilog-batch-private.h"
+#include "fapilog-buffer-cache-private.h"
 #include "fapilog-entry-private.h"
 #include "fapilog-envelope-private.h"
 
@@ -80,8 +81,9 @@ _fapilog_batch_new_take (FapilogEntry **entries,
 }
 
 FapilogBatch *
-_fapilog_batch_concat (FapilogBatch **batches,
-                       guint          n_batches)
+_fapilog_batch_concat (FapilogBatch       **batches,
+                       guint                n_batches,
+                       FapilogBufferCache  *cache)
 {
   FapilogBatch *self;
   guint n_entries = 0, e = 0;
@@ -101,7 +103,7 @@ _fapilog_batch_concat (FapilogBatch **batches,
   self->n_entries = n_entries;
   self->entries = g_new (FapilogEntry *, MAX (n_entries, 1));
   self->offsets = g_new (gsize, (gsize) n_entries + 1);
-  data = g_malloc (len + 1);
+  data = cache != NULL ? _fapilog_buffer_cache_take (cache, len + 1) : g_malloc (len + 1);
   self->len = 0;
 
   for (guint b = 0; b < n_batches; b++)
@@ -141,7 +143,10 @@ _fapilog_batch_concat (FapilogBatch **batches,
       self->last_seq = self->entries[n_entries - 1]->seq;
     }
 
-  self->bytes = g_bytes_new_take (data, self->len);
+  if (cache != NULL)
+    self->bytes = _fapilog_buffer_cache_wrap (cache, data, self->len);
+  else
+    self->bytes = g_bytes_new_take (data, self->len);
   self->data = data;
   return self;
 }

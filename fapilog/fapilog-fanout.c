@@ -19,6 +19,12 @@
  * react to its cancelled stop before it is abandoned. */
 #define STOP_GRACE_US (250 * G_TIME_SPAN_MILLISECOND)
 
+/* Merged batches (see slot_coalesce()) are written from buffers kept for
+ * reuse: about one per sink is in flight at a time, and a few hundred KiB
+ * each at the default batch size. */
+#define MERGE_BUFFERS_KEPT      4
+#define MERGE_BUFFER_BYTES_KEPT (8 * 1024 * 1024)
+
 typedef enum {
   MODE_BATCH,
   MODE_SERIALIZED,
@@ -82,6 +88,7 @@ struct _FapilogFanout {
   GPtrArray                  *abandoned;       /* WriteOp* whose sink never answered */
   guint                      n_buffering;
   FlushRound                *flush_round;      /* the buffering sinks' flush in progress */
+  FapilogBufferCache        *merge_buffers;    /* for slot_coalesce() */
 
   /* start/stop sequencing */
   guint                      step;
@@ -117,6 +124,7 @@ _fapilog_fanout_new (gboolean                   serialize_in_flush,
   self->progress = progress;
   self->progress_data = progress_data;
   g_mutex_init (&self->counts_lock);
+  self->merge_buffers = _fapilog_buffer_cache_new (MERGE_BUFFERS_KEPT, MERGE_BUFFER_BYTES_KEPT);
   return self;
 }
 
@@ -177,6 +185,7 @@ _fapilog_fanout_free (FapilogFanout *self)
       g_source_unref (self->step_timeout);
     }
   g_mutex_clear (&self->counts_lock);
+  _fapilog_buffer_cache_close (self->merge_buffers);
   g_free (self);
 }
 
@@ -580,7 +589,7 @@ slot_coalesce (SinkSlot     *slot,
     }
   if (n_parts == 1)
     return head;
-  return _fapilog_batch_concat (parts, n_parts);
+  return _fapilog_batch_concat (parts, n_parts, slot->fanout->merge_buffers);
 }
 
 /* Starts the next write if none is in flight. A sink may complete inside its
