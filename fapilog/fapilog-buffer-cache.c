@@ -83,9 +83,9 @@ guint8 *
 _fapilog_buffer_cache_take (FapilogBufferCache *self,
                             gsize               size)
 {
-  BlockHeader *block = NULL, *too_small = NULL;
-  guint best = G_MAXUINT, largest = G_MAXUINT;
-  gsize capacity;
+  BlockHeader *block = NULL;
+  guint fit = G_MAXUINT, largest = G_MAXUINT;
+  gsize fit_capacity = G_MAXSIZE, largest_capacity = 0;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (size <= G_MAXSIZE - HEADER_SIZE - SIZE_STEP, NULL);
@@ -93,39 +93,40 @@ _fapilog_buffer_cache_take (FapilogBufferCache *self,
   g_mutex_lock (&self->lock);
   for (guint i = 0; i < self->free_blocks->len; i++)
     {
-      BlockHeader *b = g_ptr_array_index (self->free_blocks, i);
+      gsize capacity = ((BlockHeader *) g_ptr_array_index (self->free_blocks, i))->capacity;
 
-      if (b->capacity >= size &&
-          (best == G_MAXUINT ||
-           b->capacity < ((BlockHeader *) g_ptr_array_index (self->free_blocks, best))->capacity))
-        best = i;
-      if (largest == G_MAXUINT ||
-          b->capacity > ((BlockHeader *) g_ptr_array_index (self->free_blocks, largest))->capacity)
-        largest = i;
+      if (capacity >= size && capacity < fit_capacity)
+        {
+          fit = i;
+          fit_capacity = capacity;
+        }
+      if (capacity > largest_capacity)
+        {
+          largest = i;
+          largest_capacity = capacity;
+        }
     }
-  /* Nothing fits: the largest buffer makes way for a bigger one, so the
-   * cache follows the sizes in use instead of holding ones that are
-   * always too small. */
-  if (best == G_MAXUINT && largest != G_MAXUINT)
-    best = largest;
-  if (best != G_MAXUINT)
+  if (fit != G_MAXUINT)
     {
-      BlockHeader *b = g_ptr_array_steal_index_fast (self->free_blocks, best);
-
-      self->free_bytes -= b->capacity;
-      if (b->capacity >= size)
-        block = b;
-      else
-        too_small = b;
+      block = g_ptr_array_steal_index_fast (self->free_blocks, fit);
+      self->free_bytes -= block->capacity;
+    }
+  else if (largest != G_MAXUINT)
+    {
+      /* Nothing fits: the largest buffer makes way for a bigger one, so the
+       * cache follows the sizes in use instead of holding ones that are
+       * always too small. */
+      self->free_bytes -= largest_capacity;
+      g_ptr_array_remove_index_fast (self->free_blocks, largest);
     }
   g_mutex_unlock (&self->lock);
 
-  g_free (too_small);
   if (block == NULL)
     {
-      capacity = (size + SIZE_STEP - 1) / SIZE_STEP * SIZE_STEP;
-      block = g_malloc (HEADER_SIZE + MAX (capacity, SIZE_STEP));
-      block->capacity = MAX (capacity, SIZE_STEP);
+      gsize capacity = MAX ((size + SIZE_STEP - 1) / SIZE_STEP * SIZE_STEP, SIZE_STEP);
+
+      block = g_malloc (HEADER_SIZE + capacity);
+      block->capacity = capacity;
     }
   g_atomic_int_inc (&self->ref_count);
   block->owner = self;

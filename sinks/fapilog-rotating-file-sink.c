@@ -601,30 +601,11 @@ set_path (FapilogRotatingFileSink *self,
   g_mutex_unlock (&self->path_lock);
 }
 
+/* fsync, retried on EINTR; the error names @path. */
 static gboolean
-sync_fd (FapilogRotatingFileSink  *self,
-         GError                  **error)
-{
-  int r;
-
-  do
-    r = fsync (self->fd);
-  while (r < 0 && errno == EINTR);
-  if (r < 0)
-    {
-      int errsv = errno;
-
-      g_set_error (error, FAPILOG_SINK_ERROR, FAPILOG_SINK_ERROR_FAILED,
-                   "fsync of %s failed: %s (errno %d)", self->path, g_strerror (errsv), errsv);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* fsync and close of a file that is no longer the active one. */
-static void
-sync_and_close (int         fd,
-                const char *path)
+fsync_file (int           fd,
+            const char   *path,
+            GError      **error)
 {
   int r;
 
@@ -635,9 +616,32 @@ sync_and_close (int         fd,
     {
       int errsv = errno;
 
-      _fapilog_diag_warn (DIAG_COMPONENT, "could not sync a file before closing it",
-                          "path", "s", path, "error", "s", g_strerror (errsv), NULL);
+      g_set_error (error, FAPILOG_SINK_ERROR, FAPILOG_SINK_ERROR_FAILED,
+                   "fsync of %s failed: %s (errno %d)", path, g_strerror (errsv), errsv);
+      return FALSE;
     }
+  return TRUE;
+}
+
+static gboolean
+sync_fd (FapilogRotatingFileSink  *self,
+         GError                  **error)
+{
+  return fsync_file (self->fd, self->path, error);
+}
+
+/* Closes a file that is no longer the active one, after an fsync if
+ * @sync; failures are reported as diagnostics (the data has left us). */
+static void
+finish_file (int         fd,
+             const char *path,
+             gboolean    sync)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (sync && !fsync_file (fd, path, &error))
+    _fapilog_diag_warn (DIAG_COMPONENT, "could not sync a file before closing it",
+                        "error", "s", error->message, NULL);
   if (close (fd) != 0 && errno != EINTR)
     {
       int errsv = errno;
@@ -653,7 +657,7 @@ sync_and_close (int         fd,
  *
  * With @sync_fd_out, a kept file that the policy wants synced is neither
  * synced nor closed: its descriptor is returned there (else -1), for
- * sync_and_close() elsewhere. */
+ * finish_file() elsewhere. */
 static char *
 close_file (FapilogRotatingFileSink *self,
             int                     *sync_fd_out)
@@ -671,17 +675,8 @@ close_file (FapilogRotatingFileSink *self,
 
   if (wants_sync && sync_fd_out != NULL)
     *sync_fd_out = self->fd;
-  else if (wants_sync)
-    sync_and_close (self->fd, self->path);
-  else if (close (self->fd) != 0 && errno != EINTR)
-    {
-      int errsv = errno;
-
-      _fapilog_diag_warn (DIAG_COMPONENT, "closing a file failed",
-                          "path", "s", self->path,
-                          "error", "s", g_strerror (errsv),
-                          NULL);
-    }
+  else
+    finish_file (self->fd, self->path, wants_sync);
   self->fd = -1;
   g_atomic_int_set (&self->file_open, FALSE);
 
@@ -735,7 +730,7 @@ rotate_file (FapilogRotatingFileSink *self)
            * pending: do it here. */
           g_autofree char *path = g_build_filename (self->directory, kept, NULL);
 
-          sync_and_close (sync_later, path);
+          finish_file (sync_later, path, TRUE);
           maint_job_free (job);
           if (self->compress)
             queue_compression (self, kept);
@@ -916,7 +911,7 @@ finish_rotated_file (FapilogRotatingFileSink *self,
 
   if (self->sync_hook != NULL)
     self->sync_hook (path, self->sync_hook_data);
-  sync_and_close (job->fd, path);
+  finish_file (job->fd, path, TRUE);
   g_mutex_lock (&self->bg_lock);
   self->syncs_pending--;
   g_mutex_unlock (&self->bg_lock);
