@@ -31,7 +31,7 @@ FapilogBatch *_fapilog_batch_new_take (FapilogEntry **entries,
  * contiguous like any batch's) and the offsets shifted. Takes the caller's
  * reference on each of @batches; an input nobody else references gives up
  * its entries instead of having them referenced again. The buffer comes
- * from @cache (and goes back to it) unless that is %NULL. */
+ * from @cache and goes back to it when the result's bytes are freed. */
 FapilogBatch *_fapilog_batch_concat   (FapilogBatch       **batches,
                                        guint                n_batches,
                                        FapilogBufferCache  *cache);

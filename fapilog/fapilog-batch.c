@@ -5,7 +5,6 @@
 #include "config.h"
 
 #include "fapilog-batch-private.h"
-#include "fapilog-buffer-cache-private.h"
 #include "fapilog-entry-private.h"
 #include "fapilog-envelope-private.h"
 
@@ -91,6 +90,7 @@ _fapilog_batch_concat (FapilogBatch       **batches,
   guint8 *data;
 
   g_return_val_if_fail (n_batches > 0, NULL);
+  g_return_val_if_fail (cache != NULL, NULL);
 
   for (guint b = 0; b < n_batches; b++)
     {
@@ -103,7 +103,7 @@ _fapilog_batch_concat (FapilogBatch       **batches,
   self->n_entries = n_entries;
   self->entries = g_new (FapilogEntry *, MAX (n_entries, 1));
   self->offsets = g_new (gsize, (gsize) n_entries + 1);
-  data = cache != NULL ? _fapilog_buffer_cache_take (cache, len + 1) : g_malloc (len + 1);
+  data = _fapilog_buffer_cache_take (cache, len + 1);
   self->len = 0;
 
   for (guint b = 0; b < n_batches; b++)
@@ -143,10 +143,7 @@ _fapilog_batch_concat (FapilogBatch       **batches,
       self->last_seq = self->entries[n_entries - 1]->seq;
     }
 
-  if (cache != NULL)
-    self->bytes = _fapilog_buffer_cache_wrap (cache, data, self->len);
-  else
-    self->bytes = g_bytes_new_take (data, self->len);
+  self->bytes = _fapilog_buffer_cache_wrap (cache, data, self->len);
   self->data = data;
   return self;
 }
