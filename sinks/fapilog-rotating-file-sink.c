@@ -1608,7 +1608,6 @@ on_stop_cancelled (GCancellable *cancellable,
 
 typedef struct {
   GThreadPool *maint_pool;
-  GThreadPool *compress_pool;
 } StopData;
 
 static void
@@ -1618,8 +1617,6 @@ stop_data_free (gpointer data)
 
   if (sd->maint_pool != NULL)
     g_thread_pool_free (sd->maint_pool, FALSE, TRUE);
-  if (sd->compress_pool != NULL)
-    g_thread_pool_free (sd->compress_pool, FALSE, TRUE);
   g_free (sd);
 }
 
@@ -1631,6 +1628,7 @@ stop_thread (GTask        *task,
 {
   FapilogRotatingFileSink *self = source_object;
   StopData *sd = task_data;
+  GThreadPool *compress_pool;
   gulong handler = 0;
   g_autofree char *kept = NULL;
 
@@ -1644,11 +1642,10 @@ stop_thread (GTask        *task,
   g_thread_pool_free (sd->maint_pool, FALSE, TRUE);
   sd->maint_pool = NULL;
   g_mutex_lock (&self->ctl_lock);
-  sd->compress_pool = g_steal_pointer (&self->compress_pool);
+  compress_pool = g_steal_pointer (&self->compress_pool);
   g_mutex_unlock (&self->ctl_lock);
-  if (sd->compress_pool != NULL)
-    g_thread_pool_free (sd->compress_pool, FALSE, TRUE);
-  sd->compress_pool = NULL;
+  if (compress_pool != NULL)
+    g_thread_pool_free (compress_pool, FALSE, TRUE);
   if (cancellable != NULL)
     g_cancellable_disconnect (cancellable, handler);
 
