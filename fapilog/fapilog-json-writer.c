@@ -208,6 +208,84 @@ write_escape (FapilogJsonBuf *buf,
   buf->len += 6;
 }
 
+/* Non-zero iff one of the eight bytes of @w needs attention in a JSON
+ * string: a control character (< 0x20), '"', '\\' or a byte >= 0x80. The
+ * last term catches every byte >= 0x80; with all bytes below it, each
+ * subtraction borrows into a byte's top bit exactly where that byte was
+ * below 0x20 (or zero after the XOR), so the test is exact as to "is there
+ * any such byte" (only its position could be off). */
+static inline guint64
+word_needs_attention (guint64 w)
+{
+  const guint64 ones = G_GUINT64_CONSTANT (0x0101010101010101);
+
+  return ((w - ones * 0x20) |
+          ((w ^ (ones * '"')) - ones) |
+          ((w ^ (ones * '\\')) - ones) |
+          w) & (ones * 0x80);
+}
+
+/* Strings up to this long take put_short_string(). */
+#define SHORT_STRING 16
+
+/* The common case of _fapilog_json_write_string(), for strings that fit
+ * in two words: if @len <= SHORT_STRING and no byte of @s needs escaping or
+ * replacing, writes @s in quotes at @out (which must have room for @len + 2
+ * bytes) and returns the end; otherwise returns NULL, and whatever was
+ * written at @out is garbage for the caller to overwrite. Every load stays
+ * inside @s: the first and the last word of the string overlap instead of
+ * reading past its end. */
+static inline char *
+put_short_string (char       *out,
+                                const char *s,
+                                gsize       len)
+{
+  if (len > SHORT_STRING)
+    return NULL;
+
+  out[0] = '"';
+  if (len >= 8)
+    {
+      guint64 head, tail;
+
+      memcpy (&head, s, sizeof head);
+      memcpy (&tail, s + len - 8, sizeof tail);
+      if (word_needs_attention (head) |
+          word_needs_attention (tail))
+        return NULL;
+      memcpy (out + 1, &head, sizeof head);
+      memcpy (out + 1 + len - 8, &tail, sizeof tail);
+    }
+  else if (len >= 4)
+    {
+      guint32 head, tail;
+
+      memcpy (&head, s, sizeof head);
+      memcpy (&tail, s + len - 4, sizeof tail);
+      if (word_needs_attention (head | ((guint64) tail << 32)))
+        return NULL;
+      memcpy (out + 1, &head, sizeof head);
+      memcpy (out + 1 + len - 4, &tail, sizeof tail);
+    }
+  else if (len > 0)
+    {
+      /* The first, middle and last bytes cover one to three; the other
+       * five bytes of the word are spaces, which never need attention. */
+      guchar a = (guchar) s[0], b = (guchar) s[len / 2], c = (guchar) s[len - 1];
+      guint64 w = a | ((guint64) b << 8) | ((guint64) c << 16) |
+                  G_GUINT64_CONSTANT (0x2020202020000000);
+
+      if (word_needs_attention (w))
+        return NULL;
+      out[1] = (char) a;
+      out[1 + len / 2] = (char) b;
+      out[len] = (char) c;
+    }
+  out[len + 1] = '"';
+
+  return out + len + 2;
+}
+
 /* The careful path: from @p (at or before the first byte that needs
  * attention) to @end, then the closing quote. Escapes control characters,
  * '"' and '\\', and replaces invalid UTF-8; valid UTF-8 and safe ASCII are
@@ -229,7 +307,7 @@ write_string_careful (FapilogJsonBuf *buf,
           guint64 w;
 
           memcpy (&w, p, sizeof w);
-          if (_fapilog_json_word_needs_attention (w))
+          if (word_needs_attention (w))
             break;
           p += 8;
         }
@@ -308,9 +386,9 @@ _fapilog_json_write_string (FapilogJsonBuf *buf,
   _fapilog_json_buf_reserve (buf, len + 2);
   out = buf->data + buf->len;
 
-  if (len <= FAPILOG_JSON_SHORT_STRING)
+  if (len <= SHORT_STRING)
     {
-      char *done = _fapilog_json_put_short_string (out, s, len);
+      char *done = put_short_string (out, s, len);
 
       if (G_LIKELY (done != NULL))
         {
@@ -330,7 +408,7 @@ _fapilog_json_write_string (FapilogJsonBuf *buf,
   while (end - p > 8)
     {
       w = load_u64 (p);
-      if (_fapilog_json_word_needs_attention (w))
+      if (word_needs_attention (w))
         goto bytewise;
       memcpy (out, &w, sizeof w);
       p += 8;
@@ -342,7 +420,7 @@ _fapilog_json_write_string (FapilogJsonBuf *buf,
    * same values). Loading at end - 8 stays inside the string, where a word
    * at p would not. */
   w = load_u64 (end - 8);
-  if (!_fapilog_json_word_needs_attention (w))
+  if (!word_needs_attention (w))
     {
       memcpy (out - (8 - (end - p)), &w, sizeof w);
       out += end - p;
