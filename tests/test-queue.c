@@ -52,6 +52,24 @@ queue_new (guint                 max,
                              256, G_USEC_PER_SEC, count_wake, wakes);
 }
 
+/* Appends the messages of @n popped entries to @out, space-separated,
+ * and releases the entries. */
+static void
+take_messages (FapilogQueue  *queue,
+               FapilogEntry **entries,
+               guint          n,
+               GString       *out)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      if (out->len > 0)
+        g_string_append_c (out, ' ');
+      g_string_append (out, fapilog_entry_get_message (entries[i]));
+      fapilog_entry_unref (entries[i]);
+    }
+  _fapilog_queue_account (queue, n, 0);
+}
+
 /* Pops everything and returns the messages joined by spaces. */
 static char *
 drain_messages (FapilogQueue *queue)
@@ -61,16 +79,7 @@ drain_messages (FapilogQueue *queue)
   guint n;
 
   while ((n = _fapilog_queue_pop (queue, entries, G_N_ELEMENTS (entries))) > 0)
-    {
-      for (guint i = 0; i < n; i++)
-        {
-          if (out->len > 0)
-            g_string_append_c (out, ' ');
-          g_string_append (out, fapilog_entry_get_message (entries[i]));
-          fapilog_entry_unref (entries[i]);
-        }
-      _fapilog_queue_account (queue, n, 0);
-    }
+    take_messages (queue, entries, n, out);
   return g_string_free (out, FALSE);
 }
 
@@ -174,25 +183,19 @@ test_protected_never_evicted (void)
   _fapilog_queue_free (queue);
 }
 
-/* Pops @n entries and returns their messages joined by spaces. */
+/* Pops exactly @n entries in one call and returns their messages joined
+ * by spaces. */
 static char *
 pop_messages (FapilogQueue *queue,
               guint         n)
 {
-  FapilogEntry *out[8];
-  GString *text = g_string_new (NULL);
+  FapilogEntry *entries[8];
+  GString *out = g_string_new (NULL);
 
-  g_assert_cmpuint (n, <=, G_N_ELEMENTS (out));
-  g_assert_cmpuint (_fapilog_queue_pop (queue, out, n), ==, n);
-  _fapilog_queue_account (queue, n, 0);
-  for (guint i = 0; i < n; i++)
-    {
-      if (text->len > 0)
-        g_string_append_c (text, ' ');
-      g_string_append (text, fapilog_entry_get_message (out[i]));
-      fapilog_entry_unref (out[i]);
-    }
-  return g_string_free (text, FALSE);
+  g_assert_cmpuint (n, <=, G_N_ELEMENTS (entries));
+  g_assert_cmpuint (_fapilog_queue_pop (queue, entries, n), ==, n);
+  take_messages (queue, entries, n, out);
+  return g_string_free (out, FALSE);
 }
 
 /* The ring wraps: pops that cross its end come out in order, and each
