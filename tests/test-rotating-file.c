@@ -948,6 +948,101 @@ test_reopen (void)
   remove_tree (dir);
 }
 
+/* logrotate's way: rename the file, then SIGHUP. The handler is a
+ * g_unix_signal source on a thread of the application's own (neither the
+ * logging thread nor the worker), which is where reopen must be safe. */
+typedef struct {
+  FapilogRotatingFileSink *sink;
+  GMainLoop               *loop;
+  GThread                 *ran_on;
+} HupHandler;
+
+static gboolean
+on_sighup (gpointer user_data)
+{
+  HupHandler *h = user_data;
+
+  fapilog_rotating_file_sink_reopen (h->sink);
+  h->ran_on = g_thread_self ();
+  g_main_loop_quit (h->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+run_hup_loop (gpointer user_data)
+{
+  HupHandler *h = user_data;
+  GMainContext *context = g_main_loop_get_context (h->loop);
+
+  g_main_context_push_thread_default (context);
+  g_main_loop_run (h->loop);
+  g_main_context_pop_thread_default (context);
+  return NULL;
+}
+
+static void
+test_reopen_sighup (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autoptr(FapilogSink) sink = NULL;
+  g_autoptr(FapilogPipeline) pipeline = NULL;
+  g_autoptr(FapilogLogger) log = NULL;
+  g_autoptr(FapilogStats) stats = NULL;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autofree char *path = NULL;
+  g_autofree char *moved = NULL;
+  g_autofree char *contents = NULL;
+  HupHandler h = { NULL, };
+  GSource *source;
+  GThread *thread;
+  gsize len;
+
+  sink = fapilog_rotating_file_sink_new (dir);
+  h.sink = FAPILOG_ROTATING_FILE_SINK (sink);
+  h.loop = g_main_loop_new (context, FALSE);
+  /* Made before the signal is sent: from here on SIGHUP is GLib's. */
+  source = g_unix_signal_source_new (SIGHUP);
+  g_source_set_callback (source, on_sighup, &h, NULL);
+  g_source_attach (source, context);
+  g_source_unref (source);
+  thread = g_thread_new ("sighup", run_hup_loop, &h);
+
+  pipeline = start_pipeline (sink);
+  log = fapilog_pipeline_get_logger (pipeline, "app");
+  fapilog_info (log, "before", NULL);
+  fapilog_info (log, "also before", NULL);
+  flush (pipeline);
+  path = fapilog_rotating_file_sink_dup_current_path (h.sink);
+  g_assert_nonnull (path);
+
+  moved = g_strconcat (path, ".1", NULL);
+  g_assert_cmpint (g_rename (path, moved), ==, 0);
+  g_assert_cmpint (kill (getpid (), SIGHUP), ==, 0);
+  /* The loop ends when the handler has run. */
+  g_thread_join (thread);
+  g_assert_nonnull (h.ran_on);
+  g_assert_true (h.ran_on == thread);
+
+  fapilog_info (log, "after", NULL);
+  flush (pipeline);
+  stats = fapilog_pipeline_shutdown (pipeline, 30 * G_USEC_PER_SEC);
+  g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "rotating_file"), ==, 3);
+  g_assert_cmpuint (fapilog_stats_get_sink_failed (stats, "rotating_file"), ==, 0);
+
+  /* The renamed file kept what was written before the signal and got
+   * nothing after it; the path was created again for the rest. */
+  g_assert_true (g_file_get_contents (moved, &contents, &len, NULL));
+  g_assert_cmpuint (count_json_lines (contents, len, moved), ==, 2);
+  g_assert_null (strstr (contents, "\"after\""));
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  g_assert_cmpuint (count_json_lines (contents, len, path), ==, 1);
+  g_assert_nonnull (strstr (contents, "\"after\""));
+
+  g_main_loop_unref (h.loop);
+  remove_tree (dir);
+}
+
 static void
 test_forced_rotate (void)
 {
@@ -1613,6 +1708,7 @@ main (int    argc,
   g_test_add_func ("/rotating-file/gzip", test_gzip);
   g_test_add_func ("/rotating-file/gzip-failure-keeps-original", test_gzip_failure_keeps_original);
   g_test_add_func ("/rotating-file/reopen", test_reopen);
+  g_test_add_func ("/rotating-file/reopen-sighup", test_reopen_sighup);
   g_test_add_func ("/rotating-file/rotate", test_forced_rotate);
   g_test_add_func ("/rotating-file/fsync-off-write-path", test_fsync_off_write_path);
   g_test_add_func ("/rotating-file/permissions", test_permissions);
