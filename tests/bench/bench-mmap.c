@@ -420,7 +420,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *child_scenario = NULL;
+  g_autofree char *child_scenario = NULL;   /* GOption gives a copy */
   GOptionEntry entries[] = {
     { "lines", 0, 0, G_OPTION_ARG_INT64, &n_lines, "Lines per scenario (default 1000000)", "N" },
     { "runs", 0, 0, G_OPTION_ARG_INT64, &n_runs, "Runs per scenario; the median is shown (default 3)", "N" },

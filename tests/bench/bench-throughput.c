@@ -1,6 +1,7 @@
 /* bench-throughput.c: end-to-end throughput, a raw write() baseline and peak RSS
  *
- * One producer thread logs N entries (default 1M) with three fields (a
+ * One producer thread (or --producers P threads, each its share) logs N
+ * entries (default 1M) with three fields (a
  * string, an int and a double) in lossless block mode (wait forever), and
  * the clock runs from the first log call until fapilog_pipeline_shutdown()
  * returns, i.e. until every entry has been serialized and written. Each
@@ -41,8 +42,12 @@
  * envelope (same keys, order, escaping, number formats); both first lines
  * are printed so that this can be checked by eye.
  *
- * Usage: bench-throughput [--entries N] [--batch N] [--queue N] [--output FILE]
- *                         [--dir DIR]
+ * With several producers the threads are started first and released
+ * together; they share the logger and so the pipeline's one queue, which
+ * is what the figures then measure.
+ *
+ * Usage: bench-throughput [--entries N] [--producers P] [--batch N] [--queue N]
+ *                         [--output FILE] [--dir DIR]
  *
  * SPDX-License-Identifier: MIT
  */
@@ -63,6 +68,7 @@
 static gint64 n_entries = 1000000;
 static gint64 batch_max_size = 0;      /* 0: the default (256) */
 static gint64 max_queue_size = 0;      /* 0: the default (10000) */
+static gint64 n_producers = 1;
 static char *output_path = NULL;       /* NULL: /dev/null */
 /* The parent makes one directory per file scenario in it (NULL: a new
  * temporary directory); a child writes its files straight into it. */
@@ -426,6 +432,67 @@ cpu_seconds (void)
 
 /* ---- scenarios, in the child ----------------------------------------------- */
 
+typedef struct {
+  FapilogLogger *logger;
+  guint64        first;   /* entry numbers [first, end) */
+  guint64        end;
+  GMutex        *lock;    /* the start gate */
+  GCond         *cond;
+  gboolean      *open;
+} Producer;
+
+static gpointer
+run_producer (gpointer data)
+{
+  Producer *p = data;
+
+  g_mutex_lock (p->lock);
+  while (!*p->open)
+    g_cond_wait (p->cond, p->lock);
+  g_mutex_unlock (p->lock);
+
+  for (guint64 i = p->first; i < p->end; i++)
+    bench_log (p->logger, FAPILOG_LEVEL_INFO, i);
+  return NULL;
+}
+
+/* Logs entries 0 … N-1 from --producers threads, each a contiguous share,
+ * all released at once; returns when every thread has logged its share. */
+static void
+log_from_threads (FapilogLogger *logger)
+{
+  GMutex lock;
+  GCond cond;
+  gboolean open = FALSE;
+  Producer *producers = g_new0 (Producer, n_producers);
+  GThread **threads = g_new0 (GThread *, n_producers);
+  guint64 share = (guint64) n_entries / (guint64) n_producers;
+
+  g_mutex_init (&lock);
+  g_cond_init (&cond);
+  for (gint64 t = 0; t < n_producers; t++)
+    {
+      producers[t].logger = logger;
+      producers[t].first = (guint64) t * share;
+      /* The last thread also takes what does not divide evenly. */
+      producers[t].end = t + 1 == n_producers ? (guint64) n_entries : (guint64) (t + 1) * share;
+      producers[t].lock = &lock;
+      producers[t].cond = &cond;
+      producers[t].open = &open;
+      threads[t] = g_thread_new ("producer", run_producer, &producers[t]);
+    }
+  g_mutex_lock (&lock);
+  open = TRUE;
+  g_cond_broadcast (&cond);
+  g_mutex_unlock (&lock);
+  for (gint64 t = 0; t < n_producers; t++)
+    g_thread_join (threads[t]);
+  g_mutex_clear (&lock);
+  g_cond_clear (&cond);
+  g_free (threads);
+  g_free (producers);
+}
+
 /* Logs the N entries through a new pipeline writing to @sink, shuts it
  * down and reports the figures every fapilog scenario shares. */
 static gboolean
@@ -454,8 +521,11 @@ run_pipeline (FapilogSink *sink)
 
   cpu0 = cpu_seconds ();
   t0 = bench_now_ns ();
-  for (gint64 i = 0; i < n_entries; i++)
-    bench_log (logger, FAPILOG_LEVEL_INFO, (guint64) i);
+  if (n_producers == 1)
+    for (gint64 i = 0; i < n_entries; i++)
+      bench_log (logger, FAPILOG_LEVEL_INFO, (guint64) i);
+  else
+    log_from_threads (logger);
   t_logged = bench_now_ns ();
   stats = fapilog_pipeline_shutdown (pipeline, -1);
   t1 = bench_now_ns ();
@@ -769,9 +839,10 @@ main (int   argc,
       char *argv[])
 {
   static const char * const scenarios[] = { "stdout", "null", "raw-write", "raw-format" };
-  const char *child_scenario = NULL;
+  g_autofree char *child_scenario = NULL;   /* GOption gives a copy */
   GOptionEntry entries[] = {
     { "entries", 0, 0, G_OPTION_ARG_INT64, &n_entries, "Entries per scenario (default 1000000)", "N" },
+    { "producers", 0, 0, G_OPTION_ARG_INT64, &n_producers, "Producer threads sharing the entries (default 1)", "P" },
     { "batch", 0, 0, G_OPTION_ARG_INT64, &batch_max_size, "batch-max-size (default: the library's, 256)", "N" },
     { "queue", 0, 0, G_OPTION_ARG_INT64, &max_queue_size, "max-queue-size (default: the library's, 10000)", "N" },
     { "output", 0, 0, G_OPTION_ARG_FILENAME, &output_path, "Write to FILE instead of /dev/null (emptied by each scenario, removed at the end)", "FILE" },
@@ -785,6 +856,7 @@ main (int   argc,
   g_autofree char *entries_arg = NULL;
   g_autofree char *batch_arg = NULL;
   g_autofree char *queue_arg = NULL;
+  g_autofree char *producers_arg = NULL;
   g_autofree char *output_arg = NULL;
   GHashTable *results[G_N_ELEMENTS (scenarios)] = { NULL, };
   GHashTable *file_results[G_N_ELEMENTS (file_scenarios)] = { NULL, };
@@ -801,9 +873,11 @@ main (int   argc,
       return 2;
     }
   if (n_entries < 1 || batch_max_size < 0 || batch_max_size > 1000000 ||
-      max_queue_size < 0 || max_queue_size > 100000000)
+      max_queue_size < 0 || max_queue_size > 100000000 ||
+      n_producers < 1 || n_producers > 64 || n_producers > n_entries)
     {
-      g_printerr ("bench-throughput: --entries must be positive, --batch and --queue in range\n");
+      g_printerr ("bench-throughput: --entries must be positive, --producers 1 to 64 (and at most "
+                  "--entries), --batch and --queue in range\n");
       return 2;
     }
 
@@ -814,11 +888,14 @@ main (int   argc,
   entries_arg = g_strdup_printf ("--entries=%" G_GINT64_FORMAT, n_entries);
   batch_arg = g_strdup_printf ("--batch=%" G_GINT64_FORMAT, batch_max_size);
   queue_arg = g_strdup_printf ("--queue=%" G_GINT64_FORMAT, max_queue_size);
+  /* The raw scenarios have one thread whatever this says. */
+  producers_arg = g_strdup_printf ("--producers=%" G_GINT64_FORMAT, n_producers);
   output_arg = g_strdup_printf ("--output=%s", output_name ());
 
   for (guint s = 0; s < G_N_ELEMENTS (scenarios); s++)
     {
-      const char *args[] = { "--child", scenarios[s], entries_arg, batch_arg, queue_arg, output_arg, NULL };
+      const char *args[] = { "--child", scenarios[s], entries_arg, producers_arg, batch_arg,
+                             queue_arg, output_arg, NULL };
 
       results[s] = bench_run_child (args, envp);
       if (results[s] == NULL)
@@ -873,8 +950,8 @@ main (int   argc,
     {
       g_autofree char *dir = g_build_filename (base_dir, file_scenarios[f].scenario, NULL);
       g_autofree char *dir_arg = g_strdup_printf ("--dir=%s", dir);
-      const char *args[] = { "--child", file_scenarios[f].scenario, entries_arg, batch_arg,
-                             queue_arg, dir_arg, NULL };
+      const char *args[] = { "--child", file_scenarios[f].scenario, entries_arg, producers_arg,
+                             batch_arg, queue_arg, dir_arg, NULL };
 
       if (g_mkdir (dir, 0700) != 0)
         {
@@ -888,7 +965,8 @@ main (int   argc,
     }
 
   g_print ("fapilog throughput benchmark: %" G_GINT64_FORMAT " entries, 3 fields (s, i, d), "
-           "1 producer thread, lossless block mode\n", n_entries);
+           "%" G_GINT64_FORMAT " producer thread%s (raw scenarios: 1), lossless block mode\n",
+           n_entries, n_producers, n_producers == 1 ? "" : "s");
   bench_print_machine ();
   g_print ("settings: batch-max-size %s, max-queue-size %s; each scenario in a fresh process\n",
            batch_max_size > 0 ? batch_arg + strlen ("--batch=") : "256 (default)",
