@@ -225,6 +225,17 @@ word_needs_attention (guint64 w)
           w) & (ones * 0x80);
 }
 
+/* Unaligned load (memcpy compiles to a single move); callers keep every
+ * load inside the string. */
+static inline guint64
+load_u64 (const guchar *p)
+{
+  guint64 w;
+
+  memcpy (&w, p, sizeof w);
+  return w;
+}
+
 /* Strings up to this long take put_short_string(). */
 #define SHORT_STRING 16
 
@@ -237,8 +248,8 @@ word_needs_attention (guint64 w)
  * reading past its end. */
 static inline char *
 put_short_string (char       *out,
-                                const char *s,
-                                gsize       len)
+                  const char *s,
+                  gsize       len)
 {
   if (len > SHORT_STRING)
     return NULL;
@@ -246,10 +257,9 @@ put_short_string (char       *out,
   out[0] = '"';
   if (len >= 8)
     {
-      guint64 head, tail;
+      guint64 head = load_u64 ((const guchar *) s);
+      guint64 tail = load_u64 ((const guchar *) s + len - 8);
 
-      memcpy (&head, s, sizeof head);
-      memcpy (&tail, s + len - 8, sizeof tail);
       if (word_needs_attention (head) |
           word_needs_attention (tail))
         return NULL;
@@ -356,17 +366,6 @@ write_string_careful (FapilogJsonBuf *buf,
       buf->len += end - run;
     }
   buf->data[buf->len++] = '"';
-}
-
-/* Unaligned load (memcpy compiles to a single move); callers keep every
- * load inside the string. */
-static inline guint64
-load_u64 (const guchar *p)
-{
-  guint64 w;
-
-  memcpy (&w, p, sizeof w);
-  return w;
 }
 
 void
