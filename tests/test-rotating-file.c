@@ -901,6 +901,27 @@ test_gzip_failure_keeps_original (void)
 /* ------------------------------------------------------------------------ */
 /* Reopen, forced rotation, permissions, text, health                       */
 
+/* After a reopen between the "before" lines and an "after" one: the renamed
+ * file @moved holds the @n_before earlier lines and nothing later, and
+ * @path was created again for the "after" line alone. */
+static void
+assert_reopened (const char *moved,
+                 guint       n_before,
+                 const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (moved, &contents, &len, NULL));
+  g_assert_cmpuint (count_json_lines (contents, len, moved), ==, n_before);
+  g_assert_nonnull (strstr (contents, "\"before\""));
+  g_assert_null (strstr (contents, "\"after\""));
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  g_assert_cmpuint (count_json_lines (contents, len, path), ==, 1);
+  g_assert_nonnull (strstr (contents, "\"after\""));
+}
+
 static void
 test_reopen (void)
 {
@@ -912,9 +933,7 @@ test_reopen (void)
   g_autofree char *path = NULL;
   g_autofree char *moved = NULL;
   g_autofree char *path2 = NULL;
-  g_autofree char *contents = NULL;
   FapilogRotatingFileSink *rf;
-  gsize len;
 
   sink = fapilog_rotating_file_sink_new (dir);
   rf = FAPILOG_ROTATING_FILE_SINK (sink);
@@ -938,13 +957,7 @@ test_reopen (void)
   g_assert_cmpstr (path2, ==, path);
   stats = fapilog_pipeline_shutdown (pipeline, 30 * G_USEC_PER_SEC);
 
-  g_assert_true (g_file_get_contents (moved, &contents, &len, NULL));
-  g_assert_cmpuint (count_json_lines (contents, len, moved), ==, 1);
-  g_assert_nonnull (strstr (contents, "\"before\""));
-  g_clear_pointer (&contents, g_free);
-  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
-  g_assert_cmpuint (count_json_lines (contents, len, path), ==, 1);
-  g_assert_nonnull (strstr (contents, "\"after\""));
+  assert_reopened (moved, 1, path);
   remove_tree (dir);
 }
 
@@ -991,11 +1004,9 @@ test_reopen_sighup (void)
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autofree char *path = NULL;
   g_autofree char *moved = NULL;
-  g_autofree char *contents = NULL;
   HupHandler h = { NULL, };
   GSource *source;
   GThread *thread;
-  gsize len;
 
   sink = fapilog_rotating_file_sink_new (dir);
   h.sink = FAPILOG_ROTATING_FILE_SINK (sink);
@@ -1029,15 +1040,7 @@ test_reopen_sighup (void)
   g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "rotating_file"), ==, 3);
   g_assert_cmpuint (fapilog_stats_get_sink_failed (stats, "rotating_file"), ==, 0);
 
-  /* The renamed file kept what was written before the signal and got
-   * nothing after it; the path was created again for the rest. */
-  g_assert_true (g_file_get_contents (moved, &contents, &len, NULL));
-  g_assert_cmpuint (count_json_lines (contents, len, moved), ==, 2);
-  g_assert_null (strstr (contents, "\"after\""));
-  g_clear_pointer (&contents, g_free);
-  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
-  g_assert_cmpuint (count_json_lines (contents, len, path), ==, 1);
-  g_assert_nonnull (strstr (contents, "\"after\""));
+  assert_reopened (moved, 2, path);
 
   g_main_loop_unref (h.loop);
   remove_tree (dir);
