@@ -23,5 +23,8 @@ struct _FapilogContextSnapshot {
 FapilogContextSnapshot *_fapilog_context_capture        (void);
 FapilogContextSnapshot *_fapilog_context_snapshot_ref   (FapilogContextSnapshot *self);
 void                    _fapilog_context_snapshot_unref (FapilogContextSnapshot *self);
+/* Drops @n references at once (none if @self is NULL or @n is 0). */
+void                    _fapilog_context_snapshot_unref_n (FapilogContextSnapshot *self,
+                                                           guint                   n);
 
 G_END_DECLS

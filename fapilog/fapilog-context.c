@@ -32,7 +32,14 @@ _fapilog_context_snapshot_ref (FapilogContextSnapshot *self)
 void
 _fapilog_context_snapshot_unref (FapilogContextSnapshot *self)
 {
-  if (self != NULL && g_atomic_int_dec_and_test (&self->ref_count))
+  _fapilog_context_snapshot_unref_n (self, 1);
+}
+
+void
+_fapilog_context_snapshot_unref_n (FapilogContextSnapshot *self,
+                                   guint                   n)
+{
+  if (self != NULL && n > 0 && g_atomic_int_add (&self->ref_count, -(gint) n) == (gint) n)
     {
       g_free (self->correlation_id);
       _fapilog_field_set_unref (self->fields);

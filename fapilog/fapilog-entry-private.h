@@ -30,6 +30,9 @@ FapilogLoggerCore *_fapilog_logger_core_new   (const char             *name,
                                                FapilogEnvelopeStatics *statics);
 FapilogLoggerCore *_fapilog_logger_core_ref   (FapilogLoggerCore *self);
 void               _fapilog_logger_core_unref (FapilogLoggerCore *self);
+/* Drops @n references at once (none if @self is NULL or @n is 0). */
+void               _fapilog_logger_core_unref_n (FapilogLoggerCore *self,
+                                                 guint              n);
 
 /* One allocation: this header, then fields[n_fields], then the arena with the
  * message, the code location, the error message and every key and string. */

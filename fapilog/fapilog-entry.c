@@ -42,7 +42,14 @@ _fapilog_logger_core_ref (FapilogLoggerCore *self)
 void
 _fapilog_logger_core_unref (FapilogLoggerCore *self)
 {
-  if (self != NULL && g_atomic_int_dec_and_test (&self->ref_count))
+  _fapilog_logger_core_unref_n (self, 1);
+}
+
+void
+_fapilog_logger_core_unref_n (FapilogLoggerCore *self,
+                              guint              n)
+{
+  if (self != NULL && n > 0 && g_atomic_int_add (&self->ref_count, -(gint) n) == (gint) n)
     {
       g_ref_string_release (self->name);
       g_free (self->envelope_fragment);
@@ -695,15 +702,40 @@ _fapilog_entry_unref_many (FapilogEntry **entries,
                            guint          n_entries)
 {
   PoolBlock *chains = NULL;   /* the chain being filled is the first */
+  /* The entries of a batch mostly share their logger core and context
+   * snapshot, whose counts a caller thread raises for every new entry on
+   * another CPU. Their references are dropped one run at a time, so that
+   * those shared counters move between CPUs once per run instead of once
+   * per entry. */
+  FapilogLoggerCore *run_core = NULL;
+  FapilogContextSnapshot *run_context = NULL;
+  guint run_core_n = 0, run_context_n = 0;
 
   for (guint i = 0; i < n_entries; i++)
     {
       FapilogEntry *entry = entries[i];
       PoolBlock *block;
 
-      if (!g_atomic_int_dec_and_test (&entry->ref_count))
+      /* A count of 1 is ours alone: nobody can raise it concurrently, so
+       * the locked decrement (and its wait for earlier stores) is skipped. */
+      if (g_atomic_int_get (&entry->ref_count) != 1 &&
+          !g_atomic_int_dec_and_test (&entry->ref_count))
         continue;
-      entry_release_contents (entry);
+      _fapilog_fields_release (entry->fields, entry->n_fields);
+      if (entry->core != run_core)
+        {
+          _fapilog_logger_core_unref_n (run_core, run_core_n);
+          run_core = entry->core;
+          run_core_n = 0;
+        }
+      run_core_n++;
+      if (entry->context != run_context)
+        {
+          _fapilog_context_snapshot_unref_n (run_context, run_context_n);
+          run_context = entry->context;
+          run_context_n = 0;
+        }
+      run_context_n++;
       if (!entry->pooled)
         {
           g_free (entry);
@@ -728,6 +760,8 @@ _fapilog_entry_unref_many (FapilogEntry **entries,
         }
     }
 
+  _fapilog_logger_core_unref_n (run_core, run_core_n);
+  _fapilog_context_snapshot_unref_n (run_context, run_context_n);
   if (chains != NULL)
     pool_give_chains (chains);
 }

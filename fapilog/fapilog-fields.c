@@ -369,10 +369,13 @@ _fapilog_field_collector_add_set (FapilogFieldCollector *self,
 static void
 field_release (FapilogField *field)
 {
+  /* Stores only when there is something to drop: the worker releases
+   * entries whose blocks a caller thread fills again next, and a needless
+   * store would leave those lines modified in the worker's cache, for the
+   * caller to fetch from there. */
   if ((field->kind == FAPILOG_FIELD_VARIANT || field->kind == FAPILOG_FIELD_STRING) &&
       field->v.variant != NULL)
-    g_variant_unref (field->v.variant);
-  field->v.variant = NULL;
+    g_clear_pointer (&field->v.variant, g_variant_unref);
 }
 
 void

@@ -1606,6 +1606,59 @@ test_batch (void)
   _fapilog_logger_core_unref (spec.core);
 }
 
+/* A batch's release drops the entries' references on their loggers and
+ * context snapshot a run at a time (see _fapilog_entry_unref_many()): the
+ * counts must come out exactly as if each entry had dropped its own. */
+static void
+test_batch_release_shared (void)
+{
+  static const guint owner[] = { 0, 0, 1, 0, 1, 1 };   /* which core */
+  FapilogEnvelopeStatics *statics = _fapilog_envelope_statics_default ();
+  FapilogLoggerCore *cores[2];
+  FapilogContextSnapshot *context;
+  FapilogEntry *entries[G_N_ELEMENTS (owner)];
+  FapilogBatch *batch;
+
+  cores[0] = _fapilog_logger_core_new ("a", NULL, statics);
+  cores[1] = _fapilog_logger_core_new ("b", NULL, statics);
+  fapilog_context_set_correlation_id ("shared-corr");
+  context = _fapilog_context_capture ();
+  fapilog_context_clear ();
+  for (guint i = 0; i < G_N_ELEMENTS (owner); i++)
+    entries[i] = _fapilog_entry_new_captured (cores[owner[i]], context, FAPILOG_LEVEL_INFO,
+                                              TS_US, "m", NULL, 0, NULL, NULL, NULL);
+  g_assert_cmpint (cores[0]->ref_count, ==, 1 + 3);
+  g_assert_cmpint (cores[1]->ref_count, ==, 1 + 3);
+  g_assert_cmpint (context->ref_count, ==, 1 + 6);
+
+  /* The test still holds every entry: nothing changes. */
+  batch = fapilog_batch_new (entries, G_N_ELEMENTS (entries));
+  fapilog_batch_unref (batch);
+  g_assert_cmpint (cores[0]->ref_count, ==, 1 + 3);
+  g_assert_cmpint (cores[1]->ref_count, ==, 1 + 3);
+  g_assert_cmpint (context->ref_count, ==, 1 + 6);
+
+  /* The batch holds the last references, except on the third entry, which
+   * the test keeps. */
+  batch = fapilog_batch_new (entries, G_N_ELEMENTS (entries));
+  for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
+    if (i != 2)
+      fapilog_entry_unref (entries[i]);
+  fapilog_batch_unref (batch);
+  g_assert_cmpint (cores[0]->ref_count, ==, 1);
+  g_assert_cmpint (cores[1]->ref_count, ==, 1 + 1);
+  g_assert_cmpint (context->ref_count, ==, 1 + 1);
+  g_assert_cmpstr (fapilog_entry_get_correlation_id (entries[2]), ==, "shared-corr");
+  g_assert_cmpstr (fapilog_entry_get_logger_name (entries[2]), ==, "b");
+
+  fapilog_entry_unref (entries[2]);
+  g_assert_cmpint (cores[1]->ref_count, ==, 1);
+  g_assert_cmpint (context->ref_count, ==, 1);
+  _fapilog_context_snapshot_unref (context);
+  _fapilog_logger_core_unref (cores[0]);
+  _fapilog_logger_core_unref (cores[1]);
+}
+
 static void
 test_batch_public (void)
 {
@@ -1737,6 +1790,7 @@ main (int   argc,
   g_test_add_func ("/envelope/entry/lookup", test_lookup);
   g_test_add_func ("/envelope/batch/take", test_batch);
   g_test_add_func ("/envelope/batch/public", test_batch_public);
+  g_test_add_func ("/envelope/batch/release-shared", test_batch_release_shared);
 
   return g_test_run ();
 }

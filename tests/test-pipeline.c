@@ -80,6 +80,61 @@ test_flush_delivers_everything (void)
   assert_invariant (stats);
 }
 
+/* Entries of several loggers and contexts, mixed in one batch, keep their
+ * logger and context until they are written, even when the loggers are gone
+ * before the batch is made; the worker releases them run by run. */
+static void
+test_mixed_loggers_and_contexts (void)
+{
+  g_autoptr(FapilogSettings) settings = test_settings_new ();
+  g_autoptr(FapilogSink) sink = test_sink_new ("rec", TEST_SINK_BATCH);
+  g_autoptr(FapilogPipeline) pipeline = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  FapilogLogger *loggers[3];
+  /* logger index, correlation id (NULL: none) */
+  static const struct { guint logger; const char *corr; } plan[] = {
+    { 0, NULL }, { 0, NULL }, { 1, NULL }, { 0, "c1" }, { 2, "c1" },
+    { 2, "c2" }, { 1, "c2" }, { 1, NULL }, { 0, NULL }, { 2, "c3" },
+  };
+
+  g_object_set (settings, "batch-timeout-seconds", 60.0, NULL);
+  pipeline = pipeline_with (settings, sink, NULL);
+  loggers[0] = fapilog_pipeline_get_logger (pipeline, "alpha");
+  loggers[1] = fapilog_logger_bind (loggers[0], "bound", "s", "yes", NULL);
+  loggers[2] = fapilog_pipeline_get_logger (pipeline, "gamma");
+
+  for (guint i = 0; i < G_N_ELEMENTS (plan); i++)
+    {
+      if (plan[i].corr != NULL)
+        fapilog_context_set_correlation_id (plan[i].corr);
+      else
+        fapilog_context_clear ();
+      fapilog_logger_log (loggers[plan[i].logger], FAPILOG_LEVEL_INFO, "m", "i", "u", i, NULL);
+    }
+  fapilog_context_clear ();
+  for (guint i = 0; i < G_N_ELEMENTS (loggers); i++)
+    g_object_unref (loggers[i]);
+
+  g_assert_true (fapilog_pipeline_flush (pipeline, 10 * SECOND, &error));
+  g_assert_no_error (error);
+  lines = test_sink_dup_lines (sink);
+  g_assert_cmpuint (lines->len, ==, G_N_ELEMENTS (plan));
+  for (guint i = 0; i < lines->len; i++)
+    {
+      g_autoptr(JsonObject) obj = test_parse_object (g_ptr_array_index (lines, i));
+      JsonObject *context = json_object_get_object_member (obj, "context");
+      JsonObject *data = json_object_get_object_member (obj, "data");
+      const char *want_logger = plan[i].logger == 2 ? "gamma" : "alpha";
+
+      g_assert_cmpstr (json_object_get_string_member (obj, "logger"), ==, want_logger);
+      g_assert_cmpstr (json_object_get_string_member (context, "correlation_id"), ==,
+                       plan[i].corr);
+      g_assert_cmpint (json_object_get_int_member (data, "i"), ==, i);
+      g_assert_cmpint (json_object_has_member (data, "bound"), ==, plan[i].logger == 1);
+    }
+}
+
 static void
 test_flush_empty_and_not_started (void)
 {
@@ -1174,6 +1229,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/pipeline/flush-delivers-everything", test_flush_delivers_everything);
+  g_test_add_func ("/pipeline/mixed-loggers-and-contexts", test_mixed_loggers_and_contexts);
   g_test_add_func ("/pipeline/flush-empty-and-not-started", test_flush_empty_and_not_started);
   g_test_add_func ("/pipeline/logged-before-start", test_logged_before_start);
   g_test_add_func ("/pipeline/flush-async", test_flush_async);
