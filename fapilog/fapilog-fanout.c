@@ -14,6 +14,7 @@
 #include "fapilog-error.h"
 #include "fapilog-fallback-private.h"
 #include "fapilog-fanout-private.h"
+#include "fapilog-sink-private.h"
 
 /* After the stop deadline, each remaining sink still gets this long to
  * react to its cancelled stop before it is abandoned. */
@@ -421,9 +422,12 @@ _fapilog_fanout_flush_buffering (FapilogFanout         *self,
   flush_round_unref (round);
 }
 
+/* Records the op's outcome: with @error, its first @n_written entries
+ * still count as written (a sink that got that far before failing). */
 static void
 finish_op (SinkSlot     *slot,
            WriteOp      *op,
+           guint         n_written,
            const GError *error)
 {
   if (op->timeout != NULL)
@@ -432,7 +436,16 @@ finish_op (SinkSlot     *slot,
       g_clear_pointer (&op->timeout, g_source_unref);
     }
   slot->op = NULL;
-  record_result (slot, op->batch, op->first, op->n, error);
+  if (error == NULL)
+    record_result (slot, op->batch, op->first, op->n, NULL);
+  else
+    {
+      n_written = MIN (n_written, op->n);
+      if (n_written > 0)
+        record_result (slot, op->batch, op->first, n_written, NULL);
+      if (n_written < op->n)
+        record_result (slot, op->batch, op->first + n_written, op->n - n_written, error);
+    }
   slot->index = op->first + op->n;
   op_unref (op);
 }
@@ -446,12 +459,15 @@ on_write_done (GObject      *source,
   SinkSlot *slot = op->slot;
   FapilogSink *sink = FAPILOG_SINK (source);
   GError *error = NULL;
+  guint n_written = 0;
   gboolean ok;
 
   switch (op->mode)
     {
     case MODE_BATCH:
       ok = fapilog_sink_write_batch_finish (sink, result, &error);
+      if (!ok)
+        _fapilog_sink_result_get_written (result, &n_written);
       break;
     case MODE_SERIALIZED:
       ok = fapilog_sink_write_serialized_finish (sink, result, &error);
@@ -473,7 +489,7 @@ on_write_done (GObject      *source,
   if (!ok && error == NULL)
     error = g_error_new (FAPILOG_SINK_ERROR, FAPILOG_SINK_ERROR_FAILED,
                          "sink %s reported a failure without an error", slot->name);
-  finish_op (slot, op, ok ? NULL : error);
+  finish_op (slot, op, n_written, ok ? NULL : error);
   g_clear_error (&error);
 
   slot_pump (slot);
@@ -503,7 +519,7 @@ on_write_timeout (gpointer user_data)
   op->ref_count++;                       /* for the abandoned list */
   g_ptr_array_add (self->abandoned, op);
   g_cancellable_cancel (op->cancellable);
-  finish_op (slot, op, error);           /* drops the slot's reference */
+  finish_op (slot, op, 0, error);        /* drops the slot's reference */
   g_error_free (error);
 
   slot_pump (slot);
@@ -706,7 +722,7 @@ _fapilog_fanout_fail_pending (FapilogFanout *self,
           op->ref_count++;
           g_ptr_array_add (self->abandoned, op);
           g_cancellable_cancel (op->cancellable);
-          finish_op (slot, op, error);
+          finish_op (slot, op, 0, error);
         }
       if (slot->current != NULL && slot->index < slot->current->n_entries)
         record_result (slot, slot->current, slot->index,

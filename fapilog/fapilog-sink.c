@@ -6,6 +6,7 @@
 
 #include "fapilog-batch-private.h"
 #include "fapilog-error.h"
+#include "fapilog-sink-private.h"
 #include "fapilog-sink.h"
 
 /**
@@ -34,6 +35,36 @@
  */
 
 G_DEFINE_INTERFACE (FapilogSink, fapilog_sink, G_TYPE_OBJECT)
+
+/* The count is stored plus one, so that 0 entries written is told apart
+ * from "not said". */
+static G_DEFINE_QUARK (fapilog-sink-entries-written, entries_written)
+
+void
+_fapilog_sink_result_set_written (GAsyncResult *result,
+                                  guint         n_written)
+{
+  g_return_if_fail (G_IS_ASYNC_RESULT (result));
+  g_return_if_fail (n_written < G_MAXUINT);
+
+  g_object_set_qdata (G_OBJECT (result), entries_written_quark (),
+                      GUINT_TO_POINTER (n_written + 1));
+}
+
+gboolean
+_fapilog_sink_result_get_written (GAsyncResult *result,
+                                  guint        *n_written)
+{
+  guint stored;
+
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), FALSE);
+
+  stored = GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (result), entries_written_quark ()));
+  if (stored == 0)
+    return FALSE;
+  *n_written = stored - 1;
+  return TRUE;
+}
 
 enum {
   SIGNAL_ENTRIES_DELIVERED,

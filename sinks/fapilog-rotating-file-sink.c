@@ -24,6 +24,7 @@
 #include "fapilog-io-private.h"
 #include "fapilog-rotating-file-sink.h"
 #include "fapilog-rotating-file-sink-private.h"
+#include "fapilog-sink-private.h"
 #include "fapilog-text-format-private.h"
 
 /**
@@ -40,6 +41,7 @@
  * used for that second by any of the sink's files (compressed ones
  * included), and the time part never goes backwards, so the pair
  * (time, N) orders the files by creation; retention deletes in that order.
+ * Version order (`ls -v`, `sort -V`) lists them that way too.
  *
  * Each batch is written with one `writev` from a thread of GIO's pool, never
  * on the pipeline's worker thread. A file is rotated before the line that
@@ -53,8 +55,9 @@
  *
  * A failed write (`ENOSPC`, `EFBIG`, `EIO`, ...) fails the batch with an
  * error naming the file; whatever part of a line reached the file is cut
- * off again, so every file holds whole lines only. `SIGXFSZ` does not kill
- * the process.
+ * off again, so every file holds whole lines only. The entries whose lines
+ * reached a file whole still count as written, and only the others go to
+ * the pipeline's fallback. `SIGXFSZ` does not kill the process.
  *
  * Only one sink may write a given directory and prefix at a time.
  *
@@ -1005,12 +1008,14 @@ compress_job (gpointer data,
 /* ---- writing ------------------------------------------------------------ */
 
 /* Lines to write: @len bytes at @data, line i ending (exclusive) at
- * ends[i]. */
+ * ends[i]. n_done counts the lines that reached a file whole, so that a
+ * failed job reports exactly those as written. */
 typedef struct {
   const guint8   *data;
   gsize           len;
   gsize          *ends;
   guint           n_lines;
+  guint           n_done;
   gpointer        owner;
   GDestroyNotify  owner_free;
 } WriteJob;
@@ -1042,25 +1047,34 @@ write_run (FapilogRotatingFileSink  *self,
   if (_fapilog_io_write_all (self->fd, job->data + from, to - from, self->path, &written, error))
     {
       self->size += to - from;
+      /* A failed fsync may have cost the kernel those pages: the lines
+       * count as failed (and go to the fallback) even though the file may
+       * show them. */
       if (self->fsync_policy == FAPILOG_FSYNC_BATCH && !sync_fd (self, error))
         {
           self->rotate_next = TRUE;
           return FALSE;
         }
+      while (job->n_done < job->n_lines && job->ends[job->n_done] <= to)
+        job->n_done++;
       return TRUE;
     }
 
-  /* Keep the complete lines that made it, cut the torn one, and start the
-   * next write in a fresh file (the failure may well repeat here). */
+  /* Keep the complete lines that made it (they count as written), cut the
+   * torn one, and start the next write in a fresh file (the failure may
+   * well repeat here). */
   {
     gsize keep = 0;
+    guint kept_lines = 0;
 
     for (guint i = first_line; i < job->n_lines && job->ends[i] <= to; i++)
       {
         if (job->ends[i] - from > written)
           break;
         keep = job->ends[i] - from;
+        kept_lines++;
       }
+    job->n_done = first_line + kept_lines;
 
     if (written > keep && ftruncate (self->fd, (off_t) (self->size + keep)) != 0)
       {
@@ -1162,7 +1176,11 @@ write_thread (GTask        *task,
   if (ok)
     g_task_return_boolean (task, TRUE);
   else
-    g_task_return_error (task, error);
+    {
+      if (job->n_done > 0)
+        _fapilog_sink_result_set_written (G_ASYNC_RESULT (task), job->n_done);
+      g_task_return_error (task, error);
+    }
 }
 
 static void
@@ -1464,8 +1482,19 @@ repair_tail (FapilogRotatingFileSink *self,
       off_t start = end > (off_t) sizeof buf ? end - (off_t) sizeof buf : 0;
       ssize_t n = pread (fd, buf, (size_t) (end - start), start);
 
-      if (n <= 0)
-        break;
+      /* A read error, or a file that shrank meanwhile: leave it as it is
+       * rather than cut lines that could not be seen. */
+      if (n != (ssize_t) (end - start))
+        {
+          int errsv = errno;
+
+          _fapilog_diag_warn (DIAG_COMPONENT, "could not read a file of an earlier run; its partial last line stays",
+                              "path", "s", path,
+                              "error", "s", n < 0 ? g_strerror (errsv) : "short read",
+                              NULL);
+          close (fd);
+          return;
+        }
       for (ssize_t i = n - 1; i >= 0; i--)
         if (buf[i] == '\n')
           {

@@ -12,6 +12,7 @@
 
 #include "fapilog-test-utils.h"
 #include "fapilog-fallback-private.h"
+#include "fapilog-sink-private.h"
 
 typedef struct {
   GObject          parent_instance;
@@ -20,6 +21,7 @@ typedef struct {
   GCond            cond;
   GPtrArray       *lines;
   gboolean         fail;
+  guint            fail_after;     /* a failing batch still takes this many */
   gboolean         fail_start;
   guint            delay_ms;
   gboolean         hang;
@@ -223,13 +225,20 @@ test_sink_write_batch_async (FapilogSink         *sink,
     if (at != total)
       self->batch_data_bad = TRUE;
   }
-  if (!self->fail)
-    for (guint i = 0; i < n; i++)
+  {
+    /* A failing write may still have taken the first entries, as a file
+     * sink that runs out of space halfway does; it says how many. */
+    guint n_taken = self->fail ? MIN (self->fail_after, n) : n;
+
+    for (guint i = 0; i < n_taken; i++)
       {
         gsize len;
         const guint8 *data = fapilog_batch_get_entry_data (batch, i, &len);
         record_line (self, (const char *) data, len);
       }
+    if (self->fail && n_taken > 0)
+      _fapilog_sink_result_set_written (G_ASYNC_RESULT (task), n_taken);
+  }
   finish_write (self, task);
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
@@ -368,6 +377,13 @@ test_sink_set_fail (FapilogSink *sink,
                     gboolean     fail)
 {
   WITH_LOCK (sink, s_->fail = fail);
+}
+
+void
+test_sink_set_fail_after (FapilogSink *sink,
+                          guint        n_taken)
+{
+  WITH_LOCK (sink, s_->fail_after = n_taken);
 }
 
 void

@@ -22,6 +22,10 @@ FapilogSink *test_sink_new              (const char      *name,
                                          TestSinkMethods  methods);
 void         test_sink_set_fail         (FapilogSink     *sink,
                                          gboolean         fail);
+/* While failing, a batch write still takes its first @n_taken entries
+ * (records them and reports them written); the rest fail. */
+void         test_sink_set_fail_after   (FapilogSink     *sink,
+                                         guint            n_taken);
 void         test_sink_set_fail_start   (FapilogSink     *sink,
                                          gboolean         fail);
 void         test_sink_set_delay_ms     (FapilogSink     *sink,

@@ -385,6 +385,65 @@ test_failing_sink_isolated (void)
   g_assert_true (fapilog_pipeline_is_healthy (pipeline));
 }
 
+/* A batch write that fails after its first entries were written: those
+ * count as written, only the rest as failed, and only the rest go to the
+ * fallback. Every entry ends up in exactly one of the two places. */
+static void
+test_partial_failure (void)
+{
+  g_autoptr(FapilogSettings) settings = test_settings_new ();
+  g_autoptr(FapilogSink) part = test_sink_new ("part", TEST_SINK_BATCH);
+  g_autoptr(FapilogPipeline) pipeline = NULL;
+  g_autoptr(FapilogLogger) log = NULL;
+  g_autoptr(FapilogStats) stats = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) taken = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  g_auto(GStrv) fallback_lines = NULL;
+  g_autofree char *fallback = NULL;
+  const guint n = 200;
+  guint64 written, failed;
+  TestCapture capture;
+
+  test_capture_begin (&capture);
+  g_object_set (settings, "batch-max-size", 10, NULL);
+  test_sink_set_fail (part, TRUE);
+  test_sink_set_fail_after (part, 3);
+  pipeline = pipeline_with (settings, part, NULL);
+  log = fapilog_pipeline_get_logger (pipeline, "app");
+  for (guint i = 0; i < n; i++)
+    fapilog_logger_log (log, FAPILOG_LEVEL_INFO, "partial", "i", "i", (gint) i, NULL);
+  g_assert_true (fapilog_pipeline_flush (pipeline, 10 * SECOND, &error));
+  g_assert_no_error (error);
+  stats = fapilog_pipeline_get_stats (pipeline);
+  fallback = test_capture_end (&capture);
+
+  written = fapilog_stats_get_sink_written (stats, "part");
+  failed = fapilog_stats_get_sink_failed (stats, "part");
+  taken = test_sink_dup_lines (part);
+  g_assert_cmpuint (written, >, 0);
+  g_assert_cmpuint (failed, >, 0);
+  g_assert_cmpuint (written + failed, ==, n);
+  g_assert_cmpuint (taken->len, ==, written);
+  assert_invariant (stats);
+
+  fallback_lines = g_strsplit (g_strstrip (fallback), "\n", -1);
+  g_assert_cmpuint (g_strv_length (fallback_lines), ==, failed);
+  for (guint i = 0; i < taken->len + failed; i++)
+    {
+      const char *line = i < taken->len ? g_ptr_array_index (taken, i)
+                                        : fallback_lines[i - taken->len];
+      g_autoptr(JsonObject) obj = test_parse_object (line);
+      JsonObject *data = json_object_get_object_member (obj, "data");
+      gint64 value = json_object_get_int_member (data, "i");
+
+      g_assert_cmpint (value, >=, 0);
+      g_assert_cmpint (value, <, n);
+      g_assert_true (g_hash_table_add (seen, GINT_TO_POINTER ((gint) value + 1)));
+    }
+  g_assert_cmpuint (g_hash_table_size (seen), ==, n);
+}
+
 static void
 test_slow_sink_isolated (void)
 {
@@ -1237,6 +1296,7 @@ main (int   argc,
   g_test_add_func ("/pipeline/shutdown-stats-and-after", test_shutdown_stats_and_after);
   g_test_add_func ("/pipeline/shutdown-deadline-unsent", test_shutdown_deadline_unsent);
   g_test_add_func ("/pipeline/failing-sink-isolated", test_failing_sink_isolated);
+  g_test_add_func ("/pipeline/partial-failure", test_partial_failure);
   g_test_add_func ("/pipeline/slow-sink-isolated", test_slow_sink_isolated);
   g_test_add_func ("/pipeline/backlog-overflow-counted", test_backlog_overflow_counted);
   g_test_add_func ("/pipeline/block-backpressure-through-slow-sink", test_block_backpressure_through_slow_sink);

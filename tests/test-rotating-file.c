@@ -506,6 +506,18 @@ test_names_same_second (void)
 
       g_assert_cmpstr (g_ptr_array_index (names, i), ==, expected);
     }
+
+  /* Version order, as file managers sort, agrees with creation order: the
+   * unnumbered file of a second first, and -10 after -9. */
+  {
+    g_autoptr(GPtrArray) by_version = g_ptr_array_new_with_free_func (g_free);
+
+    for (guint i = 0; i < names->len; i++)
+      g_ptr_array_add (by_version, g_utf8_collate_key_for_filename (g_ptr_array_index (names, i), -1));
+    for (guint i = 1; i < by_version->len; i++)
+      g_assert_cmpint (strcmp (g_ptr_array_index (by_version, i - 1),
+                               g_ptr_array_index (by_version, i)), <, 0);
+  }
   remove_tree (dir);
 }
 
@@ -620,11 +632,16 @@ test_time_rotation (void)
 /* ------------------------------------------------------------------------ */
 /* Retention                                                                */
 
+/* Writes @n_batches one-line batches, one file each, with @prop set to
+ * @value. Retention runs after each rotation, not only at stop: with
+ * @before_stop, the directory holds exactly those names once the last
+ * rotation's background work is done, while the last file is still open. */
 static void
-run_and_rotate (const char *dir,
-                const char *prop,
-                guint64     value,
-                guint       n_batches)
+run_and_rotate (const char         *dir,
+                const char         *prop,
+                guint64             value,
+                guint               n_batches,
+                const char * const *before_stop)
 {
   const guint sizes[1] = { 100 };
   g_autoptr(FapilogBatch) batch = make_batch (sizes, 1);
@@ -656,6 +673,12 @@ run_and_rotate (const char *dir,
       g_assert_true (driver_write (&d, batch, &error));
       g_assert_no_error (error);
     }
+  if (before_stop != NULL)
+    {
+      g_assert_true (_fapilog_rotating_file_sink_wait_background (FAPILOG_ROTATING_FILE_SINK (sink),
+                                                                 30 * G_USEC_PER_SEC));
+      assert_names (dir, before_stop);
+    }
   driver_stop (&d);
   g_object_unref (sink);
 }
@@ -675,7 +698,7 @@ test_retention_count (void)
   touch_file (dir, "other-20250101-000000.jsonl", 50);
 
   /* Start alone prunes the earlier run to 2. */
-  run_and_rotate (dir, "max-files", 2, 0);
+  run_and_rotate (dir, "max-files", 2, 0, NULL);
   {
     const char * const expected[] = {
       "fapilog-notes.jsonl", "fapilog-20250101-000000-1.log.gz",
@@ -684,8 +707,17 @@ test_retention_count (void)
     assert_names (dir, expected);
   }
 
-  /* 5 files written in one second: only the 3 newest survive the stop. */
-  run_and_rotate (dir, "max-files", 3, 5);
+  /* 5 files written in one second. Before the stop, the 3 newest rotated
+   * files stay beside the active one; the stop rotates that one too, and
+   * only the 3 newest survive. */
+  {
+    const char * const expected[] = {
+      "fapilog-notes.jsonl", "fapilog-20261124-103000-1.jsonl",
+      "fapilog-20261124-103000-2.jsonl", "fapilog-20261124-103000-3.jsonl",
+      "fapilog-20261124-103000-4.jsonl", "other-20250101-000000.jsonl", NULL
+    };
+    run_and_rotate (dir, "max-files", 3, 5, expected);
+  }
   {
     const char * const expected[] = {
       "fapilog-notes.jsonl", "fapilog-20261124-103000-2.jsonl",
@@ -717,8 +749,14 @@ test_retention_bytes (void)
   touch_file (dir, "fapilog-20250102-000000.jsonl.gz", 10);
 
   /* Room for exactly 3 lines: the old files go first, then the oldest of
-   * this run. */
-  run_and_rotate (dir, "max-total-bytes", 3 * line, 5);
+   * this run; before the stop, as soon as the rotations happen. */
+  {
+    const char * const expected[] = {
+      "fapilog-20261124-103000-1.jsonl", "fapilog-20261124-103000-2.jsonl",
+      "fapilog-20261124-103000-3.jsonl", "fapilog-20261124-103000-4.jsonl", NULL
+    };
+    run_and_rotate (dir, "max-total-bytes", 3 * line, 5, expected);
+  }
   names = list_dir (dir);
   g_assert_cmpuint (names->len, ==, 3);
   for (guint i = 0; i < names->len; i++)
@@ -1069,18 +1107,31 @@ test_forced_rotate (void)
 
   fapilog_rotating_file_sink_rotate (rf);
   g_assert_true (_fapilog_rotating_file_sink_wait_rotations (rf, 1, 30 * G_USEC_PER_SEC));
-  /* An empty (absent) file is not rotated: no second rotation, no file. */
+  /* An empty (absent) file is not rotated, and the request is not kept
+   * for the next file either. */
   fapilog_rotating_file_sink_rotate (rf);
   fapilog_info (log, "two", NULL);
   flush (pipeline);
+  fapilog_info (log, "three", NULL);
+  flush (pipeline);
   g_assert_true (_fapilog_rotating_file_sink_wait_background (rf, 30 * G_USEC_PER_SEC));
-  g_assert_cmpuint (_fapilog_rotating_file_sink_get_rotations (rf), <=, 2);
+  g_assert_cmpuint (_fapilog_rotating_file_sink_get_rotations (rf), ==, 1);
 
   stats = fapilog_pipeline_shutdown (pipeline, 30 * G_USEC_PER_SEC);
+  g_assert_cmpuint (_fapilog_rotating_file_sink_get_rotations (rf), ==, 1);
+  /* The file of "one", then one file with "two" and "three". */
   names = list_dir (dir);
-  g_assert_cmpuint (names->len, >=, 2);
-  for (guint i = 0; i < names->len; i++)
-    g_assert_cmpuint (file_size (dir, g_ptr_array_index (names, i)), >, 0);
+  g_assert_cmpuint (names->len, ==, 2);
+  {
+    g_autoptr(GString) first = read_file (dir, g_ptr_array_index (names, 0));
+    g_autoptr(GString) second = read_file (dir, g_ptr_array_index (names, 1));
+
+    g_assert_cmpuint (count_json_lines (first->str, first->len, "first file"), ==, 1);
+    g_assert_nonnull (strstr (first->str, "\"one\""));
+    g_assert_cmpuint (count_json_lines (second->str, second->len, "second file"), ==, 2);
+    g_assert_nonnull (strstr (second->str, "\"two\""));
+    g_assert_nonnull (strstr (second->str, "\"three\""));
+  }
   remove_tree (dir);
 }
 
@@ -1308,8 +1359,35 @@ test_health_and_properties (void)
   /* No file yet, but one can be made. */
   g_assert_null (fapilog_rotating_file_sink_dup_current_path (FAPILOG_ROTATING_FILE_SINK (sink)));
   g_assert_true (fapilog_sink_health_check (sink));
+
+  /* The directory taken away (this stops root too, whom permissions
+   * don't): unhealthy, and a write cannot create its file. */
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+  g_assert_false (fapilog_sink_health_check (sink));
+  {
+    const guint sizes[1] = { 10 };
+    g_autoptr(FapilogBatch) batch = make_batch (sizes, 1);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (driver_write (&d, batch, &error));
+    g_assert_error (error, FAPILOG_SINK_ERROR, FAPILOG_SINK_ERROR_FAILED);
+    g_assert_nonnull (strstr (error->message, dir));
+    g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+    g_assert_false (fapilog_sink_health_check (sink));   /* last open failed */
+    /* The next write opens a file again, and health comes back. */
+    g_clear_error (&error);
+    g_assert_true (driver_write (&d, batch, &error));
+    g_assert_no_error (error);
+    g_assert_true (fapilog_sink_health_check (sink));
+  }
+
   if (geteuid () != 0)
     {
+      /* Not writable for us: the same, by permissions. */
+      g_autofree char *path = fapilog_rotating_file_sink_dup_current_path (FAPILOG_ROTATING_FILE_SINK (sink));
+
+      g_assert_nonnull (path);
+      fapilog_rotating_file_sink_rotate (FAPILOG_ROTATING_FILE_SINK (sink));
       g_assert_cmpint (chmod (dir, 0500), ==, 0);
       g_assert_false (fapilog_sink_health_check (sink));
       /* A write cannot create its file: a clear failure. */
@@ -1367,6 +1445,58 @@ test_registry (void)
   g_assert_nonnull (strstr (error->message, "FAPILOG_FILE__DIRECTORY"));
 }
 
+/* Every FAPILOG_FILE__* variable reaches the sink the registry builds. */
+static void
+test_environment_properties (void)
+{
+  g_autoptr(FapilogSettings) settings = fapilog_settings_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FapilogSink) sink = NULL;
+  g_autofree char *directory = NULL;
+  g_autofree char *prefix = NULL;
+  FapilogFileFormat mode;
+  FapilogFsyncPolicy fsync_policy;
+  guint64 max_bytes, max_total_bytes;
+  double interval;
+  guint max_files, file_mode;
+  gboolean compress;
+  const char * const envp[] = {
+    "FAPILOG_FILE__DIRECTORY=/var/log/app",
+    "FAPILOG_FILE__FILENAME_PREFIX=app",
+    "FAPILOG_FILE__MODE=text",
+    "FAPILOG_FILE__MAX_BYTES=2 MB",
+    "FAPILOG_FILE__INTERVAL_SECONDS=hourly",
+    "FAPILOG_FILE__MAX_FILES=7",
+    "FAPILOG_FILE__MAX_TOTAL_BYTES=1 GB",
+    "FAPILOG_FILE__COMPRESS_ROTATED=true",
+    "FAPILOG_FILE__FILE_MODE=0600",
+    "FAPILOG_FILE__FSYNC=batch",
+    NULL
+  };
+
+  g_assert_true (fapilog_settings_apply_environment (settings, envp, &error));
+  g_assert_no_error (error);
+  sink = fapilog_sink_registry_create ("rotating_file", settings, &error);
+  g_assert_no_error (error);
+  g_assert_true (FAPILOG_IS_ROTATING_FILE_SINK (sink));
+  g_object_get (sink,
+                "directory", &directory, "filename-prefix", &prefix, "mode", &mode,
+                "max-bytes", &max_bytes, "interval-seconds", &interval,
+                "max-files", &max_files, "max-total-bytes", &max_total_bytes,
+                "compress-rotated", &compress, "file-mode", &file_mode,
+                "fsync", &fsync_policy, NULL);
+  g_assert_cmpstr (directory, ==, "/var/log/app");
+  g_assert_cmpstr (prefix, ==, "app");
+  g_assert_cmpint (mode, ==, FAPILOG_FILE_FORMAT_TEXT);
+  g_assert_cmpuint (max_bytes, ==, 2 * 1024 * 1024);
+  g_assert_cmpfloat (interval, ==, 3600.0);
+  g_assert_cmpuint (max_files, ==, 7);
+  g_assert_cmpuint (max_total_bytes, ==, (guint64) 1024 * 1024 * 1024);
+  g_assert_true (compress);
+  g_assert_cmpuint (file_mode, ==, 0600);
+  g_assert_cmpint (fsync_policy, ==, FAPILOG_FSYNC_BATCH);
+}
+
 static void
 test_bad_arguments (void)
 {
@@ -1407,8 +1537,11 @@ child_pipeline (FapilogSink *sink,
   return pipeline;
 }
 
-/* --child crash DIR: logs forever (lossless), printing after every flush
- * how many entries are confirmed written. */
+/* --child crash DIR: logs forever (lossless), rounds of CRASH_ROUND
+ * entries, printing after every round's flush how many entries are
+ * confirmed written. */
+#define CRASH_ROUND 97
+
 static int
 child_crash (const char *dir)
 {
@@ -1427,7 +1560,7 @@ child_crash (const char *dir)
       g_autoptr(GError) error = NULL;
       g_autoptr(FapilogStats) stats = NULL;
 
-      for (guint i = 0; i < 97; i++)
+      for (guint i = 0; i < CRASH_ROUND; i++)
         fapilog_info (log, padding, "round", "u", round, "i", "u", i, NULL);
       if (!fapilog_pipeline_flush (pipeline, 60 * G_USEC_PER_SEC, &error))
         g_error ("flush: %s", error->message);
@@ -1501,6 +1634,58 @@ check_all_files (const char *dir)
   return lines;
 }
 
+/* The crash child's entries carry the fields "round" and "i". Checks that the lines of every file in @dir, in file order, are
+ * entries 0, 1, 2, … with no gap, repeat or reordering, and returns how
+ * many. With @allow_torn_tail, the newest file may end in one partial line
+ * (a write that SIGKILL cut short); it is not counted. */
+static guint
+check_crash_sequence (const char *dir,
+                      gboolean    allow_torn_tail)
+{
+  g_autoptr(GPtrArray) names = list_dir (dir);
+  guint64 next = 0;
+
+  for (guint f = 0; f < names->len; f++)
+    {
+      const char *name = g_ptr_array_index (names, f);
+      g_autoptr(GString) text = read_file (dir, name);
+      const char *p = text->str, *end = text->str + text->len;
+
+      g_assert_true (g_str_has_suffix (name, ".jsonl"));
+      while (p < end)
+        {
+          const char *nl = memchr (p, '\n', end - p);
+          g_autoptr(JsonParser) parser = json_parser_new ();
+          g_autoptr(GError) error = NULL;
+          g_autofree char *line = NULL;
+          JsonObject *data;
+          guint64 index_;
+
+          if (nl == NULL)
+            {
+              if (!allow_torn_tail || f + 1 < names->len)
+                g_error ("%s ends in a partial line: %s", name, p);
+              break;
+            }
+          line = g_strndup (p, nl - p);
+          if (!json_parser_load_from_data (parser, line, -1, &error) ||
+              !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+            g_error ("%s: not a JSON object: %s", name, line);
+          data = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                                "data");
+          g_assert_nonnull (data);
+          index_ = (guint64) json_object_get_int_member (data, "round") * CRASH_ROUND +
+                   (guint64) json_object_get_int_member (data, "i");
+          if (index_ != next)
+            g_error ("%s: entry %" G_GUINT64_FORMAT " where %" G_GUINT64_FORMAT " was due",
+                     name, index_, next);
+          next++;
+          p = nl + 1;
+        }
+    }
+  return (guint) next;
+}
+
 static void
 test_crash (void)
 {
@@ -1530,10 +1715,30 @@ test_crash (void)
   g_subprocess_send_signal (child, SIGKILL);
   g_assert_true (g_subprocess_wait (child, NULL, &error));
   g_assert_true (g_subprocess_get_if_signaled (child));
+  g_assert_cmpint (g_subprocess_get_term_sig (child), ==, SIGKILL);
 
-  /* SIGKILL can interrupt a write between pages and leave a partial last
-   * line in the active file; the next start cuts it back. Confirmed lines
-   * are never affected: their write had completed. */
+  /* The child may have confirmed more rounds than we read before the
+   * kill: its last word is the one that counts. */
+  for (;;)
+    {
+      g_autofree char *line = g_data_input_stream_read_line (in, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      if (line == NULL)
+        break;
+      confirmed = g_ascii_strtoull (line, NULL, 10);
+    }
+
+  /* As the kill left them: every confirmed entry is there, once and in
+   * order, and at most the round after it besides. SIGKILL can interrupt
+   * a write between pages and leave a partial last line in the newest
+   * file, never anywhere else. */
+  lines = check_crash_sequence (dir, TRUE);
+  g_test_message ("confirmed %" G_GUINT64_FORMAT ", found %u lines", confirmed, lines);
+  g_assert_cmpuint (lines, >=, confirmed);
+  g_assert_cmpuint (lines, <=, confirmed + CRASH_ROUND);
+
+  /* The next start cuts a partial line back; the whole lines stay. */
   {
     FapilogSink *sink = fapilog_rotating_file_sink_new (dir);
     Driver d;
@@ -1542,10 +1747,43 @@ test_crash (void)
     driver_stop (&d);
     g_object_unref (sink);
   }
-  lines = check_all_files (dir);
-  g_assert_cmpuint (lines, >=, confirmed);
-  g_test_message ("confirmed %" G_GUINT64_FORMAT ", found %u lines", confirmed, lines);
+  g_assert_cmpuint (check_all_files (dir), ==, lines);
+  g_assert_cmpuint (check_crash_sequence (dir, FALSE), ==, lines);
   remove_tree (dir);
+}
+
+/* Adds the field "i" of every entry of the efbig child's logger in
+ * @text (JSON lines, others skipped) to @seen, failing on a repeat;
+ * returns how many. */
+static guint
+collect_child_indices (const char *text,
+                       GHashTable *seen,
+                       const char *where)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  guint n = 0;
+
+  for (guint l = 0; lines[l] != NULL; l++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *root, *data;
+      guint i;
+
+      if (lines[l][0] != '{' ||
+          !json_parser_load_from_data (parser, lines[l], -1, NULL) ||
+          !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        continue;
+      root = json_node_get_object (json_parser_get_root (parser));
+      if (g_strcmp0 (json_object_get_string_member_with_default (root, "logger", ""), "child") != 0)
+        continue;
+      data = json_object_get_object_member (root, "data");
+      g_assert_nonnull (data);
+      i = (guint) json_object_get_int_member (data, "i");
+      if (!g_hash_table_add (seen, GUINT_TO_POINTER (i + 1)))
+        g_error ("%s: entry %u appears a second time", where, i);
+      n++;
+    }
+  return n;
 }
 
 static void
@@ -1589,35 +1827,49 @@ test_efbig (void)
   for (guint i = 0; i < names->len; i++)
     g_assert_cmpuint (file_size (dir, g_ptr_array_index (names, i)), <=, EFBIG_LIMIT);
   lines = check_all_files (dir);
-  g_assert_cmpuint (lines, >=, written);
+  g_assert_cmpuint (lines, ==, written);
+
+  /* Each entry is in exactly one place: a file if it was counted written,
+   * the stderr fallback if it was counted failed. */
+  {
+    g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+    guint in_files = 0, in_fallback;
+
+    for (guint f = 0; f < names->len; f++)
+      {
+        g_autoptr(GString) text = read_file (dir, g_ptr_array_index (names, f));
+
+        in_files += collect_child_indices (text->str, seen, g_ptr_array_index (names, f));
+      }
+    in_fallback = collect_child_indices (err_text, seen, "the fallback");
+    g_assert_cmpuint (in_files, ==, written);
+    g_assert_cmpuint (in_fallback, ==, failed);
+    g_assert_cmpuint (g_hash_table_size (seen), ==, EFBIG_N);
+    for (guint i = 0; i < EFBIG_N; i++)
+      g_assert_true (g_hash_table_contains (seen, GUINT_TO_POINTER (i + 1)));
+  }
   remove_tree (dir);
 }
 
 /* ------------------------------------------------------------------------ */
 /* Environment, end to end                                                  */
 
+/* Runs fapilog-cat on 300 input lines of about 50 bytes (600 with the
+ * envelope) with only @env_pairs ("NAME", "value", …, NULL) in its
+ * environment besides PATH. */
 static void
-test_environment (void)
+run_cat (const char *cat,
+         ...)
 {
-  g_autofree char *dir = make_tmp_dir ();
-  g_autofree char *sub = g_build_filename (dir, "logs", NULL);
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) child = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) input = NULL;
-  g_autoptr(GPtrArray) names = NULL;
-  GString *text;
-  const char *cat = g_getenv ("FAPILOG_CAT");
-  struct stat st;
-  guint lines = 0;
+  g_autoptr(GBytes) err = NULL;
+  GString *text = g_string_new (NULL);
+  const char *name;
+  va_list args;
 
-  if (cat == NULL)
-    {
-      g_test_skip ("FAPILOG_CAT not set");
-      return;
-    }
-
-  text = g_string_new (NULL);
   for (guint i = 0; i < 300; i++)
     g_string_append_printf (text, "line %u of the input, with some padding to fill files\n", i);
   input = g_string_free_to_bytes (text);
@@ -1627,24 +1879,60 @@ test_environment (void)
                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_set_environ (launcher, NULL);
   g_subprocess_launcher_setenv (launcher, "PATH", g_getenv ("PATH"), TRUE);
-  g_subprocess_launcher_setenv (launcher, "FAPILOG_FILE__DIRECTORY", sub, TRUE);
-  g_subprocess_launcher_setenv (launcher, "FAPILOG_FILE__FILENAME_PREFIX", "cat", TRUE);
-  g_subprocess_launcher_setenv (launcher, "FAPILOG_FILE__MAX_BYTES", "10 KB", TRUE);
-  g_subprocess_launcher_setenv (launcher, "FAPILOG_FILE__MAX_FILES", "3", TRUE);
-  g_subprocess_launcher_setenv (launcher, "FAPILOG_FILE__COMPRESS_ROTATED", "true", TRUE);
-  g_subprocess_launcher_setenv (launcher, "FAPILOG_FILE__FILE_MODE", "0600", TRUE);
-  g_subprocess_launcher_setenv (launcher, "FAPILOG_FILE__FSYNC", "batch", TRUE);
+  va_start (args, cat);
+  while ((name = va_arg (args, const char *)) != NULL)
+    g_subprocess_launcher_setenv (launcher, name, va_arg (args, const char *), TRUE);
+  va_end (args);
   child = g_subprocess_launcher_spawn (launcher, &error, cat, NULL);
   g_assert_no_error (error);
-  {
-    g_autoptr(GBytes) err = NULL;
+  g_assert_true (g_subprocess_communicate (child, input, NULL, NULL, &err, &error));
+  g_assert_no_error (error);
+  if (!g_subprocess_get_if_exited (child) || g_subprocess_get_exit_status (child) != 0)
+    g_error ("fapilog-cat failed: %.*s", (int) g_bytes_get_size (err),
+             (const char *) g_bytes_get_data (err, NULL));
+}
 
-    g_assert_true (g_subprocess_communicate (child, input, NULL, NULL, &err, &error));
-    g_assert_no_error (error);
-    if (!g_subprocess_get_if_exited (child) || g_subprocess_get_exit_status (child) != 0)
-      g_error ("fapilog-cat failed: %.*s", (int) g_bytes_get_size (err),
-               (const char *) g_bytes_get_data (err, NULL));
-  }
+static void
+string_free (gpointer string)
+{
+  g_string_free (string, TRUE);
+}
+
+static guint
+file_mode_of (const char *dir,
+              const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  struct stat st;
+
+  g_assert_cmpint (stat (path, &st), ==, 0);
+  return st.st_mode & 0777;
+}
+
+static void
+test_environment (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *sub = g_build_filename (dir, "logs", NULL);
+  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(GPtrArray) contents = g_ptr_array_new_with_free_func (string_free);
+  const char *cat = g_getenv ("FAPILOG_CAT");
+  guint lines = 0;
+
+  if (cat == NULL)
+    {
+      g_test_skip ("FAPILOG_CAT not set");
+      return;
+    }
+
+  run_cat (cat,
+           "FAPILOG_FILE__DIRECTORY", sub,
+           "FAPILOG_FILE__FILENAME_PREFIX", "cat",
+           "FAPILOG_FILE__MAX_BYTES", "10 KB",
+           "FAPILOG_FILE__MAX_FILES", "3",
+           "FAPILOG_FILE__COMPRESS_ROTATED", "true",
+           "FAPILOG_FILE__FILE_MODE", "0600",
+           NULL);
 
   /* 300 lines of ~600 bytes in 10 kB files, gzipped when rotated; the
    * final retention at stop counts the last file too: 3 in all, the newest
@@ -1654,12 +1942,10 @@ test_environment (void)
   for (guint i = 0; i < names->len; i++)
     {
       const char *name = g_ptr_array_index (names, i);
-      g_autofree char *path = g_build_filename (sub, name, NULL);
       GString *content;
 
       g_assert_true (g_str_has_prefix (name, "cat-"));
-      g_assert_cmpint (stat (path, &st), ==, 0);
-      g_assert_cmpuint (st.st_mode & 0777, ==, 0600);
+      g_assert_cmpuint (file_mode_of (sub, name), ==, 0600);
       if (i + 1 < names->len)
         {
           g_assert_true (g_str_has_suffix (name, ".jsonl.gz"));
@@ -1670,12 +1956,76 @@ test_environment (void)
           g_assert_true (g_str_has_suffix (name, ".jsonl"));
           content = read_file (sub, name);
         }
-      g_assert_cmpuint (content->len, <=, 10 * 1024);   /* "10 KB" is 10 KiB */
+      g_assert_cmpuint (content->len, <=, 10 * 1024);
       lines += count_json_lines (content->str, content->len, name);
-      g_string_free (content, TRUE);
+      g_ptr_array_add (contents, content);
     }
   g_assert_cmpuint (lines, <, 300);
   g_assert_cmpuint (lines, >, 0);
+  /* "10 KB" is 10 KiB, not 10,000 bytes: each rotated file was full, the
+   * next line would have passed 10,240 bytes. */
+  for (guint i = 0; i + 1 < contents->len; i++)
+    {
+      GString *full = g_ptr_array_index (contents, i);
+      GString *next = g_ptr_array_index (contents, i + 1);
+      const char *nl = memchr (next->str, '\n', next->len);
+
+      g_assert_nonnull (nl);
+      g_assert_cmpuint (full->len + (gsize) (nl + 1 - next->str), >, 10 * 1024);
+    }
+  remove_tree (sub);
+
+  /* FAPILOG_FILE__DIRECTORY alone selects the sink, with its defaults. */
+  run_cat (cat, "FAPILOG_FILE__DIRECTORY", sub, NULL);
+  g_clear_pointer (&names, g_ptr_array_unref);
+  names = list_dir (sub);
+  g_assert_cmpuint (names->len, ==, 1);
+  {
+    const char *name = g_ptr_array_index (names, 0);
+    g_autoptr(GString) content = read_file (sub, name);
+
+    g_assert_true (g_str_has_prefix (name, "fapilog-"));
+    g_assert_true (g_str_has_suffix (name, ".jsonl"));
+    g_assert_cmpuint (file_mode_of (sub, name), ==, 0640);
+    g_assert_cmpuint (count_json_lines (content->str, content->len, name), ==, 300);
+  }
+  remove_tree (sub);
+
+  /* Text mode, time rotation and the byte budget: .log files of text
+   * lines, at most 8 KiB in all once stopped. */
+  run_cat (cat,
+           "FAPILOG_FILE__DIRECTORY", sub,
+           "FAPILOG_FILE__MODE", "text",
+           "FAPILOG_FILE__INTERVAL_SECONDS", "hourly",
+           "FAPILOG_FILE__MAX_BYTES", "2 KB",
+           "FAPILOG_FILE__MAX_TOTAL_BYTES", "8 KB",
+           "FAPILOG_FILE__FSYNC", "batch",
+           NULL);
+  g_clear_pointer (&names, g_ptr_array_unref);
+  names = list_dir (sub);
+  g_assert_cmpuint (names->len, >=, 2);
+  {
+    guint64 total = 0;
+
+    for (guint i = 0; i < names->len; i++)
+      {
+        const char *name = g_ptr_array_index (names, i);
+        g_autoptr(GString) content = read_file (sub, name);
+
+        g_assert_true (g_str_has_suffix (name, ".log"));
+        g_assert_cmpuint (content->len, <=, 2 * 1024);
+        g_assert_true (content->len > 0 && content->str[content->len - 1] == '\n');
+        /* timestamp level logger message (quoted: it has spaces) */
+        g_assert_true (g_regex_match_simple ("^\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z INFO \\S+ \"line \\d+ of the input",
+                                             content->str, G_REGEX_MULTILINE, 0));
+        g_assert_false (content->str[0] == '{');
+        total += content->len;
+      }
+    g_assert_cmpuint (total, <=, 8 * 1024);
+    /* Only what had to go went: the newest file deleted (at most 2 KiB)
+     * would not have fitted beside these. */
+    g_assert_cmpuint (total, >, 8 * 1024 - 2 * 1024);
+  }
   remove_tree (dir);
 }
 
@@ -1718,6 +2068,7 @@ main (int    argc,
   g_test_add_func ("/rotating-file/text", test_text_mode);
   g_test_add_func ("/rotating-file/health", test_health_and_properties);
   g_test_add_func ("/rotating-file/registry", test_registry);
+  g_test_add_func ("/rotating-file/environment/properties", test_environment_properties);
   g_test_add_func ("/rotating-file/bad-arguments", test_bad_arguments);
   g_test_add_func ("/rotating-file/crash", test_crash);
   g_test_add_func ("/rotating-file/efbig", test_efbig);
