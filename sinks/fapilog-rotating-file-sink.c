@@ -1055,8 +1055,6 @@ write_run (FapilogRotatingFileSink  *self,
           self->rotate_next = TRUE;
           return FALSE;
         }
-      while (job->n_done < job->n_lines && job->ends[job->n_done] <= to)
-        job->n_done++;
       return TRUE;
     }
 
@@ -1114,6 +1112,10 @@ write_lines (FapilogRotatingFileSink  *self,
       gsize from = i == 0 ? 0 : job->ends[i - 1];
       gsize chunk = 0;
       guint j = i;
+
+      /* Lines before i are in a file; a failure from here on reports them
+       * as written (write_run() adds the whole lines of its own run). */
+      job->n_done = i;
 
       if (self->rotate_next && self->size > 0)
         rotate_file (self);
