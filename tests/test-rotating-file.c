@@ -162,6 +162,18 @@ file_size (const char *dir,
   return (guint64) st.st_size;
 }
 
+/* The permission bits of @dir/@name (setuid and sticky bits included). */
+static guint
+file_mode_of (const char *dir,
+              const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  struct stat st;
+
+  g_assert_cmpint (stat (path, &st), ==, 0);
+  return st.st_mode & 07777;
+}
+
 static void
 touch_file (const char *dir,
             const char *name,
@@ -1271,7 +1283,6 @@ test_permissions (void)
   g_autoptr(GPtrArray) names = NULL;
   g_autoptr(GError) error = NULL;
   FapilogSink *sink;
-  struct stat st;
   mode_t old;
   Driver d;
 
@@ -1287,12 +1298,7 @@ test_permissions (void)
 
   names = list_dir (sub);
   g_assert_cmpuint (names->len, ==, 1);
-  {
-    g_autofree char *path = g_build_filename (sub, g_ptr_array_index (names, 0), NULL);
-
-    g_assert_cmpint (stat (path, &st), ==, 0);
-    g_assert_cmpuint (st.st_mode & 07777, ==, 0640);
-  }
+  g_assert_cmpuint (file_mode_of (sub, g_ptr_array_index (names, 0)), ==, 0640);
   g_clear_pointer (&names, g_ptr_array_unref);
 
   /* Any mode is applied exactly. */
@@ -1306,12 +1312,7 @@ test_permissions (void)
   umask (old);
   names = list_dir (sub);
   g_assert_cmpuint (names->len, ==, 2);
-  {
-    g_autofree char *path = g_build_filename (sub, g_ptr_array_index (names, 1), NULL);
-
-    g_assert_cmpint (stat (path, &st), ==, 0);
-    g_assert_cmpuint (st.st_mode & 07777, ==, 0664);
-  }
+  g_assert_cmpuint (file_mode_of (sub, g_ptr_array_index (names, 1)), ==, 0664);
   remove_tree (dir);
 }
 
@@ -1677,9 +1678,8 @@ check_crash_sequence (const char *dir,
       while (p < end)
         {
           const char *nl = memchr (p, '\n', end - p);
-          g_autoptr(JsonParser) parser = json_parser_new ();
-          g_autoptr(GError) error = NULL;
           g_autofree char *line = NULL;
+          g_autoptr(JsonObject) obj = NULL;
           JsonObject *data;
           guint64 index_;
 
@@ -1690,11 +1690,8 @@ check_crash_sequence (const char *dir,
               break;
             }
           line = g_strndup (p, nl - p);
-          if (!json_parser_load_from_data (parser, line, -1, &error) ||
-              !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-            g_error ("%s: not a JSON object: %s", name, line);
-          data = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
-                                                "data");
+          obj = test_parse_object (line);
+          data = json_object_get_object_member (obj, "data");
           g_assert_nonnull (data);
           index_ = (guint64) json_object_get_int_member (data, "round") * CRASH_ROUND +
                    (guint64) json_object_get_int_member (data, "i");
@@ -1918,17 +1915,6 @@ static void
 string_free (gpointer string)
 {
   g_string_free (string, TRUE);
-}
-
-static guint
-file_mode_of (const char *dir,
-              const char *name)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  struct stat st;
-
-  g_assert_cmpint (stat (path, &st), ==, 0);
-  return st.st_mode & 0777;
 }
 
 static void
