@@ -20,6 +20,7 @@
 #include "fapilog-enum-types.h"
 #include "fapilog-envelope-private.h"
 #include "fapilog-error.h"
+#include "fapilog-file-reserve-private.h"
 #include "fapilog-gzip-file-private.h"
 #include "fapilog-io-private.h"
 #include "fapilog-rotating-file-sink.h"
@@ -105,6 +106,7 @@ struct _FapilogRotatingFileSink
   int                       fd;
   char                     *path;            /* also under path_lock */
   guint64                   size;            /* bytes known to be in the file */
+  FapilogFileReserve        reserve;         /* blocks reserved past size */
   gint64                    deadline_us;     /* G_MAXINT64: none */
   gboolean                  rotate_next;     /* a write failed on this file */
   char                      last_stamp[STAMP_LEN + 1];
@@ -654,6 +656,20 @@ finish_file (int         fd,
     }
 }
 
+/* Gives back the blocks reserved past the end of the active file, which is
+ * about to be closed. With the state lock held. */
+static void
+release_reserved (FapilogRotatingFileSink *self)
+{
+  if (!_fapilog_file_reserve_release (&self->reserve, self->fd, self->size))
+    {
+      int errsv = errno;
+
+      _fapilog_diag_warn (DIAG_COMPONENT, "could not give back the disk space reserved past the end of a file",
+                          "path", "s", self->path, "error", "s", g_strerror (errsv), NULL);
+    }
+}
+
 /* Closes the active file: fsync per policy, close; an empty file is
  * removed (we never leave empty files). Returns the basename of a file
  * that was kept, or NULL. With the state lock held.
@@ -676,6 +692,7 @@ close_file (FapilogRotatingFileSink *self,
       return NULL;
     }
 
+  release_reserved (self);
   if (wants_sync && sync_fd_out != NULL)
     *sync_fd_out = self->fd;
   else
@@ -804,6 +821,7 @@ ensure_open (FapilogRotatingFileSink  *self,
 
       self->fd = fd;
       self->size = 0;
+      _fapilog_file_reserve_reset (&self->reserve, 0);
       self->rotate_next = FALSE;
       memcpy (self->last_stamp, stamp, sizeof self->last_stamp);
       self->last_seq = seq;
@@ -843,6 +861,7 @@ reopen_file (FapilogRotatingFileSink *self)
         _fapilog_diag_warn (DIAG_COMPONENT, "could not sync a file before reopening it",
                             "error", "s", error->message, NULL);
     }
+  release_reserved (self);
   close (self->fd);
   self->fd = -1;
 
@@ -870,6 +889,7 @@ reopen_file (FapilogRotatingFileSink *self)
 
   self->fd = fd;
   self->size = fstat (fd, &st) == 0 ? (guint64) st.st_size : 0;
+  _fapilog_file_reserve_reset (&self->reserve, self->size);
   self->rotate_next = FALSE;
 }
 
@@ -1044,6 +1064,7 @@ write_run (FapilogRotatingFileSink  *self,
 {
   gsize written = 0;
 
+  _fapilog_file_reserve_ensure (&self->reserve, self->fd, self->size, to - from, self->max_bytes);
   if (_fapilog_io_write_all (self->fd, job->data + from, to - from, self->path, &written, error))
     {
       self->size += to - from;
@@ -1086,6 +1107,9 @@ write_run (FapilogRotatingFileSink  *self,
         return FALSE;
       }
     self->size += keep;
+    if (written > keep)
+      /* The cut gave back the reserved blocks too. */
+      _fapilog_file_reserve_reset (&self->reserve, self->size);
     self->rotate_next = TRUE;
   }
   return FALSE;
@@ -1459,6 +1483,18 @@ valid_prefix (const char *prefix)
 /* A process killed in the middle of a write (SIGKILL interrupts a write
  * between pages) can leave a partial last line in its active file. Cut it
  * back to the last complete line, so every file holds whole lines. */
+/* Whether a file holds more blocks than its size needs: blocks reserved
+ * ahead of writes that never came. One block of slack for the
+ * filesystem's own bookkeeping. */
+static gboolean
+holds_blocks_past_end (const struct stat *st)
+{
+  guint64 block = st->st_blksize > 0 ? (guint64) st->st_blksize : 4096;
+  guint64 needed = ((guint64) st->st_size + block - 1) / block * block;
+
+  return (guint64) st->st_blocks * 512 > needed + block;
+}
+
 static void
 repair_tail (FapilogRotatingFileSink *self,
              const char              *name)
@@ -1472,9 +1508,22 @@ repair_tail (FapilogRotatingFileSink *self,
   fd = open (path, O_RDWR | O_CLOEXEC | O_NOCTTY);
   if (fd < 0)
     return;
-  if (fstat (fd, &st) != 0 || st.st_size == 0 ||
-      pread (fd, buf, 1, st.st_size - 1) != 1 || buf[0] == '\n')
+  if (fstat (fd, &st) != 0)
     {
+      close (fd);
+      return;
+    }
+  if (st.st_size == 0 || pread (fd, buf, 1, st.st_size - 1) != 1 || buf[0] == '\n')
+    {
+      /* A run that was killed kept the blocks reserved past its last
+       * write; the cut below gives them back too. */
+      if (st.st_size > 0 && holds_blocks_past_end (&st) && ftruncate (fd, st.st_size) != 0)
+        {
+          int errsv = errno;
+
+          _fapilog_diag_warn (DIAG_COMPONENT, "could not give back the disk space reserved past the end of a file",
+                              "path", "s", path, "error", "s", g_strerror (errsv), NULL);
+        }
       close (fd);
       return;
     }

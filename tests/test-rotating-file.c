@@ -1168,6 +1168,116 @@ test_forced_rotate (void)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Blocks reserved ahead of writes, and given back                          */
+
+/* Bytes of disk that @dir/@name holds beyond what its size needs, less one
+ * block of slack for the filesystem's own bookkeeping (0 if none). */
+static guint64
+reserved_past_end (const char *dir,
+                   const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  struct stat st;
+  guint64 block, needed, held;
+
+  g_assert_cmpint (stat (path, &st), ==, 0);
+  block = st.st_blksize > 0 ? (guint64) st.st_blksize : 4096;
+  needed = ((guint64) st.st_size + block - 1) / block * block + block;
+  held = (guint64) st.st_blocks * 512;
+  return held > needed ? held - needed : 0;
+}
+
+/* Makes @dir/@name with one complete line and @reserve bytes reserved past
+ * it, as a killed run leaves its file; FALSE if this filesystem cannot
+ * reserve blocks that way. */
+static gboolean
+make_file_with_reserve (const char *dir,
+                        const char *name,
+                        gsize       reserve)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  static const char line[] = "{\"message\":\"earlier run\"}\n";
+  int fd = open (path, O_WRONLY | O_CREAT | O_EXCL, 0640);
+  gboolean ok;
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (write (fd, line, sizeof line - 1), ==, (gssize) (sizeof line - 1));
+  ok = fallocate (fd, FALLOC_FL_KEEP_SIZE, 0, (off_t) reserve) == 0;
+  g_assert_cmpint (close (fd), ==, 0);
+  return ok && reserved_past_end (dir, name) >= reserve / 2;
+}
+
+/* The active file has blocks reserved ahead of its writes, up to max-bytes;
+ * a rotation, a stop and the next start (after a kill) give them back, and
+ * the sizes never show them. */
+static void
+test_reserve (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autoptr(FapilogSink) sink = NULL;
+  g_autoptr(FapilogPipeline) pipeline = NULL;
+  g_autoptr(FapilogLogger) log = NULL;
+  g_autoptr(FapilogStats) stats = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  const guint64 max_bytes = 1024 * 1024;
+  const char *leftover = "fapilog-20200101-000000.jsonl";
+  FapilogRotatingFileSink *rf;
+
+  if (!make_file_with_reserve (dir, leftover, max_bytes))
+    {
+      g_test_skip ("this filesystem does not reserve blocks with fallocate()");
+      remove_tree (dir);
+      return;
+    }
+
+  sink = g_object_new (FAPILOG_TYPE_ROTATING_FILE_SINK,
+                       "directory", dir,
+                       "max-bytes", max_bytes,
+                       NULL);
+  rf = FAPILOG_ROTATING_FILE_SINK (sink);
+  pipeline = start_pipeline (sink);
+  /* The start gave back what the killed run had reserved. */
+  g_assert_cmpuint (reserved_past_end (dir, leftover), ==, 0);
+  g_assert_cmpuint (file_size (dir, leftover), ==, strlen ("{\"message\":\"earlier run\"}\n"));
+
+  log = fapilog_pipeline_get_logger (pipeline, "app");
+  fapilog_info (log, "one", NULL);
+  flush (pipeline);
+  names = list_dir (dir);
+  g_assert_cmpuint (names->len, ==, 2);
+  /* One short line, and most of max-bytes reserved behind it. */
+  g_assert_cmpuint (file_size (dir, g_ptr_array_index (names, 1)), <, 1024);
+  g_assert_cmpuint (reserved_past_end (dir, g_ptr_array_index (names, 1)), >=, max_bytes / 2);
+  g_clear_pointer (&names, g_ptr_array_unref);
+
+  fapilog_rotating_file_sink_rotate (rf);
+  g_assert_true (_fapilog_rotating_file_sink_wait_rotations (rf, 1, 30 * G_USEC_PER_SEC));
+  g_assert_true (_fapilog_rotating_file_sink_wait_background (rf, 30 * G_USEC_PER_SEC));
+  fapilog_info (log, "two", NULL);
+  flush (pipeline);
+  names = list_dir (dir);
+  g_assert_cmpuint (names->len, ==, 3);
+  g_assert_cmpuint (reserved_past_end (dir, g_ptr_array_index (names, 1)), ==, 0);
+  g_assert_cmpuint (reserved_past_end (dir, g_ptr_array_index (names, 2)), >=, max_bytes / 2);
+  g_clear_pointer (&names, g_ptr_array_unref);
+
+  stats = fapilog_pipeline_shutdown (pipeline, 30 * G_USEC_PER_SEC);
+  g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "rotating_file"), ==, 2);
+  g_assert_cmpuint (fapilog_stats_get_sink_failed (stats, "rotating_file"), ==, 0);
+  names = list_dir (dir);
+  g_assert_cmpuint (names->len, ==, 3);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autoptr(GString) text = read_file (dir, g_ptr_array_index (names, i));
+
+      g_assert_cmpuint (reserved_past_end (dir, g_ptr_array_index (names, i)), ==, 0);
+      g_assert_cmpuint (text->len, ==, file_size (dir, g_ptr_array_index (names, i)));
+      g_assert_cmpuint (count_json_lines (text->str, text->len, g_ptr_array_index (names, i)), ==, 1);
+    }
+  remove_tree (dir);
+}
+
+/* ------------------------------------------------------------------------ */
 /* The fsync of a rotated file is off the write path                        */
 
 typedef struct {
@@ -2071,6 +2181,7 @@ main (int    argc,
   g_test_add_func ("/rotating-file/reopen", test_reopen);
   g_test_add_func ("/rotating-file/reopen-sighup", test_reopen_sighup);
   g_test_add_func ("/rotating-file/rotate", test_forced_rotate);
+  g_test_add_func ("/rotating-file/reserve", test_reserve);
   g_test_add_func ("/rotating-file/fsync-off-write-path", test_fsync_off_write_path);
   g_test_add_func ("/rotating-file/permissions", test_permissions);
   g_test_add_func ("/rotating-file/text", test_text_mode);

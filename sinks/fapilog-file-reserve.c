@@ -1,0 +1,59 @@
+/* fapilog-file-reserve.c: disk blocks reserved ahead of appends
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "fapilog-file-reserve-private.h"
+
+void
+_fapilog_file_reserve_reset (FapilogFileReserve *self,
+                             guint64             size)
+{
+  self->end = size;
+  self->refused = FALSE;
+}
+
+void
+_fapilog_file_reserve_ensure (FapilogFileReserve *self,
+                              int                 fd,
+                              guint64             size,
+                              guint64             len,
+                              guint64             limit)
+{
+  guint64 need = size + len;
+  guint64 end;
+
+  if (self->refused || need <= self->end)
+    return;
+
+  end = need + FAPILOG_FILE_RESERVE_STEP;
+  /* Up to the size limit only; an entry larger than the limit (a file of
+   * its own) gets just what it needs. */
+  if (limit > 0)
+    end = MAX (need, MIN (end, limit));
+
+  if (fallocate (fd, FALLOC_FL_KEEP_SIZE, (off_t) self->end, (off_t) (end - self->end)) == 0)
+    self->end = end;
+  else if (errno != EINTR)
+    self->refused = TRUE;
+}
+
+gboolean
+_fapilog_file_reserve_release (FapilogFileReserve *self,
+                               int                 fd,
+                               guint64             size)
+{
+  gboolean reserved = self->end > size;
+
+  self->end = size;
+  /* Truncating to the current size frees the blocks past it (ext4, xfs
+   * and tmpfs all do); nothing else does without changing the size. */
+  if (!reserved)
+    return TRUE;
+  return ftruncate (fd, (off_t) size) == 0;
+}
