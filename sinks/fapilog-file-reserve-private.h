@@ -38,8 +38,9 @@ void     _fapilog_file_reserve_ensure  (FapilogFileReserve *self,
                                         guint64             size,
                                         guint64             len,
                                         guint64             limit);
-/* Gives back the blocks reserved past @size, before the file is closed.
- * Returns FALSE, with errno set, if the ftruncate() that does it failed. */
+/* Gives back the blocks reserved past the end of the file (@size is what
+ * we wrote; the file's own size is used for the cut), before it is closed.
+ * Returns FALSE, with errno set, if the fstat() or ftruncate() failed. */
 gboolean _fapilog_file_reserve_release (FapilogFileReserve *self,
                                         int                 fd,
                                         guint64             size);

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fapilog-file-reserve-private.h"
@@ -49,11 +50,16 @@ _fapilog_file_reserve_release (FapilogFileReserve *self,
                                guint64             size)
 {
   gboolean reserved = self->end > size;
+  struct stat st;
 
   self->end = size;
-  /* Truncating to the current size frees the blocks past it (ext4, xfs
-   * and tmpfs all do); nothing else does without changing the size. */
   if (!reserved)
     return TRUE;
-  return ftruncate (fd, (off_t) size) == 0;
+  /* Truncating to the current size frees the blocks past it (ext4, xfs
+   * and tmpfs all do); nothing else does without changing the size. The
+   * size is the file's own, not @size: a file cut short by someone else
+   * (logrotate's copytruncate) must not grow back to what we wrote. */
+  if (fstat (fd, &st) != 0)
+    return FALSE;
+  return ftruncate (fd, st.st_size) == 0;
 }

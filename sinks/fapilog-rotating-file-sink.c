@@ -1480,9 +1480,6 @@ valid_prefix (const char *prefix)
          !g_str_equal (prefix, ".") && !g_str_equal (prefix, "..");
 }
 
-/* A process killed in the middle of a write (SIGKILL interrupts a write
- * between pages) can leave a partial last line in its active file. Cut it
- * back to the last complete line, so every file holds whole lines. */
 /* Whether a file holds more blocks than its size needs: blocks reserved
  * ahead of writes that never came. One block of slack for the
  * filesystem's own bookkeeping. */
@@ -1495,6 +1492,9 @@ holds_blocks_past_end (const struct stat *st)
   return (guint64) st->st_blocks * 512 > needed + block;
 }
 
+/* A process killed in the middle of a write (SIGKILL interrupts a write
+ * between pages) can leave a partial last line in its active file. Cut it
+ * back to the last complete line, so every file holds whole lines. */
 static void
 repair_tail (FapilogRotatingFileSink *self,
              const char              *name)

@@ -1259,10 +1259,26 @@ test_reserve (void)
   g_assert_cmpuint (names->len, ==, 3);
   g_assert_cmpuint (reserved_past_end (dir, g_ptr_array_index (names, 1)), ==, 0);
   g_assert_cmpuint (reserved_past_end (dir, g_ptr_array_index (names, 2)), >=, max_bytes / 2);
+
+  /* Cut short from outside (logrotate's copytruncate): giving back the
+   * reservation must not grow the file back to what the sink wrote. */
+  {
+    g_autofree char *active = g_build_filename (dir, g_ptr_array_index (names, 2), NULL);
+
+    g_assert_cmpint (truncate (active, 0), ==, 0);
+    fapilog_rotating_file_sink_rotate (rf);
+    g_assert_true (_fapilog_rotating_file_sink_wait_rotations (rf, 2, 30 * G_USEC_PER_SEC));
+    g_assert_true (_fapilog_rotating_file_sink_wait_background (rf, 30 * G_USEC_PER_SEC));
+    g_assert_cmpuint (file_size (dir, g_ptr_array_index (names, 2)), ==, 0);
+    g_assert_cmpuint (reserved_past_end (dir, g_ptr_array_index (names, 2)), ==, 0);
+    g_assert_cmpuint (g_unlink (active), ==, 0);
+  }
   g_clear_pointer (&names, g_ptr_array_unref);
+  fapilog_info (log, "three", NULL);
+  flush (pipeline);
 
   stats = fapilog_pipeline_shutdown (pipeline, 30 * G_USEC_PER_SEC);
-  g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "rotating_file"), ==, 2);
+  g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "rotating_file"), ==, 3);
   g_assert_cmpuint (fapilog_stats_get_sink_failed (stats, "rotating_file"), ==, 0);
   names = list_dir (dir);
   g_assert_cmpuint (names->len, ==, 3);
