@@ -11,6 +11,7 @@
  */
 #pragma once
 
+#include <sys/stat.h>
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -44,5 +45,12 @@ void     _fapilog_file_reserve_ensure  (FapilogFileReserve *self,
 gboolean _fapilog_file_reserve_release (FapilogFileReserve *self,
                                         int                 fd,
                                         guint64             size);
+
+/* For a file found at start (@st from fstat() on @fd): gives back the
+ * blocks a killed run left reserved past its end, if it holds more than
+ * its size needs. Returns FALSE, with errno set, if the ftruncate()
+ * failed. */
+gboolean _fapilog_file_reserve_release_leftover (int                fd,
+                                                 const struct stat *st);
 
 G_END_DECLS

@@ -63,3 +63,16 @@ _fapilog_file_reserve_release (FapilogFileReserve *self,
     return FALSE;
   return ftruncate (fd, st.st_size) == 0;
 }
+
+gboolean
+_fapilog_file_reserve_release_leftover (int                fd,
+                                        const struct stat *st)
+{
+  guint64 block = st->st_blksize > 0 ? (guint64) st->st_blksize : 4096;
+  guint64 needed = ((guint64) st->st_size + block - 1) / block * block;
+
+  /* One block of slack for the filesystem's own bookkeeping. */
+  if (st->st_size == 0 || (guint64) st->st_blocks * 512 <= needed + block)
+    return TRUE;
+  return ftruncate (fd, st->st_size) == 0;
+}

@@ -1480,18 +1480,6 @@ valid_prefix (const char *prefix)
          !g_str_equal (prefix, ".") && !g_str_equal (prefix, "..");
 }
 
-/* Whether a file holds more blocks than its size needs: blocks reserved
- * ahead of writes that never came. One block of slack for the
- * filesystem's own bookkeeping. */
-static gboolean
-holds_blocks_past_end (const struct stat *st)
-{
-  guint64 block = st->st_blksize > 0 ? (guint64) st->st_blksize : 4096;
-  guint64 needed = ((guint64) st->st_size + block - 1) / block * block;
-
-  return (guint64) st->st_blocks * 512 > needed + block;
-}
-
 /* A process killed in the middle of a write (SIGKILL interrupts a write
  * between pages) can leave a partial last line in its active file. Cut it
  * back to the last complete line, so every file holds whole lines. */
@@ -1517,7 +1505,7 @@ repair_tail (FapilogRotatingFileSink *self,
     {
       /* A run that was killed kept the blocks reserved past its last
        * write; the cut below gives them back too. */
-      if (st.st_size > 0 && holds_blocks_past_end (&st) && ftruncate (fd, st.st_size) != 0)
+      if (!_fapilog_file_reserve_release_leftover (fd, &st))
         {
           int errsv = errno;
 

@@ -1187,6 +1187,9 @@ reserved_past_end (const char *dir,
   return held > needed ? held - needed : 0;
 }
 
+/* The one line of make_file_with_reserve()'s file. */
+static const char leftover_line[] = "{\"message\":\"earlier run\"}\n";
+
 /* Makes @dir/@name with one complete line and @reserve bytes reserved past
  * it, as a killed run leaves its file; FALSE if this filesystem cannot
  * reserve blocks that way. */
@@ -1196,12 +1199,12 @@ make_file_with_reserve (const char *dir,
                         gsize       reserve)
 {
   g_autofree char *path = g_build_filename (dir, name, NULL);
-  static const char line[] = "{\"message\":\"earlier run\"}\n";
   int fd = open (path, O_WRONLY | O_CREAT | O_EXCL, 0640);
   gboolean ok;
 
   g_assert_cmpint (fd, >=, 0);
-  g_assert_cmpint (write (fd, line, sizeof line - 1), ==, (gssize) (sizeof line - 1));
+  g_assert_cmpint (write (fd, leftover_line, sizeof leftover_line - 1), ==,
+                   (gssize) (sizeof leftover_line - 1));
   ok = fallocate (fd, FALLOC_FL_KEEP_SIZE, 0, (off_t) reserve) == 0;
   g_assert_cmpint (close (fd), ==, 0);
   return ok && reserved_past_end (dir, name) >= reserve / 2;
@@ -1238,7 +1241,7 @@ test_reserve (void)
   pipeline = start_pipeline (sink);
   /* The start gave back what the killed run had reserved. */
   g_assert_cmpuint (reserved_past_end (dir, leftover), ==, 0);
-  g_assert_cmpuint (file_size (dir, leftover), ==, strlen ("{\"message\":\"earlier run\"}\n"));
+  g_assert_cmpuint (file_size (dir, leftover), ==, sizeof leftover_line - 1);
 
   log = fapilog_pipeline_get_logger (pipeline, "app");
   fapilog_info (log, "one", NULL);
