@@ -79,6 +79,7 @@ struct _FapilogPipeline
 
   GMutex                  lock;
   GCond                   cond;
+  guint                   n_cond_waiters;    /* under lock: threads in a wait on cond */
   PipelineState           state;
   guint64                 accepted_seq;      /* under lock: every sink took (or failed) up to here */
   guint64                 completed_seq;     /* under lock: ... and buffering sinks reported it */
@@ -191,7 +192,10 @@ update_progress (FapilogPipeline *self)
         }
       l = next;
     }
-  g_cond_broadcast (&self->cond);
+  /* This runs after every batch and every sink write, and GLib's broadcast
+   * is a system call even when nobody waits: skip it then. */
+  if (self->n_cond_waiters > 0)
+    g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
 
   for (GList *l = done; l != NULL; l = l->next)
@@ -227,20 +231,19 @@ report_drops (FapilogPipeline *self)
     }
 }
 
-static gboolean
-on_batch_due (gpointer user_data)
+/* Full batches found waiting are taken in the same dispatch, up to this
+ * many: each main loop iteration costs a poll() and two queue locks, while
+ * sink completions and timers must still get their turn after a few
+ * batches. A partial batch is never taken this way: it waits for its
+ * timeout as before. */
+#define MAX_BATCHES_PER_DISPATCH 8
+
+static void
+dispatch_popped (FapilogPipeline *self,
+                 guint            n)
 {
-  FapilogPipeline *self = user_data;
   FapilogEntry **entries;
   FapilogBatch *batch;
-  guint n;
-
-  n = _fapilog_queue_pop (self->queue, self->pop_buffer, self->batch_max);
-  if (n == 0)
-    {
-      update_progress (self);
-      return G_SOURCE_CONTINUE;
-    }
 
   for (guint i = 0; i < n; i++)
     _fapilog_entry_assign_message_id (self->pop_buffer[i], self->rng);
@@ -252,6 +255,26 @@ on_batch_due (gpointer user_data)
   _fapilog_fanout_dispatch (self->fanout, batch);
   fapilog_batch_unref (batch);
   _fapilog_queue_account (self->queue, n, 0);
+}
+
+static gboolean
+on_batch_due (gpointer user_data)
+{
+  FapilogPipeline *self = user_data;
+  guint n;
+
+  n = _fapilog_queue_pop (self->queue, self->pop_buffer, self->batch_max);
+  for (guint round = 1; n > 0; round++)
+    {
+      dispatch_popped (self, n);
+      /* Never past a sink's backlog: its completions come only after this
+       * dispatch, and the next batch would be refused (dropped) or the
+       * queue paused, which a batch at a time would not have done. */
+      if (round >= MAX_BATCHES_PER_DISPATCH ||
+          _fapilog_fanout_is_saturated (self->fanout, self->batch_max))
+        break;
+      n = _fapilog_queue_pop_full (self->queue, self->pop_buffer, self->batch_max);
+    }
 
   report_drops (self);
   update_progress (self);
@@ -347,6 +370,24 @@ on_sink_call_posted (gpointer user_data)
   g_mutex_unlock (&self->lock);
 }
 
+/* Waits for self->cond with self->lock held, counted so that
+ * update_progress() broadcasts only when someone waits. Every wait on
+ * self->cond goes through here. */
+static gboolean
+cond_wait_until (FapilogPipeline *self,
+                 gint64           deadline_us)
+{
+  gboolean signalled = TRUE;
+
+  self->n_cond_waiters++;
+  if (deadline_us == G_MAXINT64)
+    g_cond_wait (&self->cond, &self->lock);
+  else
+    signalled = g_cond_wait_until (&self->cond, &self->lock, deadline_us);
+  self->n_cond_waiters--;
+  return signalled;
+}
+
 /* Waits for self->cond, with self->lock held, until @deadline_us (monotonic;
  * G_MAXINT64 = none); FALSE once it has passed. On a thread that may run the
  * main context of a simple sink of this pipeline, runs the calls queued for
@@ -372,12 +413,7 @@ pipeline_wait (FapilogPipeline *self,
           return TRUE;
         }
     }
-  if (deadline_us == G_MAXINT64)
-    {
-      g_cond_wait (&self->cond, &self->lock);
-      return TRUE;
-    }
-  return g_cond_wait_until (&self->cond, &self->lock, deadline_us);
+  return cond_wait_until (self, deadline_us);
 }
 
 /* Stops the sinks (last first) on the worker, then ends the worker thread.
@@ -1472,7 +1508,7 @@ fapilog_pipeline_is_healthy (FapilogPipeline *self)
   deadline = g_get_monotonic_time () + G_USEC_PER_SEC;
   g_mutex_lock (&self->lock);
   while (!self->health_done)
-    if (!g_cond_wait_until (&self->cond, &self->lock, deadline))
+    if (!cond_wait_until (self, deadline))
       break;
   healthy = self->health_done && self->health_result;
   g_mutex_unlock (&self->lock);

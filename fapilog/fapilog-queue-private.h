@@ -54,6 +54,12 @@ GSource      *_fapilog_queue_source_new   (FapilogQueue          *self);
 guint         _fapilog_queue_pop          (FapilogQueue          *self,
                                            FapilogEntry         **out,
                                            guint                  max);
+/* The same, but only when @max entries are there: 0 otherwise. Lets the
+ * worker take the next full batch without a main loop iteration, while a
+ * partial batch still waits for its timeout. */
+guint         _fapilog_queue_pop_full     (FapilogQueue          *self,
+                                           FapilogEntry         **out,
+                                           guint                  max);
 void          _fapilog_queue_account      (FapilogQueue          *self,
                                            guint                  processed,
                                            guint                  filtered);

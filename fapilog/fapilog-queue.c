@@ -252,15 +252,11 @@ _fapilog_queue_push (FapilogQueue *self,
   return result;
 }
 
-guint
-_fapilog_queue_pop (FapilogQueue  *self,
-                    FapilogEntry **out,
-                    guint          max)
+static guint
+pop_locked (FapilogQueue  *self,
+            FapilogEntry **out,
+            guint          n)
 {
-  guint n;
-
-  g_mutex_lock (&self->lock);
-  n = MIN (max, self->len);
   /* At most two runs: up to the end of the ring, then from its start. */
   for (guint done = 0; done < n; )
     {
@@ -279,6 +275,32 @@ _fapilog_queue_pop (FapilogQueue  *self,
   self->in_worker += n;
   if (n > 0 && self->n_waiting > 0)
     g_cond_broadcast (&self->space);
+  return n;
+}
+
+guint
+_fapilog_queue_pop (FapilogQueue  *self,
+                    FapilogEntry **out,
+                    guint          max)
+{
+  guint n;
+
+  g_mutex_lock (&self->lock);
+  n = pop_locked (self, out, MIN (max, self->len));
+  g_mutex_unlock (&self->lock);
+  return n;
+}
+
+guint
+_fapilog_queue_pop_full (FapilogQueue  *self,
+                         FapilogEntry **out,
+                         guint          max)
+{
+  guint n = 0;
+
+  g_mutex_lock (&self->lock);
+  if (self->len >= max && !self->paused)
+    n = pop_locked (self, out, max);
   g_mutex_unlock (&self->lock);
   return n;
 }

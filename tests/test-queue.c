@@ -117,6 +117,47 @@ test_drop_newest (void)
   _fapilog_queue_free (queue);
 }
 
+/* _fapilog_queue_pop_full() takes exactly a full batch or nothing: a
+ * partial batch is left for its timeout, and a paused queue gives none. */
+static void
+test_pop_full (void)
+{
+  gint wakes = 0;
+  FapilogQueue *queue = queue_new (10, 0, FAPILOG_OVERFLOW_DROP_NEWEST, 50, &wakes);
+  FapilogEntry *entries[8];
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree char *rest = NULL;
+  int next = 0;
+
+  for (; next < 5; next++)
+    _fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_INFO, next));
+  g_assert_cmpuint (_fapilog_queue_pop_full (queue, entries, 4), ==, 4);
+  take_messages (queue, entries, 4, out);
+  g_assert_cmpstr (out->str, ==, "0 1 2 3");
+
+  /* One, then three entries waiting: not a full batch of four. */
+  g_assert_cmpuint (_fapilog_queue_pop_full (queue, entries, 4), ==, 0);
+  for (; next < 7; next++)
+    _fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_INFO, next));
+  g_assert_cmpuint (_fapilog_queue_pop_full (queue, entries, 4), ==, 0);
+
+  /* Four, but paused. */
+  _fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_INFO, next++));
+  _fapilog_queue_set_paused (queue, TRUE);
+  g_assert_cmpuint (_fapilog_queue_pop_full (queue, entries, 4), ==, 0);
+  assert_counters (queue, 8, 0, 4);
+
+  _fapilog_queue_set_paused (queue, FALSE);
+  g_string_truncate (out, 0);
+  g_assert_cmpuint (_fapilog_queue_pop_full (queue, entries, 4), ==, 4);
+  take_messages (queue, entries, 4, out);
+  g_assert_cmpstr (out->str, ==, "4 5 6 7");
+  rest = drain_messages (queue);
+  g_assert_cmpstr (rest, ==, "");
+  assert_counters (queue, 8, 0, 0);
+  _fapilog_queue_free (queue);
+}
+
 static void
 test_drop_oldest (void)
 {
@@ -698,6 +739,7 @@ main (int   argc,
 
   g_test_add_func ("/queue/drop-newest", test_drop_newest);
   g_test_add_func ("/queue/drop-oldest", test_drop_oldest);
+  g_test_add_func ("/queue/pop-full", test_pop_full);
   g_test_add_func ("/queue/protected-share", test_protected_share);
   g_test_add_func ("/queue/protected-never-evicted", test_protected_never_evicted);
   g_test_add_func ("/queue/only-protected-left-drops-new", test_only_protected_left_drops_new);
