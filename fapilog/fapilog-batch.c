@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "fapilog-batch-private.h"
 #include "fapilog-entry-private.h"
 #include "fapilog-envelope-private.h"
@@ -25,58 +27,117 @@ G_DEFINE_BOXED_TYPE (FapilogSerializedView, fapilog_serialized_view,
  * front usually avoids every regrowth of the batch buffer. */
 #define BYTES_PER_ENTRY_GUESS 384
 
-FapilogBatch *
-_fapilog_batch_new_take (FapilogEntry **entries,
-                         guint          n_entries)
+/* The lines of every entry into one buffer. Runs once per batch, on the
+ * first thread that needs the bytes. */
+static void
+batch_serialize (FapilogBatch *self)
 {
-  FapilogBatch *self = g_new0 (FapilogBatch, 1);
   FapilogJsonBuf buf;
-  gboolean rng_seeded = FALSE;
-  guint64 rng[2] = { 0, 0 };
   char *data;
-  guint i;
 
-  self->ref_count = 1;
-  self->n_entries = n_entries;
-  self->entries = entries;
-  self->offsets = g_new (gsize, (gsize) n_entries + 1);
+  self->offsets = g_new (gsize, (gsize) self->n_entries + 1);
+  _fapilog_json_buf_init (&buf, (gsize) self->n_entries * BYTES_PER_ENTRY_GUESS + 1);
 
-  _fapilog_json_buf_init (&buf, (gsize) n_entries * BYTES_PER_ENTRY_GUESS + 1);
-
-  for (i = 0; i < n_entries; i++)
+  for (guint i = 0; i < self->n_entries; i++)
     {
-      FapilogEntry *entry = entries[i];
+      FapilogEntry *entry = self->entries[i];
 
-      /* The worker assigns ids before this, but a missing one must not
-       * produce an envelope without it. */
-      if (G_UNLIKELY (entry->message_id[0] == '\0'))
-        {
-          if (!rng_seeded)
-            {
-              rng[0] = ((guint64) g_random_int () << 32) | g_random_int ();
-              rng[1] = ((guint64) g_random_int () << 32) | g_random_int ();
-              rng_seeded = TRUE;
-            }
-          _fapilog_entry_assign_message_id (entry, rng);
-        }
+      /* The worker assigns ids before dispatch, but a missing one must not
+       * produce an envelope without it; this may be any thread, so through
+       * the entry's locked path. */
+      if (G_UNLIKELY (!g_atomic_int_get (&entry->message_id_ready)))
+        fapilog_entry_get_message_id (entry);
 
       self->offsets[i] = buf.len;
       _fapilog_envelope_write (&buf, entry, FAPILOG_JSON_NONE);
       _fapilog_json_buf_append_c (&buf, '\n');
     }
-  self->offsets[n_entries] = buf.len;
+  self->offsets[self->n_entries] = buf.len;
 
+  data = _fapilog_json_buf_steal (&buf, &self->len);
+  self->bytes = g_bytes_new_take (data, self->len);
+  self->data = g_bytes_get_data (self->bytes, NULL);
+}
+
+void
+_fapilog_batch_ensure_serialized (FapilogBatch *self)
+{
+  if (g_once_init_enter (&self->serialized))
+    {
+      batch_serialize (self);
+      g_once_init_leave (&self->serialized, 1);
+    }
+}
+
+gboolean
+_fapilog_batch_is_serialized (FapilogBatch *self)
+{
+  return g_atomic_pointer_get (&self->serialized) != 0;
+}
+
+gsize
+_fapilog_batch_size_hint (FapilogBatch *self)
+{
+  if (_fapilog_batch_is_serialized (self))
+    return self->len;
+  return (gsize) self->n_entries * BYTES_PER_ENTRY_GUESS;
+}
+
+FapilogBatch *
+_fapilog_batch_new_take_deferred (FapilogEntry **entries,
+                                  guint          n_entries)
+{
+  FapilogBatch *self = g_new0 (FapilogBatch, 1);
+
+  self->ref_count = 1;
+  self->n_entries = n_entries;
+  self->entries = entries;
   if (n_entries > 0)
     {
       self->first_seq = entries[0]->seq;
       self->last_seq = entries[n_entries - 1]->seq;
     }
-
-  data = _fapilog_json_buf_steal (&buf, &self->len);
-  self->bytes = g_bytes_new_take (data, self->len);
-  self->data = g_bytes_get_data (self->bytes, NULL);
-
   return self;
+}
+
+FapilogBatch *
+_fapilog_batch_new_take (FapilogEntry **entries,
+                         guint          n_entries)
+{
+  FapilogBatch *self = _fapilog_batch_new_take_deferred (entries, n_entries);
+
+  _fapilog_batch_ensure_serialized (self);
+  return self;
+}
+
+/* Moves (or, from an input somebody else holds, references) the entries
+ * of @batches into @entries, in order, and drops the inputs. */
+static void
+take_entries (FapilogBatch  **batches,
+              guint           n_batches,
+              FapilogEntry  **entries)
+{
+  guint e = 0;
+
+  for (guint b = 0; b < n_batches; b++)
+    {
+      FapilogBatch *part = batches[b];
+      guint n = part->n_entries;
+
+      /* Only our reference left: nobody can look at the part's entries
+       * any more, so move them (saves an atomic increment now and an
+       * atomic decrement when the part goes). */
+      if (g_atomic_int_get (&part->ref_count) == 1)
+        {
+          memcpy (entries + e, part->entries, n * sizeof (FapilogEntry *));
+          part->n_entries = 0;
+        }
+      else
+        for (guint i = 0; i < n; i++)
+          entries[e + i] = fapilog_entry_ref (part->entries[i]);
+      e += n;
+      fapilog_batch_unref (part);
+    }
 }
 
 FapilogBatch *
@@ -85,7 +146,9 @@ _fapilog_batch_concat (FapilogBatch       **batches,
                        FapilogBufferCache  *cache)
 {
   FapilogBatch *self;
+  FapilogEntry **entries;
   guint n_entries = 0, e = 0;
+  gboolean deferred = TRUE;
   gsize len = 0;
   guint8 *data;
 
@@ -95,13 +158,30 @@ _fapilog_batch_concat (FapilogBatch       **batches,
   for (guint b = 0; b < n_batches; b++)
     {
       n_entries += batches[b]->n_entries;
+      /* An input another sink also holds may have its bytes made by that
+       * sink's thread at any moment; the result then copies them rather
+       * than making them a second time. */
+      if (g_atomic_int_get (&batches[b]->ref_count) != 1 ||
+          _fapilog_batch_is_serialized (batches[b]))
+        deferred = FALSE;
+    }
+  entries = g_new (FapilogEntry *, MAX (n_entries, 1));
+
+  if (deferred)
+    {
+      take_entries (batches, n_batches, entries);
+      return _fapilog_batch_new_take_deferred (entries, n_entries);
+    }
+
+  for (guint b = 0; b < n_batches; b++)
+    {
+      _fapilog_batch_ensure_serialized (batches[b]);
       len += batches[b]->len;
     }
 
   self = g_new0 (FapilogBatch, 1);
   self->ref_count = 1;
   self->n_entries = n_entries;
-  self->entries = g_new (FapilogEntry *, MAX (n_entries, 1));
   self->offsets = g_new (gsize, (gsize) n_entries + 1);
   data = _fapilog_buffer_cache_take (cache, len + 1);
   self->len = 0;
@@ -109,42 +189,30 @@ _fapilog_batch_concat (FapilogBatch       **batches,
   for (guint b = 0; b < n_batches; b++)
     {
       FapilogBatch *part = batches[b];
-      guint n = part->n_entries;
       gsize base = self->len;
 
       memcpy (data + base, part->data, part->len);
-      for (guint i = 0; i < n; i++)
+      for (guint i = 0; i < part->n_entries; i++)
         self->offsets[e + i] = base + part->offsets[i];
-
-      /* Only our reference left: nobody can look at the part's entries
-       * any more, so move them (saves an atomic increment now and an
-       * atomic decrement when the part goes). */
-      if (g_atomic_int_get (&part->ref_count) == 1)
-        {
-          memcpy (self->entries + e, part->entries, n * sizeof (FapilogEntry *));
-          part->n_entries = 0;
-        }
-      else
-        for (guint i = 0; i < n; i++)
-          self->entries[e + i] = fapilog_entry_ref (part->entries[i]);
-
-      e += n;
+      e += part->n_entries;
       self->len += part->len;
-      fapilog_batch_unref (part);
     }
   self->offsets[n_entries] = self->len;
   /* Like the serializer's buffer: a NUL after the last line, in case a
    * reader treats the data as a string. */
   data[self->len] = '\0';
 
+  take_entries (batches, n_batches, entries);
+  self->entries = entries;
   if (n_entries > 0)
     {
-      self->first_seq = self->entries[0]->seq;
-      self->last_seq = self->entries[n_entries - 1]->seq;
+      self->first_seq = entries[0]->seq;
+      self->last_seq = entries[n_entries - 1]->seq;
     }
 
   self->bytes = _fapilog_buffer_cache_wrap (cache, data, self->len);
   self->data = data;
+  self->serialized = 1;
   return self;
 }
 
@@ -225,7 +293,7 @@ fapilog_batch_unref (FapilogBatch *self)
   _fapilog_entry_unref_many (self->entries, self->n_entries);
   g_free (self->entries);
   g_free (self->offsets);
-  g_bytes_unref (self->bytes);
+  g_clear_pointer (&self->bytes, g_bytes_unref);
   g_free (self);
 }
 
@@ -272,6 +340,12 @@ fapilog_batch_get_entry (FapilogBatch *self,
  * Returns the JSON lines of every entry, in order, contiguous, each ending in
  * `\n`: exactly what a byte-oriented sink writes, in one call.
  *
+ * A batch is serialized once, by the first call that needs its bytes (this
+ * one, [method@Fapilog.Batch.get_bytes], [method@Fapilog.Batch.get_entry_data]
+ * or a view's data), on whatever thread makes it. Any thread may call it,
+ * several at once: a sink that hands the batch to a thread of its own and
+ * reads the bytes there moves the serialization off the worker too.
+ *
  * Returns: (transfer none) (array length=length): the bytes, owned by @self
  *
  * Since: 1.0
@@ -285,6 +359,7 @@ fapilog_batch_get_data (FapilogBatch *self,
 
   g_return_val_if_fail (self != NULL, NULL);
 
+  _fapilog_batch_ensure_serialized (self);
   if (length != NULL)
     *length = self->len;
   return self->data;
@@ -306,6 +381,7 @@ fapilog_batch_get_bytes (FapilogBatch *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
 
+  _fapilog_batch_ensure_serialized (self);
   return g_bytes_ref (self->bytes);
 }
 
@@ -332,6 +408,7 @@ fapilog_batch_get_entry_data (FapilogBatch *self,
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (index_ < self->n_entries, NULL);
 
+  _fapilog_batch_ensure_serialized (self);
   if (length != NULL)
     *length = self->offsets[index_ + 1] - self->offsets[index_];
   return self->data + self->offsets[index_];
@@ -449,6 +526,7 @@ fapilog_serialized_view_get_bytes (FapilogSerializedView *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   batch = self->batch;
+  _fapilog_batch_ensure_serialized (batch);
   start = batch->offsets[self->index];
 
   return g_bytes_new_from_bytes (batch->bytes, start,

@@ -37,7 +37,8 @@ _fapilog_fallback_write (const char   *sink_name,
 
   /* Re-serialize with masking rather than reuse the batch bytes: the
    * fallback must not print secrets that a sink would have protected. */
-  _fapilog_json_buf_init (&buf, (batch->offsets[end] - batch->offsets[first]) + 64);
+  _fapilog_json_buf_init (&buf, _fapilog_batch_size_hint (batch) / MAX (batch->n_entries, 1) *
+                                (end - first) + 64);
   for (guint i = first; i < end; i++)
     {
       _fapilog_envelope_write (&buf, batch->entries[i], FAPILOG_JSON_MASK_SECRETS);

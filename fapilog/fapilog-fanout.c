@@ -583,25 +583,28 @@ start_write (SinkSlot *slot)
 /* A batch sink that fell behind has several batches waiting; writing them
  * one per call would pay the sink's per-write cost for each. Merges @head
  * (just taken from the backlog) with the batches after it, in order, up to
- * the bounds. Only the oldest batches are taken, so per-sink order holds. */
+ * the bounds. Only the oldest batches are taken, so per-sink order holds.
+ * Batches no sink has read the bytes of are merged without a copy: the
+ * merged batch is serialized once, by the sink (see _fapilog_batch_concat()).
+ * Their size is then an estimate. */
 static FapilogBatch *
 slot_coalesce (SinkSlot     *slot,
                FapilogBatch *head)
 {
   FapilogBatch *parts[COALESCE_MAX_PARTS];
   guint n_parts = 1, n_entries = head->n_entries;
-  gsize len = head->len;
+  gsize len = _fapilog_batch_size_hint (head);
   FapilogBatch *next;
 
   parts[0] = head;
   while ((next = g_queue_peek_head (&slot->backlog)) != NULL &&
          n_parts < G_N_ELEMENTS (parts) &&
          n_entries + next->n_entries <= COALESCE_MAX_ENTRIES &&
-         len + next->len <= COALESCE_MAX_BYTES)
+         len + _fapilog_batch_size_hint (next) <= COALESCE_MAX_BYTES)
     {
       parts[n_parts++] = g_queue_pop_head (&slot->backlog);
       n_entries += next->n_entries;
-      len += next->len;
+      len += _fapilog_batch_size_hint (next);
     }
   if (n_parts == 1)
     return head;

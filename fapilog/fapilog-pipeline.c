@@ -250,7 +250,9 @@ dispatch_popped (FapilogPipeline *self,
 
   entries = g_new (FapilogEntry *, n);
   memcpy (entries, self->pop_buffer, sizeof (FapilogEntry *) * n);
-  batch = _fapilog_batch_new_take (entries, n);
+  /* Not serialized here: the first sink that reads the bytes makes them,
+   * on its own thread if it reads them there (rotating_file does). */
+  batch = _fapilog_batch_new_take_deferred (entries, n);
   self->dispatched_seq = batch->last_seq;
   _fapilog_fanout_dispatch (self->fanout, batch);
   fapilog_batch_unref (batch);

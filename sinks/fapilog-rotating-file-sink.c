@@ -1029,7 +1029,9 @@ compress_job (gpointer data,
 
 /* Lines to write: @len bytes at @data, line i ending (exclusive) at
  * ends[i]. n_done counts the lines that reached a file whole, so that a
- * failed job reports exactly those as written. */
+ * failed job reports exactly those as written. A JSON batch job has only
+ * @batch and @n_lines until the writing thread takes the lines from it
+ * (job_take_batch_lines()). */
 typedef struct {
   const guint8   *data;
   gsize           len;
@@ -1038,7 +1040,29 @@ typedef struct {
   guint           n_done;
   gpointer        owner;
   GDestroyNotify  owner_free;
+  FapilogBatch   *batch;    /* nullable; owned through @owner */
 } WriteJob;
+
+/* On the writing thread: the batch's bytes are usually made right here, by
+ * the first read, so the write() that follows copies them from this CPU's
+ * cache, and the worker is spared the serialization. */
+static void
+job_take_batch_lines (WriteJob *job)
+{
+  gsize len = 0;
+
+  job->data = fapilog_batch_get_data (job->batch, &len);
+  job->len = len;
+  job->ends = g_new (gsize, MAX (job->n_lines, 1));
+  /* The lines are contiguous: each one's end is an offset in data. */
+  for (guint i = 0; i < job->n_lines; i++)
+    {
+      gsize line_len = 0;
+      const guint8 *line = fapilog_batch_get_entry_data (job->batch, i, &line_len);
+
+      job->ends[i] = (gsize) (line - job->data) + line_len;
+    }
+}
 
 static void
 write_job_free (gpointer data)
@@ -1192,6 +1216,8 @@ write_thread (GTask        *task,
   GError *error = NULL;
   gboolean ok;
 
+  if (job->batch != NULL && job->ends == NULL)
+    job_take_batch_lines (job);
   g_mutex_lock (&self->state_lock);
   if (g_cancellable_set_error_if_cancelled (cancellable, &error))
     ok = FALSE;
@@ -1323,23 +1349,9 @@ fapilog_rotating_file_sink_write_batch_async (FapilogSink         *sink,
     }
   else
     {
-      const guint8 *data;
-      gsize len = 0;
-
       job = g_new0 (WriteJob, 1);
-      data = fapilog_batch_get_data (batch, &len);
-      job->data = data;
-      job->len = len;
       job->n_lines = n;
-      job->ends = g_new (gsize, MAX (n, 1));
-      /* The lines are contiguous: each one's end is an offset in data. */
-      for (guint i = 0; i < n; i++)
-        {
-          gsize line_len = 0;
-          const guint8 *line = fapilog_batch_get_entry_data (batch, i, &line_len);
-
-          job->ends[i] = (gsize) (line - data) + line_len;
-        }
+      job->batch = batch;
       job->owner = fapilog_batch_ref (batch);
       job->owner_free = (GDestroyNotify) fapilog_batch_unref;
     }

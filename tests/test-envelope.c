@@ -1606,6 +1606,244 @@ test_batch (void)
   _fapilog_logger_core_unref (spec.core);
 }
 
+/* @n entries "line <base + i>" of @core, each with its message id. */
+static FapilogEntry **
+make_numbered_entries (FapilogLoggerCore *core,
+                       guint              base,
+                       guint              n)
+{
+  EntrySpec spec = { 0, };
+  FapilogEntry **entries = g_new (FapilogEntry *, MAX (n, 1));
+
+  spec.core = core;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *message = g_strdup_printf ("line %u", base + i);
+
+      entries[i] = make_entry (&spec, message, "i", "u", base + i, NULL);
+      entries[i]->seq = base + i + 1;
+      fapilog_entry_get_message_id (entries[i]);
+    }
+  return entries;
+}
+
+/* What the batch of @entries must read: each one's envelope and '\n'. */
+static char *
+expected_lines (FapilogEntry **entries,
+                guint          n)
+{
+  GString *all = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *json = fapilog_entry_to_json (entries[i]);
+
+      g_string_append (all, json);
+      g_string_append_c (all, '\n');
+    }
+  return g_string_free (all, FALSE);
+}
+
+typedef struct {
+  FapilogBatch *batch;
+  GCond         cond;
+  GMutex        lock;
+  gboolean      go;
+} DeferredRace;
+
+static gpointer
+read_deferred (gpointer data)
+{
+  DeferredRace *race = data;
+  gsize len = 0;
+
+  g_mutex_lock (&race->lock);
+  while (!race->go)
+    g_cond_wait (&race->cond, &race->lock);
+  g_mutex_unlock (&race->lock);
+  return (gpointer) fapilog_batch_get_data (race->batch, &len);
+}
+
+/* A batch made by the worker is serialized by its first reader, whatever
+ * the thread, exactly once however many read at the same moment. */
+static void
+test_batch_deferred (void)
+{
+  FapilogLoggerCore *core = make_core ("app", NULL);
+  gsize len = 0;
+
+  /* Several rounds: a race that a plain flag would lose shows in a few. */
+  for (guint round = 0; round < 20; round++)
+    {
+      FapilogEntry **entries = make_numbered_entries (core, 0, 200);
+      g_autofree char *want = expected_lines (entries, 200);
+      DeferredRace race = { 0, };
+      GThread *threads[4];
+      gconstpointer first = NULL;
+      const guint8 *data;
+
+      race.batch = _fapilog_batch_new_take_deferred (entries, 200);
+      g_assert_false (_fapilog_batch_is_serialized (race.batch));
+      g_assert_cmpuint (race.batch->first_seq, ==, 1);
+      g_assert_cmpuint (race.batch->last_seq, ==, 200);
+      /* The entries are there before any bytes are. */
+      g_assert_true (fapilog_batch_get_entry (race.batch, 7) == entries[7]);
+      g_assert_cmpuint (_fapilog_batch_size_hint (race.batch), >, 0);
+      g_assert_false (_fapilog_batch_is_serialized (race.batch));
+
+      g_mutex_init (&race.lock);
+      g_cond_init (&race.cond);
+      for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+        threads[i] = g_thread_new ("batch-reader", read_deferred, &race);
+      g_mutex_lock (&race.lock);
+      race.go = TRUE;
+      g_cond_broadcast (&race.cond);
+      g_mutex_unlock (&race.lock);
+      for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+        {
+          gconstpointer got = g_thread_join (threads[i]);
+
+          /* One buffer: every reader got the same one. */
+          if (first == NULL)
+            first = got;
+          g_assert_true (got == first);
+        }
+      g_assert_true (_fapilog_batch_is_serialized (race.batch));
+
+      data = fapilog_batch_get_data (race.batch, &len);
+      g_assert_true ((gconstpointer) data == first);
+      g_assert_cmpmem (data, len, want, strlen (want));
+      g_assert_cmpuint (_fapilog_batch_size_hint (race.batch), ==, len);
+
+      g_cond_clear (&race.cond);
+      g_mutex_clear (&race.lock);
+      fapilog_batch_unref (race.batch);
+    }
+
+  /* Each reader serializes a batch nobody read yet: a view's bytes, an
+   * entry's line, the GBytes. */
+  {
+    FapilogEntry **more = make_numbered_entries (core, 500, 3);
+    g_autofree char *more_want = NULL;
+    FapilogBatch *batch = _fapilog_batch_new_take_deferred (more, 3);
+    FapilogSerializedView *view = fapilog_batch_get_view (batch, 2);
+    g_autofree char *json = fapilog_entry_to_json (more[2]);
+    GBytes *bytes;
+    const guint8 *line;
+
+    g_assert_false (_fapilog_batch_is_serialized (batch));
+    bytes = fapilog_serialized_view_get_bytes (view);
+    g_assert_true (_fapilog_batch_is_serialized (batch));
+    g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes) - 1, json, strlen (json));
+    g_bytes_unref (bytes);
+    fapilog_serialized_view_unref (view);
+    fapilog_batch_unref (batch);
+
+    more = make_numbered_entries (core, 600, 3);
+    batch = _fapilog_batch_new_take_deferred (more, 3);
+    line = fapilog_batch_get_entry_data (batch, 0, &len);
+    g_assert_true (_fapilog_batch_is_serialized (batch));
+    g_assert_true (g_str_has_prefix ((const char *) line, "{\"timestamp\":"));
+    g_assert_cmpint (line[len - 1], ==, '\n');
+    fapilog_batch_unref (batch);
+
+    more = make_numbered_entries (core, 700, 3);
+    g_free (more_want);
+    more_want = expected_lines (more, 3);
+    batch = _fapilog_batch_new_take_deferred (more, 3);
+    bytes = fapilog_batch_get_bytes (batch);
+    g_assert_true (_fapilog_batch_is_serialized (batch));
+    fapilog_batch_unref (batch);
+    /* The GBytes outlives the batch. */
+    g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                     more_want, strlen (more_want));
+    g_bytes_unref (bytes);
+  }
+
+  _fapilog_logger_core_unref (core);
+}
+
+/* Merging a sink's waiting batches: those only that sink holds and nobody
+ * has read are merged without bytes (the sink's reader makes them once);
+ * otherwise the lines are copied. Either way the result reads as the lines
+ * of every input, in order. */
+/* The lines of @a (5 entries) then @b (7), as one string. */
+static char *
+expected_pair (FapilogEntry **a,
+               FapilogEntry **b)
+{
+  g_autofree char *la = expected_lines (a, 5);
+  g_autofree char *lb = expected_lines (b, 7);
+
+  return g_strconcat (la, lb, NULL);
+}
+
+static void
+test_batch_concat (void)
+{
+  FapilogLoggerCore *core = make_core ("app", NULL);
+  FapilogBufferCache *cache = _fapilog_buffer_cache_new (4, 1 << 20);
+  FapilogEntry **a = make_numbered_entries (core, 0, 5);
+  FapilogEntry **b = make_numbered_entries (core, 5, 7);
+  char *want = expected_pair (a, b);
+  FapilogBatch *parts[2], *merged, *shared;
+  const guint8 *data;
+  gsize len = 0;
+
+  /* Ours alone, not serialized: merged without bytes. */
+  parts[0] = _fapilog_batch_new_take_deferred (a, 5);
+  parts[1] = _fapilog_batch_new_take_deferred (b, 7);
+  merged = _fapilog_batch_concat (parts, 2, cache);
+  g_assert_false (_fapilog_batch_is_serialized (merged));
+  g_assert_cmpuint (fapilog_batch_get_n_entries (merged), ==, 12);
+  g_assert_cmpuint (merged->first_seq, ==, 1);
+  g_assert_cmpuint (merged->last_seq, ==, 12);
+  data = fapilog_batch_get_data (merged, &len);
+  g_assert_cmpmem (data, len, want, strlen (want));
+  /* Those bytes are not a cache buffer: nothing goes back to it. */
+  fapilog_batch_unref (merged);
+  g_assert_cmpuint (_fapilog_buffer_cache_get_n_cached (cache), ==, 0);
+  g_free (want);
+
+  /* One input also held elsewhere (another sink): copied into a cache
+   * buffer, its bytes made once for both holders. */
+  a = make_numbered_entries (core, 0, 5);
+  b = make_numbered_entries (core, 5, 7);
+  want = expected_pair (a, b);
+  parts[0] = _fapilog_batch_new_take_deferred (a, 5);
+  parts[1] = _fapilog_batch_new_take_deferred (b, 7);
+  shared = fapilog_batch_ref (parts[1]);
+  merged = _fapilog_batch_concat (parts, 2, cache);
+  g_assert_true (_fapilog_batch_is_serialized (merged));
+  g_assert_true (_fapilog_batch_is_serialized (shared));
+  data = fapilog_batch_get_data (merged, &len);
+  g_assert_cmpmem (data, len, want, strlen (want));
+  /* The other holder still has its own lines and entries. */
+  data = fapilog_batch_get_data (shared, &len);
+  g_assert_cmpmem (data, len, want + strlen (want) - len, len);
+  g_assert_true (fapilog_batch_get_entry (shared, 0) == fapilog_batch_get_entry (merged, 5));
+  fapilog_batch_unref (shared);
+  fapilog_batch_unref (merged);
+  g_assert_cmpuint (_fapilog_buffer_cache_get_n_cached (cache), ==, 1);
+  g_free (want);
+
+  /* One input already read: copied too. */
+  a = make_numbered_entries (core, 0, 5);
+  b = make_numbered_entries (core, 5, 7);
+  want = expected_pair (a, b);
+  parts[0] = _fapilog_batch_new_take (a, 5);
+  parts[1] = _fapilog_batch_new_take_deferred (b, 7);
+  merged = _fapilog_batch_concat (parts, 2, cache);
+  g_assert_true (_fapilog_batch_is_serialized (merged));
+  data = fapilog_batch_get_data (merged, &len);
+  g_assert_cmpmem (data, len, want, strlen (want));
+  fapilog_batch_unref (merged);
+  g_free (want);
+
+  _fapilog_buffer_cache_close (cache);
+  _fapilog_logger_core_unref (core);
+}
+
 /* A batch's release drops the entries' references on their loggers and
  * context snapshot a run at a time (see _fapilog_entry_unref_many()): the
  * counts must come out exactly as if each entry had dropped its own. */
@@ -1791,6 +2029,8 @@ main (int   argc,
   g_test_add_func ("/envelope/batch/take", test_batch);
   g_test_add_func ("/envelope/batch/public", test_batch_public);
   g_test_add_func ("/envelope/batch/release-shared", test_batch_release_shared);
+  g_test_add_func ("/envelope/batch/deferred", test_batch_deferred);
+  g_test_add_func ("/envelope/batch/concat", test_batch_concat);
 
   return g_test_run ();
 }
