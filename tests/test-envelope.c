@@ -1763,36 +1763,40 @@ test_batch_deferred (void)
   _fapilog_logger_core_unref (core);
 }
 
+/* Two fresh batches in @parts, of 5 and 7 entries (seq 1 to 12); the first
+ * already read if @read_first. Returns the lines they must read as, one
+ * after the other. */
+static char *
+make_parts (FapilogLoggerCore *core,
+            FapilogBatch      *parts[2],
+            gboolean           read_first)
+{
+  FapilogEntry **a = make_numbered_entries (core, 0, 5);
+  FapilogEntry **b = make_numbered_entries (core, 5, 7);
+  g_autofree char *la = expected_lines (a, 5);
+  g_autofree char *lb = expected_lines (b, 7);
+
+  parts[0] = read_first ? _fapilog_batch_new_take (a, 5) : _fapilog_batch_new_take_deferred (a, 5);
+  parts[1] = _fapilog_batch_new_take_deferred (b, 7);
+  return g_strconcat (la, lb, NULL);
+}
+
 /* Merging a sink's waiting batches: those only that sink holds and nobody
  * has read are merged without bytes (the sink's reader makes them once);
  * otherwise the lines are copied. Either way the result reads as the lines
  * of every input, in order. */
-/* The lines of @a (5 entries) then @b (7), as one string. */
-static char *
-expected_pair (FapilogEntry **a,
-               FapilogEntry **b)
-{
-  g_autofree char *la = expected_lines (a, 5);
-  g_autofree char *lb = expected_lines (b, 7);
-
-  return g_strconcat (la, lb, NULL);
-}
-
 static void
 test_batch_concat (void)
 {
   FapilogLoggerCore *core = make_core ("app", NULL);
   FapilogBufferCache *cache = _fapilog_buffer_cache_new (4, 1 << 20);
-  FapilogEntry **a = make_numbered_entries (core, 0, 5);
-  FapilogEntry **b = make_numbered_entries (core, 5, 7);
-  char *want = expected_pair (a, b);
   FapilogBatch *parts[2], *merged, *shared;
   const guint8 *data;
   gsize len = 0;
+  char *want;
 
   /* Ours alone, not serialized: merged without bytes. */
-  parts[0] = _fapilog_batch_new_take_deferred (a, 5);
-  parts[1] = _fapilog_batch_new_take_deferred (b, 7);
+  want = make_parts (core, parts, FALSE);
   merged = _fapilog_batch_concat (parts, 2, cache);
   g_assert_false (_fapilog_batch_is_serialized (merged));
   g_assert_cmpuint (fapilog_batch_get_n_entries (merged), ==, 12);
@@ -1807,11 +1811,7 @@ test_batch_concat (void)
 
   /* One input also held elsewhere (another sink): copied into a cache
    * buffer, its bytes made once for both holders. */
-  a = make_numbered_entries (core, 0, 5);
-  b = make_numbered_entries (core, 5, 7);
-  want = expected_pair (a, b);
-  parts[0] = _fapilog_batch_new_take_deferred (a, 5);
-  parts[1] = _fapilog_batch_new_take_deferred (b, 7);
+  want = make_parts (core, parts, FALSE);
   shared = fapilog_batch_ref (parts[1]);
   merged = _fapilog_batch_concat (parts, 2, cache);
   g_assert_true (_fapilog_batch_is_serialized (merged));
@@ -1828,11 +1828,7 @@ test_batch_concat (void)
   g_free (want);
 
   /* One input already read: copied too. */
-  a = make_numbered_entries (core, 0, 5);
-  b = make_numbered_entries (core, 5, 7);
-  want = expected_pair (a, b);
-  parts[0] = _fapilog_batch_new_take (a, 5);
-  parts[1] = _fapilog_batch_new_take_deferred (b, 7);
+  want = make_parts (core, parts, TRUE);
   merged = _fapilog_batch_concat (parts, 2, cache);
   g_assert_true (_fapilog_batch_is_serialized (merged));
   data = fapilog_batch_get_data (merged, &len);
