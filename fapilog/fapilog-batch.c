@@ -149,7 +149,7 @@ _fapilog_batch_concat (FapilogBatch       **batches,
   FapilogEntry **entries;
   guint n_entries = 0, e = 0;
   gboolean deferred = TRUE;
-  gsize len = 0;
+  gsize len = 0, *offsets;
   guint8 *data;
 
   g_return_val_if_fail (n_batches > 0, NULL);
@@ -179,38 +179,31 @@ _fapilog_batch_concat (FapilogBatch       **batches,
       len += batches[b]->len;
     }
 
-  self = g_new0 (FapilogBatch, 1);
-  self->ref_count = 1;
-  self->n_entries = n_entries;
-  self->offsets = g_new (gsize, (gsize) n_entries + 1);
+  /* The lines before the inputs go (take_entries() drops them). */
+  offsets = g_new (gsize, (gsize) n_entries + 1);
   data = _fapilog_buffer_cache_take (cache, len + 1);
-  self->len = 0;
-
+  len = 0;
   for (guint b = 0; b < n_batches; b++)
     {
       FapilogBatch *part = batches[b];
-      gsize base = self->len;
 
-      memcpy (data + base, part->data, part->len);
+      memcpy (data + len, part->data, part->len);
       for (guint i = 0; i < part->n_entries; i++)
-        self->offsets[e + i] = base + part->offsets[i];
+        offsets[e + i] = len + part->offsets[i];
       e += part->n_entries;
-      self->len += part->len;
+      len += part->len;
     }
-  self->offsets[n_entries] = self->len;
+  offsets[n_entries] = len;
   /* Like the serializer's buffer: a NUL after the last line, in case a
    * reader treats the data as a string. */
-  data[self->len] = '\0';
+  data[len] = '\0';
 
   take_entries (batches, n_batches, entries);
-  self->entries = entries;
-  if (n_entries > 0)
-    {
-      self->first_seq = entries[0]->seq;
-      self->last_seq = entries[n_entries - 1]->seq;
-    }
-
-  self->bytes = _fapilog_buffer_cache_wrap (cache, data, self->len);
+  /* Not yet shared, so the guard is set without g_once. */
+  self = _fapilog_batch_new_take_deferred (entries, n_entries);
+  self->offsets = offsets;
+  self->len = len;
+  self->bytes = _fapilog_buffer_cache_wrap (cache, data, len);
   self->data = data;
   self->serialized = 1;
   return self;
