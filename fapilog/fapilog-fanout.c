@@ -1,9 +1,9 @@
 /* fapilog-fanout.c: handing batches to every sink, on the worker
  *
- * Each sink gets its own backlog of batches and at most one write in
- * flight, so a slow sink only ever delays itself. Everything here runs on
- * the worker thread except the counters, which other threads read under
- * counts_lock.
+ * Each sink gets its own backlog of batches and one write in flight (two
+ * for a sink that queues its writes), so a slow sink only ever delays
+ * itself. Everything here runs on the worker thread except the counters,
+ * which other threads read under counts_lock.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -54,9 +54,10 @@ struct _SinkSlot {
   WriteMode      mode;
   GQueue         backlog;          /* FapilogBatch*, oldest first */
   guint          backlog_entries;  /* entries waiting, current batch included */
-  FapilogBatch  *current;
+  FapilogBatch  *current;          /* entry modes: the batch being written */
   guint          index;            /* first entry of current not yet finished */
-  WriteOp       *op;               /* the write in flight */
+  GQueue         in_flight;        /* WriteOp*, oldest first */
+  guint          max_in_flight;
   gboolean       pumping;
   gboolean       started;
   gboolean       buffering;        /* reports outcomes after accepting */
@@ -149,21 +150,21 @@ _fapilog_fanout_free (FapilogFanout *self)
   for (guint i = 0; i < self->slots->len; i++)
     {
       SinkSlot *slot = g_ptr_array_index (self->slots, i);
+      WriteOp *op;
 
       g_queue_clear_full (&slot->backlog, (GDestroyNotify) fapilog_batch_unref);
       g_clear_pointer (&slot->current, fapilog_batch_unref);
-      if (slot->op != NULL)
+      while ((op = g_queue_pop_head (&slot->in_flight)) != NULL)
         {
           /* A write still in flight when the pipeline goes away: its
            * completion, if it ever comes, must not touch the slot. */
-          slot->op->slot = NULL;
-          if (slot->op->timeout != NULL)
+          op->slot = NULL;
+          if (op->timeout != NULL)
             {
-              g_source_destroy (slot->op->timeout);
-              g_source_unref (slot->op->timeout);
-              slot->op->timeout = NULL;
+              g_source_destroy (op->timeout);
+              g_clear_pointer (&op->timeout, g_source_unref);
             }
-          op_unref (slot->op);
+          op_unref (op);
         }
       g_clear_signal_handler (&slot->delivered_id, slot->sink);
       g_clear_signal_handler (&slot->failed_id, slot->sink);
@@ -221,6 +222,12 @@ _fapilog_fanout_add_sink (FapilogFanout *self,
     }
   slot->mode = mode;
   g_queue_init (&slot->backlog);
+  g_queue_init (&slot->in_flight);
+  /* A second batch write may wait in the sink behind the first, so that
+   * the sink's thread finds it there instead of waiting for this thread
+   * to hear of the first one's end. Only where the sink keeps them in
+   * order. */
+  slot->max_in_flight = (mode == MODE_BATCH && _fapilog_sink_get_queues_writes (sink)) ? 2 : 1;
   if (fapilog_sink_is_buffering (sink))
     {
       slot->buffering = TRUE;
@@ -435,7 +442,7 @@ finish_op (SinkSlot     *slot,
       g_source_destroy (op->timeout);
       g_clear_pointer (&op->timeout, g_source_unref);
     }
-  slot->op = NULL;
+  g_queue_remove (&slot->in_flight, op);
   if (error == NULL)
     record_result (slot, op->batch, op->first, op->n, NULL);
   else
@@ -446,7 +453,8 @@ finish_op (SinkSlot     *slot,
       if (n_written < op->n)
         record_result (slot, op->batch, op->first + n_written, op->n - n_written, error);
     }
-  slot->index = op->first + op->n;
+  if (op->mode != MODE_BATCH)
+    slot->index = op->first + op->n;
   op_unref (op);
 }
 
@@ -527,8 +535,13 @@ on_write_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Writes @n entries of @batch from @first: all of them in batch mode, one
+ * in the entry modes. */
 static void
-start_write (SinkSlot *slot)
+start_write (SinkSlot     *slot,
+             FapilogBatch *batch,
+             guint         first,
+             guint         n)
 {
   FapilogFanout *self = slot->fanout;
   WriteOp *op = g_new0 (WriteOp, 1);
@@ -537,16 +550,16 @@ start_write (SinkSlot *slot)
   op->slot = slot;
   op->mode = slot->mode;
   op->cancellable = g_cancellable_new ();
-  op->batch = fapilog_batch_ref (slot->current);
-  op->first = slot->index;
-  op->n = slot->mode == MODE_BATCH ? slot->current->n_entries - slot->index : 1;
+  op->batch = fapilog_batch_ref (batch);
+  op->first = first;
+  op->n = n;
 
   op->timeout = g_timeout_source_new ((guint) MIN (self->write_timeout_us / 1000, G_MAXUINT));
   g_source_set_callback (op->timeout, on_write_timeout, op, NULL);
   g_source_set_static_name (op->timeout, "fapilog sink write timeout");
   g_source_attach (op->timeout, g_main_context_get_thread_default ());
 
-  slot->op = op;
+  g_queue_push_tail (&slot->in_flight, op);
   /* The callback owns one reference of the op; the slot shares it until
    * the op finishes (finish_op drops the slot's use). */
   op->ref_count++;
@@ -611,30 +624,64 @@ slot_coalesce (SinkSlot     *slot,
   return _fapilog_batch_concat (parts, n_parts, slot->fanout->merge_buffers);
 }
 
-/* Starts the next write if none is in flight. A sink may complete inside its
- * _async call; the loop (rather than recursion) keeps the stack flat then. */
+/* A second write is queued behind a running one only once this much
+ * waits: enough that the sink's thread has a write's worth of work ready
+ * when the first ends, without splitting a backlog that one write would
+ * take anyway into many small ones. */
+#define SECOND_WRITE_MIN_ENTRIES (COALESCE_MAX_ENTRIES / 4)
+
+static gboolean
+slot_can_start_batch (SinkSlot *slot)
+{
+  guint n = g_queue_get_length (&slot->in_flight);
+
+  if (g_queue_is_empty (&slot->backlog))
+    return FALSE;
+  if (n == 0)
+    return TRUE;
+  return n < slot->max_in_flight && slot->backlog_entries >= SECOND_WRITE_MIN_ENTRIES;
+}
+
+/* Starts the next write if there is room for one. A sink may complete
+ * inside its _async call; the loops (rather than recursion) keep the stack
+ * flat then. */
 static void
 slot_pump (SinkSlot *slot)
 {
   if (slot->pumping)
     return;
   slot->pumping = TRUE;
-  while (slot->op == NULL)
+  if (slot->mode == MODE_BATCH)
     {
-      if (slot->current != NULL && slot->index >= slot->current->n_entries)
-        g_clear_pointer (&slot->current, fapilog_batch_unref);
-      if (slot->current == NULL)
+      while (slot_can_start_batch (slot))
         {
-          slot->current = g_queue_pop_head (&slot->backlog);
-          if (slot->current == NULL)
-            break;
-          /* Entry-at-a-time modes gain nothing: they pay per entry anyway. */
-          if (slot->mode == MODE_BATCH && !g_queue_is_empty (&slot->backlog))
-            slot->current = slot_coalesce (slot, slot->current);
-          slot->index = 0;
+          FapilogBatch *batch = g_queue_pop_head (&slot->backlog);
+
+          if (!g_queue_is_empty (&slot->backlog))
+            batch = slot_coalesce (slot, batch);
+          slot->backlog_entries -= batch->n_entries;
+          start_write (slot, batch, 0, batch->n_entries);
+          fapilog_batch_unref (batch);
         }
-      slot->backlog_entries -= (slot->mode == MODE_BATCH ? slot->current->n_entries : 1);
-      start_write (slot);
+    }
+  else
+    {
+      /* Entry-at-a-time modes gain nothing from merging or queueing: they
+       * pay per entry anyway. */
+      while (g_queue_is_empty (&slot->in_flight))
+        {
+          if (slot->current != NULL && slot->index >= slot->current->n_entries)
+            g_clear_pointer (&slot->current, fapilog_batch_unref);
+          if (slot->current == NULL)
+            {
+              slot->current = g_queue_pop_head (&slot->backlog);
+              if (slot->current == NULL)
+                break;
+              slot->index = 0;
+            }
+          slot->backlog_entries--;
+          start_write (slot, slot->current, slot->index, 1);
+        }
     }
   slot->pumping = FALSE;
 }
@@ -668,8 +715,11 @@ _fapilog_fanout_dispatch (FapilogFanout *self,
 static guint64
 slot_completed_seq (SinkSlot *slot)
 {
+  WriteOp *oldest = g_queue_peek_head (&slot->in_flight);
   FapilogBatch *pending = slot->current;
 
+  if (oldest != NULL)
+    return oldest->batch->entries[oldest->first]->seq - 1;
   if (pending != NULL && slot->index < pending->n_entries)
     return pending->entries[slot->index]->seq - 1;
   pending = g_queue_peek_head (&slot->backlog);
@@ -716,11 +766,10 @@ _fapilog_fanout_fail_pending (FapilogFanout *self,
       GError *error = g_error_new (FAPILOG_SINK_ERROR, FAPILOG_SINK_ERROR_TIMED_OUT,
                                    "%s: entries not written to sink %s", reason, slot->name);
       FapilogBatch *batch;
+      WriteOp *op;
 
-      if (slot->op != NULL)
+      while ((op = g_queue_peek_head (&slot->in_flight)) != NULL)
         {
-          WriteOp *op = slot->op;
-
           op->slot = NULL;
           op->ref_count++;
           g_ptr_array_add (self->abandoned, op);

@@ -66,6 +66,26 @@ _fapilog_sink_result_get_written (GAsyncResult *result,
   return TRUE;
 }
 
+static G_DEFINE_QUARK (fapilog-sink-queues-writes, queues_writes)
+
+void
+_fapilog_sink_set_queues_writes (FapilogSink *sink,
+                                 gboolean     queues_writes)
+{
+  g_return_if_fail (FAPILOG_IS_SINK (sink));
+
+  g_object_set_qdata (G_OBJECT (sink), queues_writes_quark (),
+                      GINT_TO_POINTER (queues_writes ? 1 : 0));
+}
+
+gboolean
+_fapilog_sink_get_queues_writes (FapilogSink *sink)
+{
+  g_return_val_if_fail (FAPILOG_IS_SINK (sink), FALSE);
+
+  return g_object_get_qdata (G_OBJECT (sink), queues_writes_quark ()) != NULL;
+}
+
 enum {
   SIGNAL_ENTRIES_DELIVERED,
   SIGNAL_ENTRIES_FAILED,

@@ -114,6 +114,11 @@ struct _FapilogRotatingFileSink
   GHashTable               *compressing;     /* basenames queued or in progress */
   GHashTable               *doomed;          /* ... of those, deleted by retention */
 
+  /* One thread, so writes run one at a time and in the order they were
+   * started: the fan-out may queue the next batch behind a running write
+   * (see _fapilog_sink_set_queues_writes()). For the sink's lifetime. */
+  GThreadPool              *write_pool;
+
   /* Short lock for dup_current_path(), which must not wait for a write. */
   GMutex                    path_lock;
 
@@ -1235,6 +1240,18 @@ write_thread (GTask        *task,
     }
 }
 
+/* The write pool's thread; @data is a reference on the write's task. */
+static void
+write_pool_run (gpointer data,
+                gpointer user_data)
+{
+  GTask *task = data;
+
+  write_thread (task, g_task_get_source_object (task), g_task_get_task_data (task),
+                g_task_get_cancellable (task));
+  g_object_unref (task);
+}
+
 static void
 start_write (FapilogRotatingFileSink *self,
              gpointer                 source_tag,
@@ -1256,7 +1273,7 @@ start_write (FapilogRotatingFileSink *self,
       g_task_return_boolean (task, TRUE);
       return;
     }
-  g_task_run_in_thread (task, write_thread);
+  g_thread_pool_push (self->write_pool, g_object_ref (task), NULL);
 }
 
 static gboolean
@@ -1860,6 +1877,10 @@ fapilog_rotating_file_sink_finalize (GObject *object)
   if (self->compress_pool != NULL)
     g_thread_pool_free (g_steal_pointer (&self->compress_pool), FALSE, TRUE);
   self->timer = NULL;
+  /* Every write's task holds a reference on the sink, so none is queued
+   * now; but the last of those references may be the one the pool's
+   * thread is dropping right now, and that thread cannot wait for itself. */
+  g_thread_pool_free (g_steal_pointer (&self->write_pool), FALSE, FALSE);
   if (self->fd >= 0)
     g_free (close_file (self, NULL));
 
@@ -2118,6 +2139,8 @@ fapilog_rotating_file_sink_init (FapilogRotatingFileSink *self)
   g_mutex_init (&self->ctl_lock);
   g_mutex_init (&self->bg_lock);
   g_cond_init (&self->bg_cond);
+  self->write_pool = g_thread_pool_new (write_pool_run, NULL, 1, FALSE, NULL);
+  _fapilog_sink_set_queues_writes (FAPILOG_SINK (self), TRUE);
 }
 
 /* ---- public API --------------------------------------------------------- */

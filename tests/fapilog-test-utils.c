@@ -415,6 +415,39 @@ test_sink_set_hang (FapilogSink *sink,
   WITH_LOCK (sink, s_->hang = hang);
 }
 
+guint
+test_sink_get_n_hung (FapilogSink *sink)
+{
+  guint n;
+
+  WITH_LOCK (sink, n = s_->hung_tasks->len);
+  return n;
+}
+
+void
+test_sink_release_hung (FapilogSink  *sink,
+                        guint         n,
+                        const GError *error)
+{
+  TestSink *self = TEST_SINK (sink);
+  GPtrArray *released = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_mutex_lock (&self->lock);
+  while (released->len < n && self->hung_tasks->len > 0)
+    g_ptr_array_add (released, g_ptr_array_steal_index (self->hung_tasks, 0));
+  g_mutex_unlock (&self->lock);
+  for (guint i = 0; i < released->len; i++)
+    {
+      GTask *task = g_ptr_array_index (released, i);
+
+      if (error != NULL)
+        g_task_return_error (task, g_error_copy (error));
+      else
+        g_task_return_boolean (task, TRUE);
+    }
+  g_ptr_array_unref (released);
+}
+
 GPtrArray *
 test_sink_dup_lines (FapilogSink *sink)
 {

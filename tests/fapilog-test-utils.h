@@ -32,6 +32,14 @@ void         test_sink_set_delay_ms     (FapilogSink     *sink,
                                          guint            delay_ms);
 void         test_sink_set_hang         (FapilogSink     *sink,
                                          gboolean         hang);
+/* The writes held while hanging, and their release: the oldest @n of them
+ * (G_MAXUINT: all) complete in the order they came, each with @error
+ * (copied) or, if it is NULL, as succeeded. Whether later writes hang is
+ * still up to test_sink_set_hang(). */
+guint        test_sink_get_n_hung       (FapilogSink     *sink);
+void         test_sink_release_hung     (FapilogSink     *sink,
+                                         guint            n,
+                                         const GError    *error);
 /* Calls @hook (without the sink's lock) on the worker thread at the start
  * of every write. */
 void         test_sink_set_write_hook   (FapilogSink     *sink,

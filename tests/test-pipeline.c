@@ -11,6 +11,7 @@
 #include "fapilog-test-utils.h"
 #include "fapilog-fallback-private.h"
 #include "fapilog-diagnostics-private.h"
+#include "fapilog-sink-private.h"
 
 #define SECOND G_USEC_PER_SEC
 
@@ -697,6 +698,202 @@ test_write_timeout (void)
   g_assert_null (strstr (fallback, "\"second\""));
 }
 
+/* ---- a sink that queues its writes: two batch writes in flight ---------- */
+
+#define QUEUED_N 3000
+
+/* Logs QUEUED_N entries ("i" = 0, 1, …) in batches of 10 while @held
+ * holds every write it gets, and returns once the fan-out has handed every
+ * batch to every sink: @fast (added last, completing at once) has them
+ * all, so the fan-out has also offered each one to the sinks before it. */
+static void
+log_while_held (FapilogPipeline *pipeline,
+                FapilogSink     *fast)
+{
+  g_autoptr(FapilogLogger) log = fapilog_pipeline_get_logger (pipeline, "app");
+
+  for (guint i = 0; i < QUEUED_N; i++)
+    fapilog_logger_log (log, FAPILOG_LEVEL_INFO, "queued", "i", "i", (gint) i, NULL);
+  g_assert_true (test_sink_wait_for (fast, QUEUED_N, 60 * SECOND));
+}
+
+static FapilogSettings *
+queued_settings_new (void)
+{
+  FapilogSettings *settings = test_settings_new ();
+
+  g_object_set (settings,
+                "overflow-policy", FAPILOG_OVERFLOW_BLOCK,
+                "backpressure-wait-ms", -1,
+                "batch-max-size", 10,
+                "sink-backlog-size", 20000,
+                NULL);
+  return settings;
+}
+
+/* @lines are JSON entries whose "i" runs first, first + 1, … */
+static void
+assert_consecutive (GPtrArray *lines,
+                    guint      first)
+{
+  for (guint k = 0; k < lines->len; k++)
+    {
+      g_autoptr(JsonObject) obj = test_parse_object (g_ptr_array_index (lines, k));
+      JsonObject *data = json_object_get_object_member (obj, "data");
+
+      g_assert_cmpint (json_object_get_int_member (data, "i"), ==, (gint64) (first + k));
+    }
+}
+
+static void
+test_queued_writes_two_in_flight (void)
+{
+  g_autoptr(FapilogSettings) settings = queued_settings_new ();
+  g_autoptr(FapilogSink) queued = test_sink_new ("queued", TEST_SINK_BATCH);
+  g_autoptr(FapilogSink) plain = test_sink_new ("plain", TEST_SINK_BATCH);
+  g_autoptr(FapilogSink) fast = test_sink_new ("fast", TEST_SINK_BATCH);
+  g_autoptr(FapilogPipeline) pipeline = NULL;
+  g_autoptr(FapilogStats) stats = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  guint taken;
+
+  _fapilog_sink_set_queues_writes (queued, TRUE);
+  test_sink_set_hang (queued, TRUE);
+  test_sink_set_hang (plain, TRUE);
+  pipeline = pipeline_with (settings, queued, plain, fast, NULL);
+  log_while_held (pipeline, fast);
+
+  /* The sink that queues got a second write once enough waited behind
+   * the first, and no third; the other sink never more than one. */
+  g_assert_cmpuint (test_sink_get_n_hung (queued), ==, 2);
+  g_assert_cmpuint (test_sink_get_n_hung (plain), ==, 1);
+  taken = test_sink_get_n_received (queued);
+  g_assert_cmpuint (taken, >, 1024);
+  g_assert_cmpuint (taken, <, QUEUED_N);
+  g_assert_cmpuint (test_sink_get_calls (queued, TEST_SINK_BATCH), ==, 2);
+  g_assert_cmpuint (test_sink_get_calls (plain, TEST_SINK_BATCH), ==, 1);
+
+  /* The other sink catches up. The first queued write ends: the next one
+   * takes the rest and waits behind the second. With nothing left
+   * waiting, a flush still does not count the two held writes as done. */
+  test_sink_set_hang (plain, FALSE);
+  test_sink_release_hung (plain, G_MAXUINT, NULL);
+  test_sink_release_hung (queued, 1, NULL);
+  g_assert_true (test_sink_wait_for (queued, QUEUED_N, 60 * SECOND));
+  g_assert_cmpuint (test_sink_get_n_hung (queued), ==, 2);
+  g_assert_false (fapilog_pipeline_flush (pipeline, 200 * G_TIME_SPAN_MILLISECOND, &error));
+  g_assert_error (error, FAPILOG_PIPELINE_ERROR, FAPILOG_PIPELINE_ERROR_TIMED_OUT);
+  g_clear_error (&error);
+
+  test_sink_set_hang (queued, FALSE);
+  test_sink_release_hung (queued, G_MAXUINT, NULL);
+  g_assert_true (fapilog_pipeline_flush (pipeline, 60 * SECOND, &error));
+  g_assert_no_error (error);
+
+  lines = test_sink_dup_lines (queued);
+  g_assert_cmpuint (lines->len, ==, QUEUED_N);
+  assert_consecutive (lines, 0);
+  g_assert_true (test_sink_get_batch_data_ok (queued));
+  g_clear_pointer (&lines, g_ptr_array_unref);
+  lines = test_sink_dup_lines (plain);
+  g_assert_cmpuint (lines->len, ==, QUEUED_N);
+  assert_consecutive (lines, 0);
+
+  stats = fapilog_pipeline_shutdown (pipeline, -1);
+  g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "queued"), ==, QUEUED_N);
+  g_assert_cmpuint (fapilog_stats_get_sink_failed (stats, "queued"), ==, 0);
+  g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "plain"), ==, QUEUED_N);
+  assert_invariant (stats);
+}
+
+/* Both writes in flight fail: each one's entries are failed and sent to
+ * the fallback once, in order; the writes after them succeed. */
+static void
+test_queued_writes_fail (void)
+{
+  g_autoptr(FapilogSettings) settings = queued_settings_new ();
+  g_autoptr(FapilogSink) queued = test_sink_new ("queued", TEST_SINK_BATCH);
+  g_autoptr(FapilogSink) fast = test_sink_new ("fast", TEST_SINK_BATCH);
+  g_autoptr(FapilogPipeline) pipeline = NULL;
+  g_autoptr(FapilogStats) stats = NULL;
+  g_autoptr(GPtrArray) fallback_lines = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) write_error = g_error_new (FAPILOG_SINK_ERROR, FAPILOG_SINK_ERROR_FAILED,
+                                               "disk said no");
+  g_auto(GStrv) split = NULL;
+  g_autofree char *fallback = NULL;
+  TestCapture capture;
+  guint taken;
+
+  _fapilog_sink_set_queues_writes (queued, TRUE);
+  test_sink_set_hang (queued, TRUE);
+  test_capture_begin (&capture);
+  pipeline = pipeline_with (settings, queued, fast, NULL);
+  log_while_held (pipeline, fast);
+  g_assert_cmpuint (test_sink_get_n_hung (queued), ==, 2);
+  taken = test_sink_get_n_received (queued);
+
+  test_sink_set_hang (queued, FALSE);
+  test_sink_release_hung (queued, G_MAXUINT, write_error);
+  g_assert_true (fapilog_pipeline_flush (pipeline, 60 * SECOND, &error));
+  g_assert_no_error (error);
+  stats = fapilog_pipeline_shutdown (pipeline, -1);
+  fallback = test_capture_end (&capture);
+
+  g_assert_cmpuint (fapilog_stats_get_sink_failed (stats, "queued"), ==, taken);
+  g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "queued"), ==, QUEUED_N - taken);
+  g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "fast"), ==, QUEUED_N);
+  assert_invariant (stats);
+
+  split = g_strsplit (g_strstrip (fallback), "\n", -1);
+  for (guint k = 0; split[k] != NULL; k++)
+    if (split[k][0] == '{' && strstr (split[k], "\"message\":\"queued\"") != NULL)
+      g_ptr_array_add (fallback_lines, g_strdup (split[k]));
+  g_assert_cmpuint (fallback_lines->len, ==, taken);
+  assert_consecutive (fallback_lines, 0);
+}
+
+/* Both writes in flight time out; the fan-out goes on with the next ones
+ * (which time out too), and every entry is failed once, in order. */
+static void
+test_queued_writes_timeout (void)
+{
+  g_autoptr(FapilogSettings) settings = queued_settings_new ();
+  g_autoptr(FapilogSink) queued = test_sink_new ("queued", TEST_SINK_BATCH);
+  g_autoptr(FapilogSink) fast = test_sink_new ("fast", TEST_SINK_BATCH);
+  g_autoptr(FapilogPipeline) pipeline = NULL;
+  g_autoptr(FapilogStats) stats = NULL;
+  g_autoptr(GPtrArray) fallback_lines = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) split = NULL;
+  g_autofree char *fallback = NULL;
+  TestCapture capture;
+
+  g_object_set (settings, "sink-write-timeout-seconds", 0.2, NULL);
+  _fapilog_sink_set_queues_writes (queued, TRUE);
+  test_sink_set_hang (queued, TRUE);
+  test_capture_begin (&capture);
+  pipeline = pipeline_with (settings, queued, fast, NULL);
+  log_while_held (pipeline, fast);
+  g_assert_true (fapilog_pipeline_flush (pipeline, 60 * SECOND, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (test_sink_get_calls (queued, TEST_SINK_BATCH), >=, 2);
+  stats = fapilog_pipeline_shutdown (pipeline, SECOND);
+  fallback = test_capture_end (&capture);
+
+  g_assert_cmpuint (fapilog_stats_get_sink_failed (stats, "queued"), ==, QUEUED_N);
+  g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "queued"), ==, 0);
+  assert_invariant (stats);
+
+  split = g_strsplit (g_strstrip (fallback), "\n", -1);
+  for (guint k = 0; split[k] != NULL; k++)
+    if (split[k][0] == '{' && strstr (split[k], "\"message\":\"queued\"") != NULL)
+      g_ptr_array_add (fallback_lines, g_strdup (split[k]));
+  g_assert_cmpuint (fallback_lines->len, ==, QUEUED_N);
+  assert_consecutive (fallback_lines, 0);
+}
+
 static void
 test_dispatch_preference (void)
 {
@@ -1303,6 +1500,9 @@ main (int   argc,
   g_test_add_func ("/pipeline/slow-batch-sink-coalesced", test_slow_batch_sink_coalesced);
   g_test_add_func ("/pipeline/failing-sink-coalesced", test_failing_sink_coalesced);
   g_test_add_func ("/pipeline/write-timeout", test_write_timeout);
+  g_test_add_func ("/pipeline/queued-writes/two-in-flight", test_queued_writes_two_in_flight);
+  g_test_add_func ("/pipeline/queued-writes/fail", test_queued_writes_fail);
+  g_test_add_func ("/pipeline/queued-writes/timeout", test_queued_writes_timeout);
   g_test_add_func ("/pipeline/dispatch-preference", test_dispatch_preference);
   g_test_add_func ("/pipeline/start-failure-and-stop-order", test_start_failure_and_stop_order);
   g_test_add_func ("/pipeline/flush-from-worker-refused", test_flush_from_worker_refused);

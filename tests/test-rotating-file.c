@@ -30,6 +30,7 @@
 #include "fapilog-diagnostics-private.h"
 #include "fapilog-entry-private.h"
 #include "fapilog-rotating-file-sink-private.h"
+#include "fapilog-sink-private.h"
 #include "fapilog-test-utils.h"
 
 static char *self_exe;
@@ -1786,6 +1787,120 @@ check_all_files (const char *dir)
   return lines;
 }
 
+/* ------------------------------------------------------------------------ */
+/* Writes queued behind a running one                                       */
+
+typedef struct {
+  GArray *order;     /* the tags of the completed writes, as they came */
+  guint   pending;
+} QueuedWrites;
+
+static void
+on_queued_write_done (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  QueuedWrites *q = g_task_get_task_data (G_TASK (user_data));
+  g_autoptr(GError) error = NULL;
+  guint tag = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (user_data), "tag"));
+
+  g_assert_true (fapilog_sink_write_batch_finish (FAPILOG_SINK (source), result, &error));
+  g_assert_no_error (error);
+  g_array_append_val (q->order, tag);
+  q->pending--;
+  g_object_unref (user_data);
+}
+
+/* Entries whose messages are "<round>-<k>" for k in [first, first + n). */
+static FapilogBatch *
+make_round_batch (guint round,
+                  guint first,
+                  guint n)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) fapilog_entry_unref);
+
+  for (guint k = first; k < first + n; k++)
+    {
+      g_autofree char *message = g_strdup_printf ("%u-%u", round, k);
+
+      g_ptr_array_add (entries, make_entry (message, NULL));
+    }
+  return fapilog_batch_new ((FapilogEntry **) entries->pdata, n);
+}
+
+/* The fan-out may start a second write before the first has completed
+ * (the sink says it keeps them in order); the sink must then write them,
+ * and complete them, in the order they were started, across rotations. */
+static void
+test_queued_writes (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autoptr(GPtrArray) names = NULL;
+  QueuedWrites q = { g_array_new (FALSE, FALSE, sizeof (guint)), 0 };
+  const guint rounds = 100, in_round = 4;
+  FapilogSink *sink;
+  Driver d;
+  GString *all;
+  g_auto(GStrv) lines = NULL;
+
+  sink = g_object_new (FAPILOG_TYPE_ROTATING_FILE_SINK,
+                       "directory", dir,
+                       "max-bytes", (guint64) 4096,
+                       NULL);
+  g_assert_true (_fapilog_sink_get_queues_writes (sink));
+  driver_start (&d, sink);
+
+  for (guint r = 0; r < rounds; r++)
+    {
+      /* Writes of different sizes, so that a later one would often be
+       * ready first if they ran side by side. */
+      for (guint w = 0; w < in_round; w++)
+        {
+          guint n = w % 2 == 0 ? 24 : 1;
+          g_autoptr(FapilogBatch) batch = make_round_batch (r, w * 100, n);
+          /* A carrier for the tag and the shared state. */
+          GTask *carrier = g_task_new (NULL, NULL, NULL, NULL);
+
+          g_task_set_task_data (carrier, &q, NULL);
+          g_object_set_data (G_OBJECT (carrier), "tag", GUINT_TO_POINTER (r * in_round + w));
+          q.pending++;
+          fapilog_sink_write_batch_async (sink, batch, NULL, on_queued_write_done, carrier);
+        }
+      while (q.pending > 0)
+        g_main_context_iteration (d.context, TRUE);
+    }
+  driver_stop (&d);
+  g_object_unref (sink);
+
+  g_assert_cmpuint (q.order->len, ==, rounds * in_round);
+  for (guint i = 0; i < q.order->len; i++)
+    g_assert_cmpuint (g_array_index (q.order, guint, i), ==, i);
+  g_array_unref (q.order);
+
+  /* Every line once, in the order the writes were started. */
+  names = list_dir (dir);
+  g_assert_cmpuint (names->len, >, 1);
+  g_assert_cmpuint (check_all_files (dir), ==, rounds * 2 * 25);
+  all = concat_files (dir, names);
+  lines = g_strsplit (all->str, "\n", -1);
+  g_string_free (all, TRUE);
+  {
+    guint at = 0;
+
+    for (guint r = 0; r < rounds; r++)
+      for (guint w = 0; w < in_round; w++)
+        for (guint k = w * 100; k < w * 100 + (w % 2 == 0 ? 24 : 1); k++)
+          {
+            g_autoptr(JsonObject) obj = test_parse_object (lines[at++]);
+            g_autofree char *expected = g_strdup_printf ("%u-%u", r, k);
+
+            g_assert_cmpstr (json_object_get_string_member (obj, "message"), ==, expected);
+          }
+    g_assert_cmpstr (lines[at], ==, "");
+  }
+  remove_tree (dir);
+}
+
 /* The crash child's entries carry the fields "round" and "i". Checks that the lines of every file in @dir, in file order, are
  * entries 0, 1, 2, … with no gap, repeat or reordering, and returns how
  * many. With @allow_torn_tail, the newest file may end in one partial line
@@ -2201,6 +2316,7 @@ main (int    argc,
   g_test_add_func ("/rotating-file/reopen-sighup", test_reopen_sighup);
   g_test_add_func ("/rotating-file/rotate", test_forced_rotate);
   g_test_add_func ("/rotating-file/reserve", test_reserve);
+  g_test_add_func ("/rotating-file/queued-writes", test_queued_writes);
   g_test_add_func ("/rotating-file/fsync-off-write-path", test_fsync_off_write_path);
   g_test_add_func ("/rotating-file/permissions", test_permissions);
   g_test_add_func ("/rotating-file/text", test_text_mode);
