@@ -29,6 +29,26 @@ G_DEFINE_BOXED_TYPE (FapilogSerializedView, fapilog_serialized_view,
 
 /* The lines of every entry into one buffer. Runs once per batch, on the
  * first thread that needs the bytes. */
+/* The entries were written on other CPUs (the caller's, then the
+ * worker's): the first touch of each one waits for its lines to come over,
+ * and that wait was a third of the serializer's time. Asking for the
+ * lines of an entry a couple of places ahead overlaps the wait with the
+ * work on this one. */
+#define PREFETCH_AHEAD 2
+
+/* Its size is not known without the very read being hidden: a pool
+ * block's worth, which covers the usual entry (header, fields and the text
+ * they point to). A prefetch past the end of a smaller allocation is
+ * harmless: it never faults. */
+static inline void
+prefetch_entry (const FapilogEntry *entry)
+{
+  const char *p = (const char *) entry;
+
+  for (gsize at = 0; at < FAPILOG_ENTRY_POOL_BLOCK_SIZE; at += 64)
+    __builtin_prefetch (p + at, 0, 3);
+}
+
 static void
 batch_serialize (FapilogBatch *self)
 {
@@ -41,6 +61,9 @@ batch_serialize (FapilogBatch *self)
   for (guint i = 0; i < self->n_entries; i++)
     {
       FapilogEntry *entry = self->entries[i];
+
+      if (G_LIKELY (i + PREFETCH_AHEAD < self->n_entries))
+        prefetch_entry (self->entries[i + PREFETCH_AHEAD]);
 
       /* The worker assigns ids before dispatch, but a missing one must not
        * produce an envelope without it; this may be any thread, so through
