@@ -27,8 +27,6 @@ G_DEFINE_BOXED_TYPE (FapilogSerializedView, fapilog_serialized_view,
  * front usually avoids every regrowth of the batch buffer. */
 #define BYTES_PER_ENTRY_GUESS 384
 
-/* The lines of every entry into one buffer. Runs once per batch, on the
- * first thread that needs the bytes. */
 /* The entries were written on other CPUs (the caller's, then the
  * worker's): the first touch of each one waits for its lines to come over,
  * and that wait was a third of the serializer's time. Asking for the
@@ -45,10 +43,16 @@ prefetch_entry (const FapilogEntry *entry)
 {
   const char *p = (const char *) entry;
 
+#if defined(__GNUC__) || defined(__clang__)
   for (gsize at = 0; at < FAPILOG_ENTRY_POOL_BLOCK_SIZE; at += 64)
     __builtin_prefetch (p + at, 0, 3);
+#else
+  (void) p;
+#endif
 }
 
+/* The lines of every entry into one buffer. Runs once per batch, on the
+ * first thread that needs the bytes. */
 static void
 batch_serialize (FapilogBatch *self)
 {
