@@ -37,8 +37,13 @@ void               _fapilog_logger_core_unref_n (FapilogLoggerCore *self,
 /* One allocation: this header, then fields[n_fields], then the arena with the
  * message, the code location, the error message and every key and string. */
 struct _FapilogEntry {
+  /* What releasing an entry reads (the count, the pool flag, whether the
+   * fields hold references, the core and the context) shares its first
+   * cache line: the worker frees entries that another CPU touched last. */
   gint                    ref_count;
   FapilogLevel            level;
+  guint8                  pooled;            /* the block came from the entry pool */
+  guint8                  owns_variants;     /* some field holds a GVariant reference */
   gint64                  timestamp_us;      /* g_get_real_time() at the call */
   guint64                 seq;               /* queue sequence number, 0 if never queued */
   FapilogLoggerCore      *core;
@@ -53,7 +58,6 @@ struct _FapilogEntry {
   gint                    error_code;
   const char             *error_message;     /* when has_error */
   char                    message_id[37];    /* "" until assigned on the worker */
-  guint8                  pooled;            /* the block came from the entry pool */
   gint                    message_id_ready;  /* atomic: message_id is complete */
   guint                   n_fields;
   FapilogField            fields[];

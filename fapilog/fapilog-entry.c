@@ -166,6 +166,8 @@ struct _PoolCache {
 
 G_STATIC_ASSERT (sizeof (PoolBlock) <= FAPILOG_ENTRY_POOL_BLOCK_SIZE);
 G_STATIC_ASSERT (sizeof (FapilogEntry) <= FAPILOG_ENTRY_POOL_BLOCK_SIZE);
+/* See the struct: what the release reads stays on the first line. */
+G_STATIC_ASSERT (G_STRUCT_OFFSET (FapilogEntry, context) + sizeof (gpointer) <= 64);
 
 static GMutex     pool_lock;
 static PoolBlock *pool_chains;     /* shared list of chains */
@@ -489,8 +491,7 @@ _fapilog_entry_new_captured (FapilogLoggerCore      *core,
   self->message_id[0] = '\0';
   self->message_id_ready = FALSE;
   self->n_fields = n_fields;
-  if (n_fields > 0)
-    _fapilog_field_collector_emit (fields, self->fields, arena);
+  self->owns_variants = n_fields > 0 && _fapilog_field_collector_emit (fields, self->fields, arena);
 
   return self;
 }
@@ -652,7 +653,8 @@ fapilog_entry_new (FapilogLevel  level,
 static inline void
 entry_release_contents (FapilogEntry *self)
 {
-  _fapilog_fields_release (self->fields, self->n_fields);
+  if (self->owns_variants)
+    _fapilog_fields_release (self->fields, self->n_fields);
   _fapilog_context_snapshot_unref (self->context);
   _fapilog_logger_core_unref (self->core);
 }
@@ -721,7 +723,9 @@ _fapilog_entry_unref_many (FapilogEntry **entries,
       if (g_atomic_int_get (&entry->ref_count) != 1 &&
           !g_atomic_int_dec_and_test (&entry->ref_count))
         continue;
-      _fapilog_fields_release (entry->fields, entry->n_fields);
+      /* Plain fields hold nothing: their lines stay untouched. */
+      if (entry->owns_variants)
+        _fapilog_fields_release (entry->fields, entry->n_fields);
       if (entry->core != run_core)
         {
           _fapilog_logger_core_unref_n (run_core, run_core_n);

@@ -106,8 +106,9 @@ void      _fapilog_field_collector_add_set     (FapilogFieldCollector *self,
 void      _fapilog_field_collector_dedup       (FapilogFieldCollector *self);
 gsize     _fapilog_field_collector_arena_size  (FapilogFieldCollector *self);
 /* Copies the fields into @dest (n_fields long) and their keys and strings
- * into @arena (arena_size long); variant references move to @dest. */
-void      _fapilog_field_collector_emit        (FapilogFieldCollector *self,
+ * into @arena (arena_size long); variant references move to @dest. Returns
+ * whether any did: only then do the fields need _fapilog_fields_release(). */
+gboolean  _fapilog_field_collector_emit        (FapilogFieldCollector *self,
                                                 FapilogField          *dest,
                                                 char                  *arena);
 FapilogFieldSet *_fapilog_field_collector_to_set (FapilogFieldCollector *self);

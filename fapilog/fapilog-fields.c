@@ -432,17 +432,20 @@ arena_copy (char       **arena,
   return dest;
 }
 
-void
+gboolean
 _fapilog_field_collector_emit (FapilogFieldCollector *self,
                                FapilogField          *dest,
                                char                  *arena)
 {
+  gboolean owns = FALSE;
+
   for (guint i = 0; i < self->n_fields; i++)
     {
       const FapilogField *src = &self->fields[i];
       FapilogField *field = &dest[i];
 
       *field = *src;
+      owns |= src->kind == FAPILOG_FIELD_VARIANT;
       field->key = arena_copy (&arena, src->key, src->key_len);
       if (src->kind == FAPILOG_FIELD_STRING)
         {
@@ -455,6 +458,7 @@ _fapilog_field_collector_emit (FapilogFieldCollector *self,
   /* References moved to @dest. */
   self->n_fields = 0;
   self->arena_size = 0;
+  return owns;
 }
 
 FapilogFieldSet *
