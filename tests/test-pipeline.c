@@ -745,11 +745,38 @@ assert_consecutive (GPtrArray *lines,
     }
 }
 
+/* The captured fallback holds the run's entries 0 … @n - 1, in order, once
+ * each (and diagnostics, which are skipped). */
+static void
+assert_fallback_holds_first (const char *fallback,
+                             guint       n)
+{
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) split = g_strsplit (fallback, "\n", -1);
+
+  for (guint k = 0; split[k] != NULL; k++)
+    if (split[k][0] == '{' && strstr (split[k], "\"message\":\"queued\"") != NULL)
+      g_ptr_array_add (lines, g_strdup (split[k]));
+  g_assert_cmpuint (lines->len, ==, n);
+  assert_consecutive (lines, 0);
+}
+
+/* A test sink that says it queues its writes, and holds every write. */
+static FapilogSink *
+held_queued_sink_new (void)
+{
+  FapilogSink *sink = test_sink_new ("queued", TEST_SINK_BATCH);
+
+  _fapilog_sink_set_queues_writes (sink, TRUE);
+  test_sink_set_hang (sink, TRUE);
+  return sink;
+}
+
 static void
 test_queued_writes_two_in_flight (void)
 {
   g_autoptr(FapilogSettings) settings = queued_settings_new ();
-  g_autoptr(FapilogSink) queued = test_sink_new ("queued", TEST_SINK_BATCH);
+  g_autoptr(FapilogSink) queued = held_queued_sink_new ();
   g_autoptr(FapilogSink) plain = test_sink_new ("plain", TEST_SINK_BATCH);
   g_autoptr(FapilogSink) fast = test_sink_new ("fast", TEST_SINK_BATCH);
   g_autoptr(FapilogPipeline) pipeline = NULL;
@@ -758,8 +785,6 @@ test_queued_writes_two_in_flight (void)
   g_autoptr(GError) error = NULL;
   guint taken;
 
-  _fapilog_sink_set_queues_writes (queued, TRUE);
-  test_sink_set_hang (queued, TRUE);
   test_sink_set_hang (plain, TRUE);
   pipeline = pipeline_with (settings, queued, plain, fast, NULL);
   log_while_held (pipeline, fast);
@@ -813,21 +838,17 @@ static void
 test_queued_writes_fail (void)
 {
   g_autoptr(FapilogSettings) settings = queued_settings_new ();
-  g_autoptr(FapilogSink) queued = test_sink_new ("queued", TEST_SINK_BATCH);
+  g_autoptr(FapilogSink) queued = held_queued_sink_new ();
   g_autoptr(FapilogSink) fast = test_sink_new ("fast", TEST_SINK_BATCH);
   g_autoptr(FapilogPipeline) pipeline = NULL;
   g_autoptr(FapilogStats) stats = NULL;
-  g_autoptr(GPtrArray) fallback_lines = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) write_error = g_error_new (FAPILOG_SINK_ERROR, FAPILOG_SINK_ERROR_FAILED,
                                                "disk said no");
-  g_auto(GStrv) split = NULL;
   g_autofree char *fallback = NULL;
   TestCapture capture;
   guint taken;
 
-  _fapilog_sink_set_queues_writes (queued, TRUE);
-  test_sink_set_hang (queued, TRUE);
   test_capture_begin (&capture);
   pipeline = pipeline_with (settings, queued, fast, NULL);
   log_while_held (pipeline, fast);
@@ -846,12 +867,7 @@ test_queued_writes_fail (void)
   g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "fast"), ==, QUEUED_N);
   assert_invariant (stats);
 
-  split = g_strsplit (g_strstrip (fallback), "\n", -1);
-  for (guint k = 0; split[k] != NULL; k++)
-    if (split[k][0] == '{' && strstr (split[k], "\"message\":\"queued\"") != NULL)
-      g_ptr_array_add (fallback_lines, g_strdup (split[k]));
-  g_assert_cmpuint (fallback_lines->len, ==, taken);
-  assert_consecutive (fallback_lines, 0);
+  assert_fallback_holds_first (fallback, taken);
 }
 
 /* Both writes in flight time out; the fan-out goes on with the next ones
@@ -860,19 +876,15 @@ static void
 test_queued_writes_timeout (void)
 {
   g_autoptr(FapilogSettings) settings = queued_settings_new ();
-  g_autoptr(FapilogSink) queued = test_sink_new ("queued", TEST_SINK_BATCH);
+  g_autoptr(FapilogSink) queued = held_queued_sink_new ();
   g_autoptr(FapilogSink) fast = test_sink_new ("fast", TEST_SINK_BATCH);
   g_autoptr(FapilogPipeline) pipeline = NULL;
   g_autoptr(FapilogStats) stats = NULL;
-  g_autoptr(GPtrArray) fallback_lines = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) split = NULL;
   g_autofree char *fallback = NULL;
   TestCapture capture;
 
   g_object_set (settings, "sink-write-timeout-seconds", 0.2, NULL);
-  _fapilog_sink_set_queues_writes (queued, TRUE);
-  test_sink_set_hang (queued, TRUE);
   test_capture_begin (&capture);
   pipeline = pipeline_with (settings, queued, fast, NULL);
   log_while_held (pipeline, fast);
@@ -886,12 +898,7 @@ test_queued_writes_timeout (void)
   g_assert_cmpuint (fapilog_stats_get_sink_written (stats, "queued"), ==, 0);
   assert_invariant (stats);
 
-  split = g_strsplit (g_strstrip (fallback), "\n", -1);
-  for (guint k = 0; split[k] != NULL; k++)
-    if (split[k][0] == '{' && strstr (split[k], "\"message\":\"queued\"") != NULL)
-      g_ptr_array_add (fallback_lines, g_strdup (split[k]));
-  g_assert_cmpuint (fallback_lines->len, ==, QUEUED_N);
-  assert_consecutive (fallback_lines, 0);
+  assert_fallback_holds_first (fallback, QUEUED_N);
 }
 
 static void
