@@ -140,55 +140,72 @@ put2 (char *out,
   out[1] = (char) ('0' + v % 10);
 }
 
+/* The text of the second that @sec (whole seconds since the epoch, within
+ * the clamped range) starts, "YYYY-MM-DDTHH:MM:SS", into @text. */
+static void
+format_second (gint64 sec,
+               char   text[20])
+{
+  time_t t = (time_t) sec;
+  struct tm tm;
+  int year;
+
+  if (gmtime_r (&t, &tm) == NULL)
+    memset (&tm, 0, sizeof tm);
+
+  year = tm.tm_year + 1900;
+  put2 (text, year / 100);
+  put2 (text + 2, year % 100);
+  text[4] = '-';
+  put2 (text + 5, tm.tm_mon + 1);
+  text[7] = '-';
+  put2 (text + 8, tm.tm_mday);
+  text[10] = 'T';
+  put2 (text + 11, tm.tm_hour);
+  text[13] = ':';
+  put2 (text + 14, tm.tm_min);
+  text[16] = ':';
+  put2 (text + 17, MIN (tm.tm_sec, 59));   /* no leap seconds in UTC from time_t */
+  text[19] = '\0';
+}
+
+/* Entries of one batch almost always share their second: gmtime_r and the
+ * formatting of "YYYY-MM-DDTHH:MM:SS" happen once per second and thread,
+ * and a stamp inside the cached second needs no division by a million
+ * either. One thread-local block, so one TLS lookup. */
+typedef struct {
+  gint64  start_us;   /* the cached second's first microsecond */
+  gboolean valid;
+  char    text[20];
+} TimestampCache;
+
+static __thread TimestampCache timestamp_cache;
+
 void
 _fapilog_format_timestamp (gint64 timestamp_us,
                            char   out[25])
 {
-  /* Entries of one batch almost always share their second: gmtime_r and the
-   * formatting of "YYYY-MM-DDTHH:MM:SS" happen once per second and thread. */
-  static __thread gboolean cache_valid;
-  static __thread gint64 cache_sec;
-  static __thread char cache_text[20];
-  gint64 sec;
+  TimestampCache *cache = &timestamp_cache;
+  guint64 into_second = (guint64) timestamp_us - (guint64) cache->start_us;
   guint ms;   /* unsigned: its digits need no sign handling */
 
-  timestamp_us = CLAMP (timestamp_us, MIN_TIMESTAMP_US, MAX_TIMESTAMP_US);
-
-  /* Floor division, so that times before 1970 round towards the past. */
-  sec = timestamp_us / G_USEC_PER_SEC;
-  if (timestamp_us % G_USEC_PER_SEC < 0)
-    sec--;
-  ms = (guint) ((timestamp_us - sec * G_USEC_PER_SEC) / 1000);
-
-  if (!cache_valid || cache_sec != sec)
+  if (G_UNLIKELY (!cache->valid || into_second >= G_USEC_PER_SEC))
     {
-      time_t t = (time_t) sec;
-      struct tm tm;
-      int year;
+      gint64 sec;
 
-      if (gmtime_r (&t, &tm) == NULL)
-        memset (&tm, 0, sizeof tm);
-
-      year = tm.tm_year + 1900;
-      put2 (cache_text, year / 100);
-      put2 (cache_text + 2, year % 100);
-      cache_text[4] = '-';
-      put2 (cache_text + 5, tm.tm_mon + 1);
-      cache_text[7] = '-';
-      put2 (cache_text + 8, tm.tm_mday);
-      cache_text[10] = 'T';
-      put2 (cache_text + 11, tm.tm_hour);
-      cache_text[13] = ':';
-      put2 (cache_text + 14, tm.tm_min);
-      cache_text[16] = ':';
-      put2 (cache_text + 17, MIN (tm.tm_sec, 59));   /* no leap seconds in UTC from time_t */
-      cache_text[19] = '\0';
-
-      cache_sec = sec;
-      cache_valid = TRUE;
+      timestamp_us = CLAMP (timestamp_us, MIN_TIMESTAMP_US, MAX_TIMESTAMP_US);
+      /* Floor division, so that times before 1970 round towards the past. */
+      sec = timestamp_us / G_USEC_PER_SEC;
+      if (timestamp_us % G_USEC_PER_SEC < 0)
+        sec--;
+      format_second (sec, cache->text);
+      cache->start_us = sec * G_USEC_PER_SEC;
+      cache->valid = TRUE;
+      into_second = (guint64) (timestamp_us - cache->start_us);
     }
+  ms = (guint) into_second / 1000;
 
-  memcpy (out, cache_text, 19);
+  memcpy (out, cache->text, 19);
   out[19] = '.';
   out[20] = (char) ('0' + ms / 100);
   out[21] = (char) ('0' + (ms / 10) % 10);
