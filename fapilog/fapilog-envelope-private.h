@@ -19,6 +19,10 @@ struct _FapilogEnvelopeStatics {
   gint64 pid;
   char  *diag_prefix;    /* "\"diagnostics\":{\"service\":...,\"pid\":N" without closing brace */
   gsize  diag_prefix_len;
+  /* ,"correlation_id":null},  then diag_prefix: what follows the message id
+   * in an entry without any context value, copied in one piece. */
+  char  *plain_tail;
+  gsize  plain_tail_len;
 };
 
 FapilogEnvelopeStatics *_fapilog_envelope_statics_new     (const char *service,

@@ -16,6 +16,8 @@
 
 static FapilogEnvelopeStatics *default_statics;
 
+#define CORRELATION_KEY ",\"correlation_id\":"
+
 static void
 render_diag_prefix (FapilogEnvelopeStatics *self)
 {
@@ -37,6 +39,11 @@ render_diag_prefix (FapilogEnvelopeStatics *self)
   _fapilog_json_write_int (&buf, self->pid);
 
   self->diag_prefix = _fapilog_json_buf_steal (&buf, &self->diag_prefix_len);
+
+  _fapilog_json_buf_init (&buf, 32 + self->diag_prefix_len);
+  _fapilog_json_buf_append_literal (&buf, CORRELATION_KEY "null},");
+  _fapilog_json_buf_append_len (&buf, self->diag_prefix, self->diag_prefix_len);
+  self->plain_tail = _fapilog_json_buf_steal (&buf, &self->plain_tail_len);
 }
 
 /* Empty strings count as unset: `FAPILOG_VERSION=` in a unit file should not
@@ -121,6 +128,7 @@ _fapilog_envelope_statics_unref (FapilogEnvelopeStatics *self)
   g_free (self->version);
   g_free (self->host);
   g_free (self->diag_prefix);
+  g_free (self->plain_tail);
   g_free (self);
 }
 
@@ -469,8 +477,6 @@ static const char no_logger_fragment[] = LOGGER_FRAGMENT_OPEN "\"\"" LOGGER_FRAG
 #define MESSAGE_ID_LEN 36
 G_STATIC_ASSERT (sizeof (((FapilogEntry *) NULL)->message_id) == MESSAGE_ID_LEN + 1);
 
-#define CORRELATION_KEY ",\"correlation_id\":"
-
 /* After ,"logger":...,"message_id": come the id in quotes (or null) and the
  * correlation_id key. */
 #define AFTER_LOGGER_RESERVE (MESSAGE_ID_LEN + 2 + sizeof (CORRELATION_KEY) - 1)
@@ -494,7 +500,7 @@ _fapilog_envelope_write (FapilogJsonBuf *buf,
   const LevelFragment *level;
   const char *logger_fragment;
   gsize logger_fragment_len;
-  guint n = 0, i;
+  guint n = 0, n_context = 0, i;
   gboolean first;
   char *out;
 
@@ -552,7 +558,10 @@ _fapilog_envelope_write (FapilogJsonBuf *buf,
         k = FAPILOG_CONTEXT_KEY_NONE;
       kidx[i] = (guint8) k;
       if (k != FAPILOG_CONTEXT_KEY_NONE)
-        context_fields[k] = all[pick[i]];
+        {
+          context_fields[k] = all[pick[i]];
+          n_context++;
+        }
     }
 
   /* {"timestamp":"...","level":"INFO","message": */
@@ -579,8 +588,10 @@ _fapilog_envelope_write (FapilogJsonBuf *buf,
   else
     _fapilog_json_buf_append_literal (buf, "\"\"");
 
-  /* ,"logger":"...","context":{"message_id":"...","correlation_id": */
-  _fapilog_json_buf_reserve (buf, logger_fragment_len + AFTER_LOGGER_RESERVE);
+  /* ,"logger":"...","context":{"message_id":"...","correlation_id": and,
+   * without context values, the rest up to the diagnostics' last member */
+  _fapilog_json_buf_reserve (buf, logger_fragment_len + AFTER_LOGGER_RESERVE +
+                                  statics->plain_tail_len);
   out = buf->data + buf->len;
   memcpy (out, logger_fragment, logger_fragment_len);
   out += logger_fragment_len;
@@ -596,44 +607,53 @@ _fapilog_envelope_write (FapilogJsonBuf *buf,
       memcpy (out, "null", 4);
       out += 4;
     }
-  memcpy (out, CORRELATION_KEY, sizeof (CORRELATION_KEY) - 1);
-  out += sizeof (CORRELATION_KEY) - 1;
-  buf->len = out - buf->data;
-
-  if (context_fields[FAPILOG_CONTEXT_KEY_CORRELATION_ID] != NULL)
-    _fapilog_envelope_write_field_value (buf, context_fields[FAPILOG_CONTEXT_KEY_CORRELATION_ID], flags);
-  else if (entry->context != NULL && entry->context->correlation_id != NULL)
-    _fapilog_json_write_string (buf, entry->context->correlation_id,
-                                entry->context->correlation_id_len);
-  else
-    _fapilog_json_buf_append_literal (buf, "null");
-
-  for (i = FAPILOG_CONTEXT_KEY_CORRELATION_ID + 1; i < FAPILOG_N_CONTEXT_KEYS; i++)
+  if (n_context == 0 && (entry->context == NULL || entry->context->correlation_id == NULL))
     {
-      const char *name;
-
-      if (context_fields[i] == NULL)
-        continue;
-
-      /* The canonical name, whatever spelling matched. */
-      name = _fapilog_context_key_name (i);
-      _fapilog_json_buf_append_c (buf, ',');
-      if (name != NULL)
-        _fapilog_json_write_string (buf, name, strlen (name));
-      else
-        _fapilog_json_write_string (buf, context_fields[i]->key, context_fields[i]->key_len);
-      _fapilog_json_buf_append_c (buf, ':');
-      _fapilog_envelope_write_field_value (buf, context_fields[i], flags);
+      /* The usual entry: no context value at all. */
+      memcpy (out, statics->plain_tail, statics->plain_tail_len);
+      buf->len = (out - buf->data) + statics->plain_tail_len;
     }
+  else
+    {
+      memcpy (out, CORRELATION_KEY, sizeof (CORRELATION_KEY) - 1);
+      out += sizeof (CORRELATION_KEY) - 1;
+      buf->len = out - buf->data;
 
-  /* },"diagnostics":{"service":...,"pid":N  (closed after origin and
-   * exception) */
-  _fapilog_json_buf_reserve (buf, 2 + statics->diag_prefix_len);
-  out = buf->data + buf->len;
-  out[0] = '}';
-  out[1] = ',';
-  memcpy (out + 2, statics->diag_prefix, statics->diag_prefix_len);
-  buf->len += 2 + statics->diag_prefix_len;
+      if (context_fields[FAPILOG_CONTEXT_KEY_CORRELATION_ID] != NULL)
+        _fapilog_envelope_write_field_value (buf, context_fields[FAPILOG_CONTEXT_KEY_CORRELATION_ID], flags);
+      else if (entry->context != NULL && entry->context->correlation_id != NULL)
+        _fapilog_json_write_string (buf, entry->context->correlation_id,
+                                    entry->context->correlation_id_len);
+      else
+        _fapilog_json_buf_append_literal (buf, "null");
+
+      for (i = FAPILOG_CONTEXT_KEY_CORRELATION_ID + 1; i < FAPILOG_N_CONTEXT_KEYS; i++)
+        {
+          const char *name;
+
+          if (context_fields[i] == NULL)
+            continue;
+
+          /* The canonical name, whatever spelling matched. */
+          name = _fapilog_context_key_name (i);
+          _fapilog_json_buf_append_c (buf, ',');
+          if (name != NULL)
+            _fapilog_json_write_string (buf, name, strlen (name));
+          else
+            _fapilog_json_write_string (buf, context_fields[i]->key, context_fields[i]->key_len);
+          _fapilog_json_buf_append_c (buf, ':');
+          _fapilog_envelope_write_field_value (buf, context_fields[i], flags);
+        }
+
+      /* },"diagnostics":{"service":...,"pid":N  (closed after origin and
+       * exception) */
+      _fapilog_json_buf_reserve (buf, 2 + statics->diag_prefix_len);
+      out = buf->data + buf->len;
+      out[0] = '}';
+      out[1] = ',';
+      memcpy (out + 2, statics->diag_prefix, statics->diag_prefix_len);
+      buf->len += 2 + statics->diag_prefix_len;
+    }
 
   if (entry->code_file != NULL)
     {
