@@ -15,6 +15,7 @@
 #include <zlib.h>
 
 #include "fapilog-batch.h"
+#include "fapilog-batch-private.h"
 #include "fapilog-diagnostics-private.h"
 #include "fapilog-entry-private.h"
 #include "fapilog-enum-types.h"
@@ -1059,14 +1060,10 @@ job_take_batch_lines (WriteJob *job)
   job->data = fapilog_batch_get_data (job->batch, &len);
   job->len = len;
   job->ends = g_new (gsize, MAX (job->n_lines, 1));
-  /* The lines are contiguous: each one's end is an offset in data. */
-  for (guint i = 0; i < job->n_lines; i++)
-    {
-      gsize line_len = 0;
-      const guint8 *line = fapilog_batch_get_entry_data (job->batch, i, &line_len);
-
-      job->ends[i] = (gsize) (line - job->data) + line_len;
-    }
+  /* The lines are contiguous: each one ends where the next starts, and the
+   * batch has the offsets already (made by the call above). */
+  if (job->n_lines > 0)
+    memcpy (job->ends, job->batch->offsets + 1, job->n_lines * sizeof (gsize));
 }
 
 /* Lets go of the bytes (and the batch or view that holds them). */
