@@ -69,12 +69,6 @@ batch_serialize (FapilogBatch *self)
       if (G_LIKELY (i + PREFETCH_AHEAD < self->n_entries))
         prefetch_entry (self->entries[i + PREFETCH_AHEAD]);
 
-      /* The worker assigns ids before dispatch, but a missing one must not
-       * produce an envelope without it; this may be any thread, so through
-       * the entry's locked path. */
-      if (G_UNLIKELY (!g_atomic_int_get (&entry->message_id_ready)))
-        fapilog_entry_get_message_id (entry);
-
       self->offsets[i] = buf.len;
       _fapilog_envelope_write (&buf, entry, FAPILOG_JSON_NONE);
       _fapilog_json_buf_append_c (&buf, '\n');
@@ -263,12 +257,7 @@ fapilog_batch_new (FapilogEntry **entries,
 
   copy = g_new (FapilogEntry *, MAX (n_entries, 1));
   for (i = 0; i < n_entries; i++)
-    {
-      copy[i] = fapilog_entry_ref (entries[i]);
-      /* Assigns the id (under the entry module's lock) if missing: these
-       * entries may be shared with other threads. */
-      fapilog_entry_get_message_id (copy[i]);
-    }
+    copy[i] = fapilog_entry_ref (entries[i]);
 
   return _fapilog_batch_new_take (copy, n_entries);
 }

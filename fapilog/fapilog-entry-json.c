@@ -8,17 +8,6 @@
 #include "fapilog-envelope-private.h"
 #include "fapilog-context-private.h"
 
-/* Entries that never went through a worker (made with fapilog_entry_new(),
- * or read before being queued) get their message id on first need.
- * fapilog_entry_get_message_id() does that once, under the entry module's
- * lock, so two threads reading the same fresh entry agree on one id. */
-static void
-ensure_message_id (FapilogEntry *self)
-{
-  if (!g_atomic_int_get (&self->message_id_ready))
-    fapilog_entry_get_message_id (self);
-}
-
 /**
  * fapilog_entry_to_json:
  * @self: a #FapilogEntry
@@ -40,8 +29,6 @@ fapilog_entry_to_json (FapilogEntry *self)
   FapilogJsonBuf buf;
 
   g_return_val_if_fail (self != NULL, NULL);
-
-  ensure_message_id (self);
 
   _fapilog_json_buf_init (&buf, 512 + self->message_len);
   _fapilog_envelope_write (&buf, self, FAPILOG_JSON_NONE);
@@ -346,8 +333,7 @@ lookup_context (FapilogEntry *self,
 
   if (g_str_equal (key, "message_id"))
     {
-      ensure_message_id (self);
-      return g_variant_new_string (self->message_id);
+      return g_variant_new_string (fapilog_entry_get_message_id (self));
     }
 
   k = _fapilog_context_key_index (key, strlen (key));

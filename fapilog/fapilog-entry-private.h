@@ -4,6 +4,8 @@
  */
 #pragma once
 
+#include <string.h>
+
 #include "fapilog-entry.h"
 #include "fapilog-fields-private.h"
 
@@ -57,8 +59,9 @@ struct _FapilogEntry {
   GQuark                  error_domain;
   gint                    error_code;
   const char             *error_message;     /* when has_error */
-  char                    message_id[37];    /* "" until assigned on the worker */
-  gint                    message_id_ready;  /* atomic: message_id is complete */
+  guint64                 message_id_bits[2]; /* the id, drawn at capture */
+  char                    message_id[37];    /* its text, made on first request */
+  gint                    message_id_ready;  /* atomic: message_id holds the text */
   guint                   n_fields;
   FapilogField            fields[];
 };
@@ -76,11 +79,67 @@ FapilogEntry *_fapilog_entry_new_captured (FapilogLoggerCore      *core,
                                            const GError           *error,
                                            FapilogFieldCollector  *fields);
 
-/* Assigns a random UUID v4 message id if none yet. Called on the worker
- * (each worker passes its own generator state) or on first access for
- * entries that were never queued. */
-void          _fapilog_entry_assign_message_id (FapilogEntry *self,
-                                                guint64       rng_state[2]);
+/* Message ids are random UUIDs (version 4). Each entry's 128 bits are
+ * drawn when it is made, on the calling thread, from that thread's own
+ * xorshift128+ generator (a few instructions, no lock); the text is made
+ * only where it is needed: by the serializer, straight into the output,
+ * or once per entry for fapilog_entry_get_message_id().
+ *
+ * Draws the next id from @state (an all-zero state is replaced by a fixed
+ * non-zero one): the 16 bytes are @bits[0]'s then @bits[1]'s, least
+ * significant first, with the version and variant bits set. */
+void          _fapilog_message_id_draw (guint64 state[2],
+                                        guint64 bits[2]);
+
+/* The eight lower-case hex digits of the four bytes of @v, least
+ * significant byte first, each byte high nibble first; all eight at once
+ * in one 64-bit word (one lookup and two stores per byte would cost about
+ * three times as much). */
+static inline void
+_fapilog_put_hex_bytes4 (char    *out,
+                         guint32  v)
+{
+  guint64 x = v;
+
+  /* Spread the bytes into 16-bit lanes: lane i holds byte i. */
+  x = (x | (x << 16)) & G_GUINT64_CONSTANT (0x0000FFFF0000FFFF);
+  x = (x | (x << 8)) & G_GUINT64_CONSTANT (0x00FF00FF00FF00FF);
+  /* In each lane, the high nibble goes to the low byte (written first) and
+   * the low nibble to the high byte. */
+  x = ((x >> 4) & G_GUINT64_CONSTANT (0x000F000F000F000F)) |
+      ((x & G_GUINT64_CONSTANT (0x000F000F000F000F)) << 8);
+  /* Each byte is a nibble d now: '0' + d, and 39 more ('a' - '0' - 10) for
+   * d >= 10, which is exactly when d + 6 reaches bit 4. No byte carries
+   * into the next. */
+  x += G_GUINT64_CONSTANT (0x3030303030303030) +
+       (((x + G_GUINT64_CONSTANT (0x0606060606060606)) >> 4) &
+        G_GUINT64_CONSTANT (0x0101010101010101)) * 39;
+  x = GUINT64_TO_LE (x);
+  memcpy (out, &x, sizeof x);
+}
+
+/* The 36 characters (8-4-4-4-12, no NUL) of the id @bits into @out. */
+static inline void
+_fapilog_message_id_format (const guint64 bits[2],
+                            char          out[36])
+{
+  char hex[32];
+
+  _fapilog_put_hex_bytes4 (hex, (guint32) bits[0]);
+  _fapilog_put_hex_bytes4 (hex + 8, (guint32) (bits[0] >> 32));
+  _fapilog_put_hex_bytes4 (hex + 16, (guint32) bits[1]);
+  _fapilog_put_hex_bytes4 (hex + 24, (guint32) (bits[1] >> 32));
+
+  memcpy (out, hex, 8);
+  out[8] = '-';
+  memcpy (out + 9, hex + 8, 4);
+  out[13] = '-';
+  memcpy (out + 14, hex + 12, 4);
+  out[18] = '-';
+  memcpy (out + 19, hex + 16, 4);
+  out[23] = '-';
+  memcpy (out + 24, hex + 20, 12);
+}
 
 /* Drops one reference on each of @entries; the blocks of those that die go
  * back to the entry pool together, under one lock (the worker frees a

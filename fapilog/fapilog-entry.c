@@ -6,6 +6,7 @@
 
 #include <pthread.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fapilog-context-private.h"
 #include "fapilog-entry-private.h"
@@ -439,6 +440,107 @@ copy_into (char       **arena,
   return dest;
 }
 
+/* xorshift128+: message ids need uniqueness, not secrecy, and must cost a
+ * few nanoseconds on the calling thread. */
+static inline guint64
+next_random (guint64 state[2])
+{
+  guint64 s1 = state[0];
+  const guint64 s0 = state[1];
+
+  state[0] = s0;
+  s1 ^= s1 << 23;
+  state[1] = s1 ^ s0 ^ (s1 >> 17) ^ (s0 >> 26);
+  return state[1] + s0;
+}
+
+void
+_fapilog_message_id_draw (guint64 state[2],
+                          guint64 bits[2])
+{
+  guint64 a, b;
+
+  if (state[0] == 0 && state[1] == 0)
+    state[1] = G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+  a = next_random (state);
+  b = next_random (state);
+
+  /* The id's 16 bytes are a's bytes then b's, least significant first. */
+  bits[0] = (a & ~(G_GUINT64_CONSTANT (0xF0) << 48)) | (G_GUINT64_CONSTANT (0x40) << 48);  /* byte 6: version 4 */
+  bits[1] = (b & ~G_GUINT64_CONSTANT (0xC0)) | 0x80;                                         /* byte 8: RFC 4122 variant */
+}
+
+/* Each thread that makes entries draws their ids from its own generator.
+ * It is seeded on the thread's first entry, and again after a fork: the
+ * child's copy of the state would otherwise repeat the parent's ids. The
+ * seed mixes GLib's generator (whose state a fork copies too) with the
+ * process id and the clock. */
+static __thread guint64 tls_id_state[2];
+static __thread guint   tls_id_generation;   /* fork_generation + 1 when seeded */
+static gint             fork_generation;
+
+static void
+id_atfork_child (void)
+{
+  g_atomic_int_inc (&fork_generation);
+}
+
+/* splitmix64's finalizer: spreads every input bit over the output. */
+static guint64
+mix64 (guint64 z)
+{
+  z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
+  z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94d049bb133111eb);
+  return z ^ (z >> 31);
+}
+
+G_GNUC_NO_INLINE static void
+seed_thread_ids (guint generation)
+{
+  static gsize atfork_registered;
+  guint64 salt = ((guint64) getpid () << 32) ^ (guint64) g_get_monotonic_time () ^
+                 (guint64) (guintptr) tls_id_state;
+
+  if (g_once_init_enter (&atfork_registered))
+    {
+      pthread_atfork (NULL, NULL, id_atfork_child);
+      g_once_init_leave (&atfork_registered, 1);
+    }
+
+  tls_id_state[0] = mix64 ((((guint64) g_random_int () << 32) | g_random_int ()) ^ salt);
+  tls_id_state[1] = mix64 ((((guint64) g_random_int () << 32) | g_random_int ()) + salt) | 1;
+  tls_id_generation = generation;
+}
+
+static inline void
+draw_message_id (FapilogEntry *self)
+{
+  guint generation = (guint) g_atomic_int_get (&fork_generation) + 1;
+
+  if (G_UNLIKELY (tls_id_generation != generation))
+    seed_thread_ids (generation);
+  _fapilog_message_id_draw (tls_id_state, self->message_id_bits);
+}
+
+/* The id's text, made once per entry on request; the lock makes that safe
+ * when two threads ask for the same entry's at once. */
+static void
+ensure_message_id (FapilogEntry *self)
+{
+  static GMutex lock;
+
+  if (g_atomic_int_get (&self->message_id_ready))
+    return;
+  g_mutex_lock (&lock);
+  if (!self->message_id_ready)
+    {
+      _fapilog_message_id_format (self->message_id_bits, self->message_id);
+      self->message_id[36] = '\0';
+      g_atomic_int_set (&self->message_id_ready, TRUE);
+    }
+  g_mutex_unlock (&lock);
+}
+
 FapilogEntry *
 _fapilog_entry_new_captured (FapilogLoggerCore      *core,
                              FapilogContextSnapshot *context,
@@ -506,116 +608,13 @@ _fapilog_entry_new_captured (FapilogLoggerCore      *core,
       self->error_code = 0;
       self->error_message = NULL;
     }
+  draw_message_id (self);
   self->message_id[0] = '\0';
   self->message_id_ready = FALSE;
   self->n_fields = n_fields;
   self->owns_variants = n_fields > 0 && _fapilog_field_collector_emit (fields, self->fields, arena);
 
   return self;
-}
-
-/* xorshift128+: message ids need uniqueness, not secrecy, and must cost a
- * few nanoseconds on the worker. Each worker seeds its own state. */
-static inline guint64
-next_random (guint64 state[2])
-{
-  guint64 s1 = state[0];
-  const guint64 s0 = state[1];
-
-  state[0] = s0;
-  s1 ^= s1 << 23;
-  state[1] = s1 ^ s0 ^ (s1 >> 17) ^ (s0 >> 26);
-  return state[1] + s0;
-}
-
-/* The eight lower-case hex digits of the four bytes of @v, least
- * significant byte first, each byte high nibble first; all eight at once in
- * one 64-bit word (one lookup and two stores per byte would cost about
- * three times as much). */
-static inline void
-put_hex_bytes4 (char    *out,
-                guint32  v)
-{
-  guint64 x = v;
-
-  /* Spread the bytes into 16-bit lanes: lane i holds byte i. */
-  x = (x | (x << 16)) & G_GUINT64_CONSTANT (0x0000FFFF0000FFFF);
-  x = (x | (x << 8)) & G_GUINT64_CONSTANT (0x00FF00FF00FF00FF);
-  /* In each lane, the high nibble goes to the low byte (written first) and
-   * the low nibble to the high byte. */
-  x = ((x >> 4) & G_GUINT64_CONSTANT (0x000F000F000F000F)) |
-      ((x & G_GUINT64_CONSTANT (0x000F000F000F000F)) << 8);
-  /* Each byte is a nibble d now: '0' + d, and 39 more ('a' - '0' - 10) for
-   * d >= 10, which is exactly when d + 6 reaches bit 4. No byte carries
-   * into the next. */
-  x += G_GUINT64_CONSTANT (0x3030303030303030) +
-       (((x + G_GUINT64_CONSTANT (0x0606060606060606)) >> 4) &
-        G_GUINT64_CONSTANT (0x0101010101010101)) * 39;
-  x = GUINT64_TO_LE (x);
-  memcpy (out, &x, sizeof x);
-}
-
-void
-_fapilog_entry_assign_message_id (FapilogEntry *self,
-                                  guint64       rng_state[2])
-{
-  char hex[32];
-  guint64 a, b;
-  char *out = self->message_id;
-
-  if (g_atomic_int_get (&self->message_id_ready))
-    return;
-
-  if (rng_state[0] == 0 && rng_state[1] == 0)
-    rng_state[1] = 0x9e3779b97f4a7c15ull;
-  a = next_random (rng_state);
-  b = next_random (rng_state);
-
-  /* The id's 16 bytes are a's bytes then b's, least significant first. */
-  a = (a & ~(G_GUINT64_CONSTANT (0xF0) << 48)) | (G_GUINT64_CONSTANT (0x40) << 48);  /* byte 6: version 4 */
-  b = (b & ~G_GUINT64_CONSTANT (0xC0)) | 0x80;                                         /* byte 8: RFC 4122 variant */
-
-  put_hex_bytes4 (hex, (guint32) a);
-  put_hex_bytes4 (hex + 8, (guint32) (a >> 32));
-  put_hex_bytes4 (hex + 16, (guint32) b);
-  put_hex_bytes4 (hex + 24, (guint32) (b >> 32));
-
-  /* 8-4-4-4-12 */
-  memcpy (out, hex, 8);
-  out[8] = '-';
-  memcpy (out + 9, hex + 8, 4);
-  out[13] = '-';
-  memcpy (out + 14, hex + 12, 4);
-  out[18] = '-';
-  memcpy (out + 19, hex + 16, 4);
-  out[23] = '-';
-  memcpy (out + 24, hex + 20, 12);
-  out[36] = '\0';
-  g_atomic_int_set (&self->message_id_ready, TRUE);
-}
-
-static void
-seed_random (guint64 state[2])
-{
-  state[0] = ((guint64) g_random_int () << 32) | g_random_int ();
-  state[1] = ((guint64) g_random_int () << 32) | g_random_int ();
-}
-
-/* Entries that never went through a worker (made by fapilog_entry_new, or
- * read before being queued) get their id here; the lock makes the lazy
- * assignment safe when two threads read the same entry. */
-static void
-ensure_message_id (FapilogEntry *self)
-{
-  static GMutex lock;
-  guint64 state[2];
-
-  if (g_atomic_int_get (&self->message_id_ready))
-    return;
-  seed_random (state);
-  g_mutex_lock (&lock);
-  _fapilog_entry_assign_message_id (self, state);
-  g_mutex_unlock (&lock);
 }
 
 /**
@@ -663,7 +662,6 @@ fapilog_entry_new (FapilogLevel  level,
   _fapilog_logger_core_unref (core);
   if (fields != NULL)
     g_variant_unref (fields);
-  ensure_message_id (self);
   return self;
 }
 
@@ -869,8 +867,7 @@ fapilog_entry_get_timestamp_us (FapilogEntry *self)
  * @self: an entry
  *
  * Returns the entry's random UUID (version 4), `context.message_id` in the
- * envelope. The pipeline assigns it on its worker thread, before any sink
- * sees the entry.
+ * envelope. It is drawn when the entry is made and never changes.
  *
  * Returns: (transfer none): the message id
  *

@@ -473,11 +473,11 @@ _fapilog_envelope_render_logger_fragment (const char *name,
 /* Entries without a core (none are made so today) get an empty name. */
 static const char no_logger_fragment[] = LOGGER_FRAGMENT_OPEN "\"\"" LOGGER_FRAGMENT_CLOSE;
 
-/* Message ids are UUIDs: always 36 characters once assigned. */
+/* Message ids are UUIDs: always 36 characters. */
 #define MESSAGE_ID_LEN 36
 G_STATIC_ASSERT (sizeof (((FapilogEntry *) NULL)->message_id) == MESSAGE_ID_LEN + 1);
 
-/* After ,"logger":...,"message_id": come the id in quotes (or null) and the
+/* After ,"logger":...,"message_id": come the id in quotes and the
  * correlation_id key. */
 #define AFTER_LOGGER_RESERVE (MESSAGE_ID_LEN + 2 + sizeof (CORRELATION_KEY) - 1)
 
@@ -595,18 +595,10 @@ _fapilog_envelope_write (FapilogJsonBuf *buf,
   out = buf->data + buf->len;
   memcpy (out, logger_fragment, logger_fragment_len);
   out += logger_fragment_len;
-  if (entry->message_id[0] != '\0')
-    {
-      *out++ = '"';
-      memcpy (out, entry->message_id, MESSAGE_ID_LEN);
-      out += MESSAGE_ID_LEN;
-      *out++ = '"';
-    }
-  else
-    {
-      memcpy (out, "null", 4);
-      out += 4;
-    }
+  *out++ = '"';
+  _fapilog_message_id_format (entry->message_id_bits, out);
+  out += MESSAGE_ID_LEN;
+  *out++ = '"';
   if (n_context == 0 && (entry->context == NULL || entry->context->correlation_id == NULL))
     {
       /* The usual entry: no context value at all. */

@@ -99,7 +99,6 @@ struct _FapilogPipeline
   GMainContext           *context;
   GMainLoop              *loop;
   GSource                *queue_source;
-  guint64                 rng[2];            /* worker only */
   guint64                 dispatched_seq;    /* worker only */
   guint64                 reported_dropped;  /* worker only */
   FapilogEntry          **pop_buffer;        /* worker only */
@@ -244,9 +243,6 @@ dispatch_popped (FapilogPipeline *self,
 {
   FapilogEntry **entries;
   FapilogBatch *batch;
-
-  for (guint i = 0; i < n; i++)
-    _fapilog_entry_assign_message_id (self->pop_buffer[i], self->rng);
 
   entries = g_new (FapilogEntry *, n);
   memcpy (entries, self->pop_buffer, sizeof (FapilogEntry *) * n);
@@ -512,8 +508,6 @@ fapilog_pipeline_constructed (GObject *object)
                                       _fapilog_settings_get_sink_backlog_size (settings),
                                       on_fanout_progress, self);
   self->pop_buffer = g_new (FapilogEntry *, self->batch_max);
-  self->rng[0] = ((guint64) g_random_int () << 32) | g_random_int ();
-  self->rng[1] = ((guint64) g_random_int () << 32) | g_random_int () | 1;
   _fapilog_diagnostics_set_enabled (settings->internal_logging_enabled);
   self->follower = _fapilog_settings_follow (settings, object, on_live_setting_changed);
 }

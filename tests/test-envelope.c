@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gio/gio.h>
@@ -303,9 +304,9 @@ test_exact_text (void)
                               "\"user_id\":\"u-1\"},"
                               "%s,\"origin\":{\"file\":\"main.c\",\"line\":42,\"function\":\"main\"}},"
                               "\"data\":{\"attempt\":3}}",
-                              entry->message_id, diag);
+                              fapilog_entry_get_message_id (entry), diag);
   g_assert_cmpstr (text, ==, expected);
-  assert_uuid_v4 (entry->message_id);
+  assert_uuid_v4 (fapilog_entry_get_message_id (entry));
 
   fapilog_entry_unref (entry);
   _fapilog_logger_core_unref (spec.core);
@@ -362,7 +363,7 @@ test_key_order (void)
                                              "\"correlation_id\":\"corr-1\",\"request_id\":\"r-1\","
                                              "\"user_id\":\"u-1\",\"tenant_id\":\"te-1\","
                                              "\"trace_id\":\"t-1\",\"span_id\":\"s-1\"}",
-                                             entry->message_id);
+                                             fapilog_entry_get_message_id (entry));
     assert_object_text (text, "context", want);
   }
 
@@ -461,8 +462,8 @@ test_head_fragments (void)
                                   "\"message\":\"m\\\"\",\"logger\":%s,"
                                   "\"context\":{\"message_id\":\"%s\",\"correlation_id\":null},",
                                   fapilog_level_to_string (levels[i]), names_json[j],
-                                  entry->message_id);
-          g_assert_cmpuint (strlen (entry->message_id), ==, 36);
+                                  fapilog_entry_get_message_id (entry));
+          g_assert_cmpuint (strlen (fapilog_entry_get_message_id (entry)), ==, 36);
           g_assert_true (g_str_has_prefix (text, want));
           fapilog_entry_unref (entry);
         }
@@ -504,7 +505,7 @@ reference_message_id (guint64 a,
   *o = '\0';
 }
 
-/* xorshift128+, as the worker's generator. */
+/* xorshift128+, as each thread's id generator. */
 static guint64
 reference_next (guint64 state[2])
 {
@@ -527,8 +528,8 @@ test_message_id_format (void)
   spec.core = make_core ("app", NULL);
   for (round = 0; round < 2000; round++)
     {
-      guint64 state[2], ref_state[2];
-      char want[37];
+      guint64 state[2], ref_state[2], bits[2];
+      char want[37], got[37];
       FapilogEntry *entry = make_entry (&spec, "m", NULL);
       guint64 a, b;
 
@@ -555,13 +556,97 @@ test_message_id_format (void)
       b = reference_next (ref_state);
       reference_message_id (a, b, want);
 
-      _fapilog_entry_assign_message_id (entry, state);
-      g_assert_cmpstr (entry->message_id, ==, want);
+      _fapilog_message_id_draw (state, bits);
+      _fapilog_message_id_format (bits, got);
+      got[36] = '\0';
+      g_assert_cmpstr (got, ==, want);
       g_assert_cmpmem (state, sizeof state, ref_state, sizeof ref_state);
-      assert_uuid_v4 (entry->message_id);
+      assert_uuid_v4 (got);
+
+      /* The entry's own id, drawn by the capture, has the same form, and
+       * the envelope and the getter agree on it. */
+      assert_uuid_v4 (fapilog_entry_get_message_id (entry));
+      {
+        g_autofree char *text = envelope_text (entry, 0);
+        g_autofree char *quoted = g_strdup_printf ("\"message_id\":\"%s\"",
+                                                   fapilog_entry_get_message_id (entry));
+
+        g_assert_nonnull (strstr (text, quoted));
+      }
       fapilog_entry_unref (entry);
     }
   g_rand_free (rand);
+  _fapilog_logger_core_unref (spec.core);
+}
+
+/* A forked child has a copy of the parent thread's id generator: unless it
+ * is reseeded, the child's ids are the ones the parent makes next. */
+#define FORK_IDS 64
+
+static void
+test_message_id_fork (void)
+{
+  EntrySpec spec = { 0, };
+  g_autoptr(GHashTable) parent_ids = NULL;
+  char child_ids[FORK_IDS * 36];
+  gsize got = 0;
+  int fds[2], status = 0;
+  pid_t pid;
+
+  spec.core = make_core ("app", NULL);
+  /* This thread's generator is seeded by its first entry. */
+  fapilog_entry_unref (make_entry (&spec, "before the fork", NULL));
+
+  g_assert_cmpint (pipe (fds), ==, 0);
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      close (fds[0]);
+      for (guint i = 0; i < FORK_IDS; i++)
+        {
+          FapilogEntry *entry = make_entry (&spec, "child", NULL);
+
+          if (write (fds[1], fapilog_entry_get_message_id (entry), 36) != 36)
+            _exit (1);
+          fapilog_entry_unref (entry);
+        }
+      /* Nothing of the parent's left unfreed (valgrind checks the child too). */
+      _fapilog_logger_core_unref (spec.core);
+      _exit (0);
+    }
+
+  close (fds[1]);
+  while (got < sizeof child_ids)
+    {
+      gssize n = read (fds[0], child_ids + got, sizeof child_ids - got);
+
+      if (n <= 0)
+        break;
+      got += (gsize) n;
+    }
+  close (fds[0]);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_assert_cmpuint (got, ==, sizeof child_ids);
+
+  parent_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < FORK_IDS; i++)
+    {
+      FapilogEntry *entry = make_entry (&spec, "parent", NULL);
+
+      g_hash_table_add (parent_ids, g_strdup (fapilog_entry_get_message_id (entry)));
+      fapilog_entry_unref (entry);
+    }
+  for (guint i = 0; i < FORK_IDS; i++)
+    {
+      g_autofree char *id = g_strndup (child_ids + i * 36, 36);
+
+      assert_uuid_v4 (id);
+      g_assert_false (g_hash_table_contains (parent_ids, id));
+    }
+
   _fapilog_logger_core_unref (spec.core);
 }
 
@@ -738,7 +823,7 @@ test_context_routing (void)
   {
     g_autofree char *want = g_strdup_printf ("\"context\":{\"message_id\":\"%s\","
                                              "\"correlation_id\":null,\"request_id\":\"r-1\","
-                                             "\"trace_id\":\"t-1\"}", entry->message_id);
+                                             "\"trace_id\":\"t-1\"}", fapilog_entry_get_message_id (entry));
     assert_object_text (text, "context", want);
     assert_object_text (text, "data",
                         "\"data\":{\"path\":\"/x\",\"user_ids\":\"not a context key\","
@@ -815,7 +900,7 @@ test_later_wins (void)
   {
     g_autofree char *want = g_strdup_printf ("\"context\":{\"message_id\":\"%s\","
                                              "\"correlation_id\":\"ctx-corr\","
-                                             "\"user_id\":\"bound-user\"}", entry->message_id);
+                                             "\"user_id\":\"bound-user\"}", fapilog_entry_get_message_id (entry));
     assert_object_text (text, "context", want);
   }
 
@@ -1272,10 +1357,8 @@ test_to_json (void)
   spec.core = make_core ("app", NULL);
   entry = make_entry (&spec, "hello", "k", "s", "v", "n", "d", 2.5, NULL);
 
-  /* No id before, a v4 UUID after. */
-  g_assert_cmpstr (entry->message_id, ==, "");
   json = fapilog_entry_to_json (entry);
-  assert_uuid_v4 (entry->message_id);
+  assert_uuid_v4 (fapilog_entry_get_message_id (entry));
   g_assert_null (strchr (json, '\n'));
 
   /* Stable, and the same text as the envelope writer. */
@@ -1296,7 +1379,7 @@ test_to_json (void)
 
     assert_member_names (object, "timestamp,level,message,logger,context,diagnostics,data");
     g_assert_cmpstr (json_object_get_string_member (object, "message"), ==, "hello");
-    g_assert_cmpstr (json_object_get_string_member (context, "message_id"), ==, entry->message_id);
+    g_assert_cmpstr (json_object_get_string_member (context, "message_id"), ==, fapilog_entry_get_message_id (entry));
     g_assert_true (json_object_get_null_member (context, "correlation_id"));
     g_assert_cmpstr (json_object_get_string_member (data, "k"), ==, "v");
     g_assert_cmpfloat (json_object_get_double_member (data, "n"), ==, 2.5);
@@ -1409,10 +1492,9 @@ test_lookup (void)
   assert_lookup_string (entry, "logger", "lk");
 
   /* Context. */
-  g_assert_cmpstr (entry->message_id, ==, "");
   value = lookup (entry, "context.message_id", "s");
   assert_uuid_v4 (g_variant_get_string (value, NULL));
-  g_assert_cmpstr (g_variant_get_string (value, NULL), ==, entry->message_id);
+  g_assert_cmpstr (g_variant_get_string (value, NULL), ==, fapilog_entry_get_message_id (entry));
   g_variant_unref (value);
   assert_lookup_string (entry, "context.correlation_id", "corr-thread");
   assert_lookup_string (entry, "context.user_id", "u-1");
@@ -1549,7 +1631,7 @@ test_batch (void)
       gsize line_len;
 
       /* Ids were assigned while serializing. */
-      assert_uuid_v4 (entry->message_id);
+      assert_uuid_v4 (fapilog_entry_get_message_id (entry));
       json = fapilog_entry_to_json (entry);
       g_string_append (all, json);
       g_string_append_c (all, '\n');
@@ -2005,6 +2087,7 @@ main (int   argc,
   g_test_add_func ("/envelope/shape/head-fragments", test_head_fragments);
   g_test_add_func ("/envelope/shape/buffer-boundaries", test_buffer_boundaries);
   g_test_add_func ("/envelope/entry/message-id-format", test_message_id_format);
+  g_test_add_func ("/envelope/entry/message-id-fork", test_message_id_fork);
   g_test_add_func ("/envelope/statics/new", test_statics);
   g_test_add_func ("/envelope/statics/default", test_statics_default);
   g_test_add_func ("/envelope/fields/context-routing", test_context_routing);
