@@ -175,11 +175,32 @@ static PoolBlock *pool_chains;     /* shared list of chains */
 static gint       pool_n_shared;   /* blocks in pool_chains; written under the lock */
 static PoolCache *pool_caches;     /* every live thread cache */
 
-/* The cache itself is reached through a plain TLS variable (a couple of
- * instructions); the GPrivate exists only for its destroy notify, which
- * gives a dead thread's blocks back. */
-static __thread PoolCache *tls_cache;
-static __thread gboolean   tls_cache_gone;
+/* What a thread keeps for making entries: its pool cache and its message
+ * id generator (see draw_message_id()). One thread-local block, because in
+ * a shared library every TLS variable is found through a call; the capture
+ * finds the block once. The GPrivate exists only for the cache's destroy
+ * notify, which gives a dead thread's blocks back. */
+typedef struct {
+  PoolCache *cache;
+  gboolean   cache_gone;
+  guint      id_generation;   /* fork_generation + 1 when id_state was seeded */
+  guint64    id_state[2];
+} ThreadState;
+
+static __thread ThreadState tls;
+
+/* The block's address, to be kept: GCC would otherwise find it again
+ * (another call) after every call that might change it, which none can. */
+static inline ThreadState *
+thread_state (void)
+{
+  ThreadState *ts = &tls;
+
+#if defined(__GNUC__) || defined(__clang__)
+  __asm__ ("" : "+r" (ts));
+#endif
+  return ts;
+}
 
 static void pool_cache_destroy (gpointer data);
 static GPrivate pool_cache_key = G_PRIVATE_INIT (pool_cache_destroy);
@@ -252,8 +273,8 @@ pool_cache_destroy (gpointer data)
     }
   /* Entries this thread frees from now on (other TLS destructors) go
    * straight to the shared list: this cache is gone. */
-  tls_cache = NULL;
-  tls_cache_gone = TRUE;
+  tls.cache = NULL;
+  tls.cache_gone = TRUE;
   g_free (cache);
 }
 
@@ -275,9 +296,9 @@ static PoolCache *
 pool_get_cache (void)
 {
   static gsize atfork_registered;
-  PoolCache *cache = tls_cache;
+  PoolCache *cache = tls.cache;
 
-  if (G_LIKELY (cache != NULL) || tls_cache_gone)
+  if (G_LIKELY (cache != NULL) || tls.cache_gone)
     return cache;
 
   if (g_once_init_enter (&atfork_registered))
@@ -294,7 +315,7 @@ pool_get_cache (void)
   pool_caches = cache;
   g_mutex_unlock (&pool_lock);
   g_private_set (&pool_cache_key, cache);
-  tls_cache = cache;
+  tls.cache = cache;
   return cache;
 }
 
@@ -354,9 +375,9 @@ prefetch_block_for_write (const PoolBlock *block)
 }
 
 static inline gpointer
-pool_alloc (void)
+pool_alloc (ThreadState *ts)
 {
-  PoolCache *cache = tls_cache;
+  PoolCache *cache = ts->cache;
 
   if (G_LIKELY (cache != NULL && cache->head != NULL))
     {
@@ -416,7 +437,7 @@ _fapilog_entry_pool_get_counts (guint *shared,
     *shared = (guint) pool_n_shared;
   g_mutex_unlock (&pool_lock);
   if (cached != NULL)
-    *cached = tls_cache != NULL ? tls_cache->n : 0;
+    *cached = tls.cache != NULL ? tls.cache->n : 0;
 }
 
 /* ---- capture ---------------------------------------------------------- */
@@ -475,9 +496,7 @@ _fapilog_message_id_draw (guint64 state[2],
  * child's copy of the state would otherwise repeat the parent's ids. The
  * seed mixes GLib's generator (whose state a fork copies too) with the
  * process id and the clock. */
-static __thread guint64 tls_id_state[2];
-static __thread guint   tls_id_generation;   /* fork_generation + 1 when seeded */
-static gint             fork_generation;
+static gint fork_generation;
 
 static void
 id_atfork_child (void)
@@ -495,11 +514,12 @@ mix64 (guint64 z)
 }
 
 G_GNUC_NO_INLINE static void
-seed_thread_ids (guint generation)
+seed_thread_ids (ThreadState *ts,
+                 guint        generation)
 {
   static gsize atfork_registered;
   guint64 salt = ((guint64) getpid () << 32) ^ (guint64) g_get_monotonic_time () ^
-                 (guint64) (guintptr) tls_id_state;
+                 (guint64) (guintptr) ts;
 
   if (g_once_init_enter (&atfork_registered))
     {
@@ -507,19 +527,20 @@ seed_thread_ids (guint generation)
       g_once_init_leave (&atfork_registered, 1);
     }
 
-  tls_id_state[0] = mix64 ((((guint64) g_random_int () << 32) | g_random_int ()) ^ salt);
-  tls_id_state[1] = mix64 ((((guint64) g_random_int () << 32) | g_random_int ()) + salt) | 1;
-  tls_id_generation = generation;
+  ts->id_state[0] = mix64 ((((guint64) g_random_int () << 32) | g_random_int ()) ^ salt);
+  ts->id_state[1] = mix64 ((((guint64) g_random_int () << 32) | g_random_int ()) + salt) | 1;
+  ts->id_generation = generation;
 }
 
 static inline void
-draw_message_id (FapilogEntry *self)
+draw_message_id (FapilogEntry *self,
+                 ThreadState  *ts)
 {
   guint generation = (guint) g_atomic_int_get (&fork_generation) + 1;
 
-  if (G_UNLIKELY (tls_id_generation != generation))
-    seed_thread_ids (generation);
-  _fapilog_message_id_draw (tls_id_state, self->message_id_bits);
+  if (G_UNLIKELY (ts->id_generation != generation))
+    seed_thread_ids (ts, generation);
+  _fapilog_message_id_draw (ts->id_state, self->message_id_bits);
 }
 
 /* The id's text, made once per entry on request; the lock makes that safe
@@ -553,6 +574,7 @@ _fapilog_entry_new_captured (FapilogLoggerCore      *core,
                              const GError           *error,
                              FapilogFieldCollector  *fields)
 {
+  ThreadState *ts = thread_state ();
   FapilogEntry *self;
   gsize message_len, file_len, func_len, error_len, arena_size, size;
   guint n_fields = fields != NULL ? fields->n_fields : 0;
@@ -572,7 +594,7 @@ _fapilog_entry_new_captured (FapilogLoggerCore      *core,
   size = sizeof (FapilogEntry) + sizeof (FapilogField) * n_fields + arena_size;
   if (G_LIKELY (size <= FAPILOG_ENTRY_POOL_BLOCK_SIZE))
     {
-      self = pool_alloc ();
+      self = pool_alloc (ts);
       self->pooled = TRUE;
     }
   else
@@ -608,7 +630,7 @@ _fapilog_entry_new_captured (FapilogLoggerCore      *core,
       self->error_code = 0;
       self->error_message = NULL;
     }
-  draw_message_id (self);
+  draw_message_id (self, ts);
   self->message_id[0] = '\0';
   self->message_id_ready = FALSE;
   self->n_fields = n_fields;
