@@ -567,6 +567,83 @@ static const double powers_of_ten[] = {
  * decimals that works gives the shortest digits. */
 #define FAST_LIMIT 1125899906842624.0
 
+/* Writes "[-]int.frac" for m / 10^k (k decimals, m not a multiple of 10
+ * unless k is 0) and returns the length. */
+static gsize
+put_decimal (guint64   m,
+             guint     k,
+             gboolean  negative,
+             char     *out)
+{
+  guint n = decimal_length (m);
+  char *o = out;
+
+  if (negative)
+    *o++ = '-';
+
+  if (k == 0)
+    {
+      o += n;
+      format_u64 (m, o);
+      *o++ = '.';
+      *o++ = '0';
+    }
+  else if (n > k)
+    {
+      /* Written backwards: the k decimals, the point, then the integer
+       * part in front of it. */
+      char *q = o + n + 1;
+      guint i;
+
+      o = q;
+      for (i = 0; i < k; i++)
+        {
+          *--q = (char) ('0' + m % 10);
+          m /= 10;
+        }
+      *--q = '.';
+      format_u64 (m, q);
+    }
+  else
+    {
+      *o++ = '0';
+      *o++ = '.';
+      for (guint i = n; i < k; i++)
+        *o++ = '0';
+      o += n;
+      format_u64 (m, o);
+    }
+
+  return o - out;
+}
+
+/* Whether @a is exactly the double nearest m / 10^k for the integer m
+ * nearest a * 10^k; sets @m. */
+static inline gboolean
+is_decimal (double   a,
+            guint    k,
+            guint64 *m)
+{
+  double scaled = a * powers_of_ten[k];
+  double diff;
+
+  *m = (guint64) (scaled + 0.5);
+  diff = scaled - (double) *m;
+  /* Cheap filter before the division that decides. */
+  if (fabs (diff) > scaled * 1e-14 + 1e-300)
+    return FALSE;
+  return (double) *m / powers_of_ten[k] == a;
+}
+
+/* Three decimals cover most values people log (0.75, 12.5, 199.99): they
+ * are tried first, at once, and trailing zeros dropped. Below FAST_LIMIT /
+ * 1000 two different numbers of at most three decimals are 0.001 apart,
+ * far more than the spacing of doubles there, so at most one of them reads
+ * back as @a: dropping zeros gives the shortest. And if none does, no
+ * shorter one can either (it would be one of them), so the search goes on
+ * from four decimals. */
+#define FIRST_DECIMALS 3
+
 /* Writes "[-]int.frac" for @value = +/-m / 10^k with the smallest k, if
  * 1e-4 <= |value| < 1e15 and m < 2^50. Returns the length, or 0. */
 static gsize
@@ -574,69 +651,34 @@ format_double_fast (double  value,
                     char   *out)
 {
   double a = fabs (value);
+  guint64 m;
   guint k;
 
   if (!(a >= 1e-4 && a < 1e15))
     return 0;
 
-  for (k = 0; k < G_N_ELEMENTS (powers_of_ten); k++)
+  k = 0;
+  if (a * powers_of_ten[FIRST_DECIMALS] < FAST_LIMIT)
     {
-      double scaled = a * powers_of_ten[k];
-      guint64 m;
-      double diff;
-
-      if (scaled >= FAST_LIMIT)
-        return 0;
-
-      m = (guint64) (scaled + 0.5);
-      diff = scaled - (double) m;
-      /* Cheap filter before the division that decides. */
-      if (fabs (diff) > scaled * 1e-14 + 1e-300)
-        continue;
-
-      if ((double) m / powers_of_ten[k] == a)
+      if (is_decimal (a, FIRST_DECIMALS, &m))
         {
-          guint n = decimal_length (m);
-          char *o = out;
-
-          if (value < 0)
-            *o++ = '-';
-
-          if (k == 0)
+          k = FIRST_DECIMALS;
+          while (k > 0 && m % 10 == 0)
             {
-              o += n;
-              format_u64 (m, o);
-              *o++ = '.';
-              *o++ = '0';
+              m /= 10;
+              k--;
             }
-          else if (n > k)
-            {
-              /* Written backwards: the k decimals, the point, then the
-               * integer part in front of it. */
-              char *q = o + n + 1;
-              guint i;
-
-              o = q;
-              for (i = 0; i < k; i++)
-                {
-                  *--q = (char) ('0' + m % 10);
-                  m /= 10;
-                }
-              *--q = '.';
-              format_u64 (m, q);
-            }
-          else
-            {
-              *o++ = '0';
-              *o++ = '.';
-              memset (o, '0', k - n);
-              o += k - n;
-              o += n;
-              format_u64 (m, o);
-            }
-
-          return o - out;
+          return put_decimal (m, k, value < 0, out);
         }
+      k = FIRST_DECIMALS + 1;
+    }
+
+  for (; k < G_N_ELEMENTS (powers_of_ten); k++)
+    {
+      if (a * powers_of_ten[k] >= FAST_LIMIT)
+        return 0;
+      if (is_decimal (a, k, &m))
+        return put_decimal (m, k, value < 0, out);
     }
 
   return 0;

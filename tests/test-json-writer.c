@@ -929,6 +929,17 @@ test_doubles_roundtrip (void)
   check_double (1125899906842623.0);
   check_double (1125899906842624.5);
   check_double (123456789012345.6);
+  /* Around the three-decimal first try: zeros dropped down to none, one
+   * to four decimals, and both sides of its own limit (2^50 / 1000). */
+  check_double (100.0);
+  check_double (0.5);
+  check_double (0.001);
+  check_double (0.0015);
+  check_double (0.1 + 0.2);
+  check_double (1125899906842.623);
+  check_double (1125899906842.624);
+  check_double (1125899906842.625);
+  check_double (1125899906843.5);
   check_double (0.1 + 0.7);
   check_double (1.0 / 3.0);
   check_double (2.0 / 3.0);
