@@ -19,7 +19,13 @@ typedef struct _FapilogContextSnapshot FapilogContextSnapshot;
 
 /* What a logger contributes to each of its entries; immutable and shared. */
 typedef struct {
+  /* Every capture takes a reference, on the logging thread's CPU, while the
+   * serializer reads the members below for every entry, on another. 64
+   * bytes apart, the count and the members never share a cache line,
+   * whatever the allocation's alignment, so those reads do not pull the
+   * line away from the next capture's increment. */
   gint                    ref_count;
+  char                    padding[64 - sizeof (gint)];
   char                   *name;       /* GRefString */
   gsize                   name_len;
   FapilogFieldSet        *bound;      /* nullable */
