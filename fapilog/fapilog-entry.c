@@ -183,7 +183,7 @@ static PoolCache *pool_caches;     /* every live thread cache */
 typedef struct {
   PoolCache *cache;
   gboolean   cache_gone;
-  guint      id_generation;   /* fork_generation + 1 when id_state was seeded */
+  gboolean   id_seeded;
   guint64    id_state[2];
 } ThreadState;
 
@@ -494,14 +494,14 @@ _fapilog_message_id_draw (guint64 state[2],
 /* Each thread that makes entries draws their ids from its own generator.
  * It is seeded on the thread's first entry, and again after a fork: the
  * child's copy of the state would otherwise repeat the parent's ids. The
- * seed mixes GLib's generator (whose state a fork copies too) with the
- * process id and the clock. */
-static gint fork_generation;
-
+ * child has only the thread that forked, so the handler below, which runs
+ * on it, unseeds the one state that exists there; nothing global is read
+ * per entry. The seed mixes GLib's generator (whose state a fork copies
+ * too) with the process id and the clock. */
 static void
 id_atfork_child (void)
 {
-  g_atomic_int_inc (&fork_generation);
+  thread_state ()->id_seeded = FALSE;
 }
 
 /* splitmix64's finalizer: spreads every input bit over the output. */
@@ -514,8 +514,7 @@ mix64 (guint64 z)
 }
 
 G_GNUC_NO_INLINE static void
-seed_thread_ids (ThreadState *ts,
-                 guint        generation)
+seed_thread_ids (ThreadState *ts)
 {
   static gsize atfork_registered;
   guint64 salt = ((guint64) getpid () << 32) ^ (guint64) g_get_monotonic_time () ^
@@ -529,17 +528,15 @@ seed_thread_ids (ThreadState *ts,
 
   ts->id_state[0] = mix64 ((((guint64) g_random_int () << 32) | g_random_int ()) ^ salt);
   ts->id_state[1] = mix64 ((((guint64) g_random_int () << 32) | g_random_int ()) + salt) | 1;
-  ts->id_generation = generation;
+  ts->id_seeded = TRUE;
 }
 
 static inline void
 draw_message_id (FapilogEntry *self,
                  ThreadState  *ts)
 {
-  guint generation = (guint) g_atomic_int_get (&fork_generation) + 1;
-
-  if (G_UNLIKELY (ts->id_generation != generation))
-    seed_thread_ids (ts, generation);
+  if (G_UNLIKELY (!ts->id_seeded))
+    seed_thread_ids (ts);
   _fapilog_message_id_draw (ts->id_state, self->message_id_bits);
 }
 
