@@ -16,6 +16,14 @@
 #include "fapilog-queue-private.h"
 #include "fapilog-settings-private.h"
 
+/* How long a worker that just took a full batch waits before looking at
+ * the queue again (the main loop counts in milliseconds): under a stream,
+ * a full batch waits at most this long, against batch-timeout-seconds
+ * (0.25 s) for a partial one. A napping worker is woken early once
+ * NAP_WAKE_BATCHES batches wait (or half the queue, if that is less). */
+#define NAP_MS           1
+#define NAP_WAKE_BATCHES 4
+
 struct _FapilogQueue {
   GMutex                 lock;
   GCond                  space;          /* signalled when the worker frees slots */
@@ -45,7 +53,17 @@ struct _FapilogQueue {
   gboolean               paused;         /* a sink backlog is full (block policy) */
   guint                  n_waiting;      /* callers blocked for space */
 
-  enum { WORKER_BUSY, WORKER_IDLE, WORKER_TIMED } worker_state;
+  /* Under a steady stream, a worker that takes batches faster than the
+   * callers fill them would sleep after each one and be woken by the call
+   * that completes the next: a system call (and the wake-up of another
+   * CPU) on a logging thread for every batch, which cost the callers more
+   * than logging the batch did. After a full batch the worker naps
+   * instead: it looks at the queue again by itself NAP_MS later, and a
+   * caller wakes it early only once NAP_WAKE_BATCHES batches wait. */
+  enum { WORKER_BUSY, WORKER_IDLE, WORKER_TIMED, WORKER_NAPPING } worker_state;
+  gboolean               streaming;      /* the worker's last pop took a full batch */
+  gint64                 nap_end;        /* monotonic time the current nap ends */
+  guint                  nap_wake_len;   /* a napping worker is woken at this length */
   FapilogQueueWakeFunc   wake;
   gpointer               wake_data;
 
@@ -77,6 +95,7 @@ _fapilog_queue_new (guint                  max_size,
   self->wait_ms = wait_ms;
   self->batch_max = MAX (batch_max_size, 1);
   self->batch_timeout_us = MAX (batch_timeout_us, 1);
+  self->nap_wake_len = MAX (self->batch_max, MIN (NAP_WAKE_BATCHES * self->batch_max, self->max_size / 2));
   self->worker_state = WORKER_BUSY;
   self->wake = wake;
   self->wake_data = wake_data;
@@ -165,7 +184,8 @@ append (FapilogQueue *self,
     self->counters.high_watermark = self->len;
 
   if (self->worker_state == WORKER_IDLE ||
-      (self->worker_state == WORKER_TIMED && self->len >= self->batch_max))
+      (self->worker_state == WORKER_TIMED && self->len >= self->batch_max) ||
+      (self->worker_state == WORKER_NAPPING && self->len >= self->nap_wake_len))
     {
       self->worker_state = WORKER_BUSY;
       return TRUE;
@@ -273,6 +293,7 @@ pop_locked (FapilogQueue  *self,
     }
   self->len -= n;
   self->in_worker += n;
+  self->streaming = n >= self->batch_max;
   if (n > 0 && self->n_waiting > 0)
     g_cond_broadcast (&self->space);
   return n;
@@ -467,6 +488,8 @@ queue_source_prepare (GSource *source,
     {
       /* Paused: the worker itself resumes when a sink catches up. */
       self->worker_state = self->paused ? WORKER_BUSY : WORKER_IDLE;
+      if (self->len == 0)
+        self->streaming = FALSE;
       *timeout = -1;
     }
   else if (self->len >= self->batch_max || self->draining || self->n_waiting > 0 ||
@@ -490,8 +513,24 @@ queue_source_prepare (GSource *source,
           self->worker_state = WORKER_BUSY;
           ready = TRUE;
         }
+      else if (self->streaming &&
+               (self->worker_state != WORKER_NAPPING ||
+                g_get_monotonic_time () < self->nap_end))
+        {
+          /* Another batch is probably on its way: look again shortly
+           * (for the rest of the nap, if something else woke the worker). */
+          gint64 nap_left;
+
+          if (self->worker_state != WORKER_NAPPING)
+            self->nap_end = g_get_monotonic_time () + NAP_MS * G_TIME_SPAN_MILLISECOND;
+          self->worker_state = WORKER_NAPPING;
+          nap_left = self->nap_end - g_get_monotonic_time ();
+          *timeout = (gint) MIN ((MIN (wait, nap_left) + 999) / 1000, NAP_MS);
+        }
       else
         {
+          /* A nap that ended without a full batch ends the stream. */
+          self->streaming = FALSE;
           self->worker_state = WORKER_TIMED;
           /* Round up so the wake-up is never early. */
           *timeout = (gint) MIN ((wait + 999) / 1000, G_MAXINT);

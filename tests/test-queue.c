@@ -158,6 +158,146 @@ test_pop_full (void)
   _fapilog_queue_free (queue);
 }
 
+/* The worker's side of the queue, in this thread: the queue's source on
+ * a context of its own, dispatching like the pipeline's worker (batches
+ * of up to batch_max, then full ones) and counting what it took. */
+typedef struct {
+  FapilogQueue *queue;
+  guint         batch;
+  guint         taken;
+  guint         dispatches;
+} NapWorker;
+
+static gboolean
+nap_worker_dispatch (gpointer user_data)
+{
+  NapWorker *worker = user_data;
+  FapilogEntry *entries[64];
+  guint n;
+
+  g_assert_cmpuint (worker->batch, <=, G_N_ELEMENTS (entries));
+  worker->dispatches++;
+  n = _fapilog_queue_pop (worker->queue, entries, worker->batch);
+  while (n > 0)
+    {
+      for (guint i = 0; i < n; i++)
+        fapilog_entry_unref (entries[i]);
+      _fapilog_queue_account (worker->queue, n, 0);
+      worker->taken += n;
+      n = _fapilog_queue_pop_full (worker->queue, entries, worker->batch);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+flag_timeout (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs @context until the worker has dispatched once more, or 10 s (the
+ * batch timeout below is 60 s: only the nap can be that quick). */
+static void
+nap_worker_wait_dispatch (NapWorker    *worker,
+                          GMainContext *context)
+{
+  guint before = worker->dispatches;
+  gboolean timed_out = FALSE;
+  GSource *guard = g_timeout_source_new_seconds (10);
+
+  g_source_set_callback (guard, flag_timeout, &timed_out, NULL);
+  g_source_attach (guard, context);
+  while (worker->dispatches == before && !timed_out)
+    g_main_context_iteration (context, TRUE);
+  g_source_destroy (guard);
+  g_source_unref (guard);
+  g_assert_false (timed_out);
+}
+
+static void
+push_n (FapilogQueue *queue,
+        guint         n)
+{
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpint (_fapilog_queue_push (queue, numbered (FAPILOG_LEVEL_INFO, (int) i)), ==,
+                     FAPILOG_ENQUEUE_ACCEPTED);
+}
+
+/* Under a stream the worker takes batches faster than they fill: rather
+ * than have a log call wake it for every batch, it naps after a full one
+ * and looks again by itself, and a caller wakes it early only when four
+ * batches wait. A nap that finds less than a batch ends the stream: the
+ * next full batch wakes it again at once. */
+static void
+test_stream_naps (void)
+{
+  const guint batch = 16;
+  gint wakes = 0;
+  FapilogQueue *queue = _fapilog_queue_new (10000, 0, 0, FAPILOG_OVERFLOW_DROP_NEWEST, 0,
+                                            batch, 60 * G_USEC_PER_SEC, count_wake, &wakes);
+  GMainContext *context = g_main_context_new ();
+  GSource *source = _fapilog_queue_source_new (queue);
+  NapWorker worker = { queue, batch, 0, 0 };
+
+  g_source_set_callback (source, nap_worker_dispatch, &worker, NULL);
+  g_source_attach (source, context);
+  g_main_context_iteration (context, FALSE);        /* empty: the worker idles */
+
+  /* A full batch and a few more: woken when idle, then for the batch. */
+  push_n (queue, batch + 5);
+  g_assert_cmpint (wakes, ==, 1);
+  nap_worker_wait_dispatch (&worker, context);
+  g_assert_cmpuint (worker.taken, ==, batch);
+
+  /* Five left, after a full batch: a nap. Another full batch does not
+   * wake the worker, which finds it when the nap ends (not 60 s later). */
+  g_main_context_iteration (context, FALSE);
+  push_n (queue, batch);
+  g_assert_cmpint (wakes, ==, 1);
+  nap_worker_wait_dispatch (&worker, context);
+  g_assert_cmpuint (worker.taken, ==, 2 * batch);
+  g_assert_cmpint (wakes, ==, 1);
+
+  /* Napping again (five left): four batches waiting wake it early. Five
+   * more come before it runs. */
+  g_main_context_iteration (context, FALSE);
+  push_n (queue, 4 * batch - 6);
+  g_assert_cmpint (wakes, ==, 1);
+  push_n (queue, 1);
+  g_assert_cmpint (wakes, ==, 2);
+  push_n (queue, 5);
+  nap_worker_wait_dispatch (&worker, context);
+  g_assert_cmpuint (worker.taken, ==, 6 * batch);
+
+  /* Five left; a nap that ends without a full batch ends the stream. The
+   * nap is one millisecond: the context runs until a timer of three
+   * fires. */
+  {
+    gboolean passed = FALSE;
+    GSource *timer = g_timeout_source_new (3);
+
+    g_source_set_callback (timer, flag_timeout, &passed, NULL);
+    g_source_attach (timer, context);
+    while (!passed)
+      g_main_context_iteration (context, TRUE);
+    g_source_unref (timer);
+  }
+  g_assert_cmpuint (worker.taken, ==, 6 * batch);
+  push_n (queue, batch - 6);
+  g_assert_cmpint (wakes, ==, 2);
+  push_n (queue, 1);
+  g_assert_cmpint (wakes, ==, 3);
+  nap_worker_wait_dispatch (&worker, context);
+  g_assert_cmpuint (worker.taken, ==, 7 * batch);
+
+  g_source_destroy (source);
+  g_source_unref (source);
+  g_main_context_unref (context);
+  g_free (drain_messages (queue));
+  _fapilog_queue_free (queue);
+}
+
 static void
 test_drop_oldest (void)
 {
@@ -740,6 +880,7 @@ main (int   argc,
   g_test_add_func ("/queue/drop-newest", test_drop_newest);
   g_test_add_func ("/queue/drop-oldest", test_drop_oldest);
   g_test_add_func ("/queue/pop-full", test_pop_full);
+  g_test_add_func ("/queue/stream-naps", test_stream_naps);
   g_test_add_func ("/queue/protected-share", test_protected_share);
   g_test_add_func ("/queue/protected-never-evicted", test_protected_never_evicted);
   g_test_add_func ("/queue/only-protected-left-drops-new", test_only_protected_left_drops_new);
