@@ -491,19 +491,6 @@ _fapilog_message_id_draw (guint64 state[2],
   bits[1] = (b & ~G_GUINT64_CONSTANT (0xC0)) | 0x80;                                         /* byte 8: RFC 4122 variant */
 }
 
-/* Each thread that makes entries draws their ids from its own generator.
- * It is seeded on the thread's first entry, and again after a fork: the
- * child's copy of the state would otherwise repeat the parent's ids. The
- * child has only the thread that forked, so the handler below, which runs
- * on it, unseeds the one state that exists there; nothing global is read
- * per entry. The seed mixes GLib's generator (whose state a fork copies
- * too) with the process id and the clock. */
-static void
-id_atfork_child (void)
-{
-  thread_state ()->id_seeded = FALSE;
-}
-
 /* splitmix64's finalizer: spreads every input bit over the output. */
 static guint64
 mix64 (guint64 z)
@@ -513,12 +500,37 @@ mix64 (guint64 z)
   return z ^ (z >> 31);
 }
 
+static guint64
+process_salt (void)
+{
+  return ((guint64) getpid () << 32) ^ (guint64) g_get_monotonic_time ();
+}
+
+/* Each thread that makes entries draws their ids from its own generator,
+ * seeded on the thread's first entry from GLib's generator mixed with the
+ * process id, the clock and the state's address. A forked child has a copy
+ * of the forking thread's state (the only thread it has), which would
+ * repeat the parent's ids: the handler below, run on that thread in the
+ * child, mixes the child's pid and clock into it. It does not reseed from
+ * GLib's generator, whose lock another thread of the parent may have held
+ * at the fork. Nothing global is read per entry. */
+static void
+id_atfork_child (void)
+{
+  ThreadState *ts = thread_state ();
+  guint64 salt = process_salt ();
+
+  if (!ts->id_seeded)
+    return;
+  ts->id_state[0] = mix64 (ts->id_state[0] ^ salt);
+  ts->id_state[1] = mix64 (ts->id_state[1] + salt) | 1;
+}
+
 G_GNUC_NO_INLINE static void
 seed_thread_ids (ThreadState *ts)
 {
   static gsize atfork_registered;
-  guint64 salt = ((guint64) getpid () << 32) ^ (guint64) g_get_monotonic_time () ^
-                 (guint64) (guintptr) ts;
+  guint64 salt = process_salt () ^ (guint64) (guintptr) ts;
 
   if (g_once_init_enter (&atfork_registered))
     {
