@@ -27,8 +27,7 @@ struct _FapilogBatch {
 };
 
 /* Takes ownership of the array and of the references in it; serializes
- * nothing yet. The entries' message ids should be assigned (one missing is
- * assigned, under the entry module's lock, when the bytes are made). */
+ * nothing yet. */
 FapilogBatch *_fapilog_batch_new_take_deferred (FapilogEntry **entries,
                                                 guint          n_entries);
 

@@ -236,9 +236,9 @@ _fapilog_batch_concat (FapilogBatch       **batches,
  *   when @n_entries is 0
  * @n_entries: the number of entries
  *
- * Makes a batch of @entries and serializes each of them once. Entries that
- * have no message id yet get one. The pipeline makes batches itself; this is
- * for tests and for code that drives a sink directly.
+ * Makes a batch of @entries and serializes each of them once. The pipeline
+ * makes batches itself; this is for tests and for code that drives a sink
+ * directly.
  *
  * Returns: (transfer full): a new #FapilogBatch
  *

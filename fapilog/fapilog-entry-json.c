@@ -332,9 +332,7 @@ lookup_context (FapilogEntry *self,
   guint k;
 
   if (g_str_equal (key, "message_id"))
-    {
-      return g_variant_new_string (fapilog_entry_get_message_id (self));
-    }
+    return g_variant_new_string (fapilog_entry_get_message_id (self));
 
   k = _fapilog_context_key_index (key, strlen (key));
   if (k == FAPILOG_CONTEXT_KEY_NONE)

@@ -36,8 +36,8 @@ void                    _fapilog_envelope_statics_unref   (FapilogEnvelopeStatic
 
 /* Appends the entry as one JSON object (no trailing newline):
  * {"timestamp","level","message","logger","context":{...},
- *  "diagnostics":{...},"data":{...}} in exactly that order.
- * Requires the message id to be assigned. */
+ *  "diagnostics":{...},"data":{...}} in exactly that order; the message id
+ * is formatted from the bits drawn at capture. */
 void _fapilog_envelope_write (FapilogJsonBuf *buf,
                               FapilogEntry   *entry,
                               guint           flags);
