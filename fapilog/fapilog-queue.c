@@ -507,6 +507,7 @@ queue_source_prepare (GSource *source,
       gint64 now = g_get_real_time ();
       gint64 due = self->ring[self->head]->timestamp_us + self->batch_timeout_us;
       gint64 wait = CLAMP (due - now, 0, self->batch_timeout_us);
+      gint64 mono = 0;   /* monotonic time, read only for a nap */
 
       if (wait == 0)
         {
@@ -515,17 +516,17 @@ queue_source_prepare (GSource *source,
         }
       else if (self->streaming &&
                (self->worker_state != WORKER_NAPPING ||
-                g_get_monotonic_time () < self->nap_end))
+                (mono = g_get_monotonic_time ()) < self->nap_end))
         {
           /* Another batch is probably on its way: look again shortly
            * (for the rest of the nap, if something else woke the worker). */
-          gint64 nap_left;
-
           if (self->worker_state != WORKER_NAPPING)
-            self->nap_end = g_get_monotonic_time () + NAP_MS * G_TIME_SPAN_MILLISECOND;
-          self->worker_state = WORKER_NAPPING;
-          nap_left = self->nap_end - g_get_monotonic_time ();
-          *timeout = (gint) MIN ((MIN (wait, nap_left) + 999) / 1000, NAP_MS);
+            {
+              mono = g_get_monotonic_time ();
+              self->nap_end = mono + NAP_MS * G_TIME_SPAN_MILLISECOND;
+              self->worker_state = WORKER_NAPPING;
+            }
+          *timeout = (gint) MIN ((MIN (wait, self->nap_end - mono) + 999) / 1000, NAP_MS);
         }
       else
         {

@@ -9,8 +9,8 @@
  *
  * The entries are the ones every benchmark logs (bench-common.h), made by
  * the same capture code as fapilog_logger_log() (which draws their message
- * ids). Figures (nanoseconds per entry, the
- * fastest of several rounds, so that interruptions do not count):
+ * ids). Figures, in nanoseconds per entry, are the fastest of several
+ * rounds, so that interruptions do not count:
  *
  *   envelope, hot    the same 64 entries serialized over and over: the
  *                    code's own cost, everything in the L1 cache;
